@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Native window test for the NHF Playground desktop binary.
+#
+#   scripts/native_window_test.sh [path/to/nhf-playground]     (default target/release/nhf-playground)
+#
+# Runs the real binary in an X server (an Xvfb it starts itself unless $DISPLAY already
+# answers), with Mesa llvmpipe (LIBGL_ALWAYS_SOFTWARE=1):
+#   1. `--screenshot web/results/native.png --after-frames 30` must exit 0 and write a PNG that
+#      is not blank (>= NATIVE_MIN_COLOURS distinct colours, counted by ImageMagick identify).
+#   2. `--print-status` for NATIVE_STATUS_SECONDS: at least two JSON status lines on stdout,
+#      `frames` increasing, no panic on stderr.
+# Ends with a line `N passed, M failed`; exit status 0 only if M == 0.
+#
+# Environment (all optional):
+#   NATIVE_RESULTS         output directory (default <repo>/web/results)
+#   NATIVE_AFTER_FRAMES    frames before the screenshot (default 30)
+#   NATIVE_TIMEOUT         seconds allowed for the screenshot run (default 120)
+#   NATIVE_STATUS_SECONDS  how long the --print-status run lasts (default 4)
+#   NATIVE_MIN_COLOURS     distinct colours required in the screenshot (default 50)
+#   NATIVE_FORCE_XVFB=1    start our own Xvfb even if $DISPLAY answers
+# Needs: xvfb, imagemagick (/usr/bin/identify; /usr/local/bin/convert here is a stand-in),
+# xdotool or xdpyinfo (to probe the display), jq optional (used to parse status lines).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN_ARG="${1:-target/release/nhf-playground}"
+RESULTS="${NATIVE_RESULTS:-$ROOT/web/results}"
+AFTER_FRAMES="${NATIVE_AFTER_FRAMES:-30}"
+SHOT_TIMEOUT="${NATIVE_TIMEOUT:-120}"
+STATUS_SECONDS="${NATIVE_STATUS_SECONDS:-4}"
+MIN_COLOURS="${NATIVE_MIN_COLOURS:-50}"
+IDENTIFY=/usr/bin/identify
+PNG="$RESULTS/native.png"
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
+fail() { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1"); echo "FAIL $1${2:+: $2}"; }
+finish() {
+  echo
+  if ((${#FAILED_NAMES[@]})); then
+    printf 'Failed: %s\n' "$(IFS='|'; echo "${FAILED_NAMES[*]}" | sed 's/|/; /g')"
+  fi
+  echo "Results: $RESULTS"
+  echo "$PASSED passed, $FAILED failed"
+  if ((FAILED == 0 && PASSED > 0)); then exit 0; else exit 1; fi
+}
+
+# ---------------------------------------------------------------- binary
+if [[ "$BIN_ARG" = /* ]]; then
+  BIN="$BIN_ARG"
+elif [[ -e "$BIN_ARG" ]]; then
+  BIN="$(pwd)/$BIN_ARG"
+else
+  BIN="$ROOT/$BIN_ARG"
+fi
+if [[ -f "$BIN" && -x "$BIN" ]]; then
+  pass "binary present ($BIN)"
+else
+  fail "binary present" "$BIN is missing or not executable (cargo build --release?)"
+  finish
+fi
+if [[ -x "$IDENTIFY" ]]; then
+  pass "ImageMagick identify present"
+else
+  fail "ImageMagick identify present" "$IDENTIFY missing (apt-get install -y --no-install-recommends imagemagick)"
+fi
+mkdir -p "$RESULTS"
+
+# ---------------------------------------------------------------- X display
+XVFB_PID=""
+cleanup() {
+  if [[ -n "$XVFB_PID" ]] && kill -0 "$XVFB_PID" 2>/dev/null; then
+    kill "$XVFB_PID" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$XVFB_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$XVFB_PID" 2>/dev/null || true
+    wait "$XVFB_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'echo "interrupted"; exit 130' INT TERM
+
+display_works() { # $1 = display string, e.g. :99
+  if command -v xdotool >/dev/null; then
+    DISPLAY="$1" timeout 5 xdotool getdisplaygeometry >/dev/null 2>&1
+  elif command -v xdpyinfo >/dev/null; then
+    DISPLAY="$1" timeout 5 xdpyinfo >/dev/null 2>&1
+  else
+    local n="${1#:}"; n="${n%%.*}"
+    [[ -S "/tmp/.X11-unix/X$n" ]]
+  fi
+}
+
+USE_DISPLAY=""
+if [[ -n "${DISPLAY:-}" && "${NATIVE_FORCE_XVFB:-0}" != 1 ]] && display_works "$DISPLAY"; then
+  USE_DISPLAY="$DISPLAY"
+  echo "using the existing display $USE_DISPLAY"
+else
+  command -v Xvfb >/dev/null || { fail "X display" "no usable \$DISPLAY and Xvfb is not installed"; finish; }
+  for n in $(seq 99 140); do
+    [[ -e "/tmp/.X$n-lock" || -e "/tmp/.X11-unix/X$n" ]] && continue
+    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$RESULTS/xvfb.log" 2>&1 &
+    XVFB_PID=$!
+    for _ in $(seq 1 100); do # up to 10 s
+      kill -0 "$XVFB_PID" 2>/dev/null || break
+      if display_works ":$n"; then USE_DISPLAY=":$n"; break; fi
+      sleep 0.1
+    done
+    [[ -n "$USE_DISPLAY" ]] && break
+    # Lost a race for this number, or it failed: clean up and try the next one.
+    cleanup
+    XVFB_PID=""
+  done
+  if [[ -z "$USE_DISPLAY" ]]; then
+    fail "X display" "could not start Xvfb (see $RESULTS/xvfb.log)"
+    finish
+  fi
+  echo "started Xvfb $USE_DISPLAY (pid $XVFB_PID)"
+fi
+pass "X display $USE_DISPLAY answers"
+
+show_log() { # $1 = file; last lines, indented
+  [[ -s "$1" ]] && { echo "  --- last lines of $1:"; tail -n 15 "$1" | sed 's/^/  | /'; } || true
+}
+
+# ---------------------------------------------------------------- 1. screenshot
+rm -f "$PNG"
+SHOT_LOG="$RESULTS/native-screenshot.log"
+echo "running: $BIN --screenshot $PNG --after-frames $AFTER_FRAMES (timeout ${SHOT_TIMEOUT}s)"
+t0=$(date +%s.%N)
+rc=0
+timeout -k 5 "$SHOT_TIMEOUT" env -u WAYLAND_DISPLAY DISPLAY="$USE_DISPLAY" LIBGL_ALWAYS_SOFTWARE=1 \
+  "$BIN" --screenshot "$PNG" --after-frames "$AFTER_FRAMES" >"$SHOT_LOG" 2>&1 || rc=$?
+t1=$(date +%s.%N)
+secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+echo "  exit status $rc after ${secs}s"
+if ((rc == 0)); then
+  pass "--screenshot run exits 0 (${secs}s)"
+elif ((rc == 124 || rc == 137)); then
+  fail "--screenshot run exits 0" "timed out after ${SHOT_TIMEOUT}s"
+  show_log "$SHOT_LOG"
+else
+  fail "--screenshot run exits 0" "exit status $rc"
+  show_log "$SHOT_LOG"
+fi
+if grep -q 'panicked' "$SHOT_LOG" 2>/dev/null; then
+  fail "no panic during --screenshot run" "$(grep -m1 'panicked' "$SHOT_LOG")"
+fi
+
+if [[ -s "$PNG" ]]; then
+  pass "screenshot written ($PNG, $(stat -c %s "$PNG") bytes)"
+  if [[ -x "$IDENTIFY" ]]; then
+    info=$("$IDENTIFY" -format '%m %w %h %k' "$PNG" 2>&1 | head -n1) || info="identify failed: $info"
+    read -r fmt w h colours <<<"$info" || true
+    echo "  image: format=$fmt size=${w}x${h} distinct colours=$colours"
+    if [[ "$fmt" == PNG && "$w" =~ ^[0-9]+$ && "$w" -ge 100 && "$h" -ge 100 ]]; then
+      pass "screenshot is a PNG of plausible size (${w}x${h})"
+    else
+      fail "screenshot is a PNG of plausible size" "$info"
+    fi
+    if [[ "$colours" =~ ^[0-9]+$ ]] && ((colours >= MIN_COLOURS)); then
+      pass "screenshot not blank ($colours distinct colours >= $MIN_COLOURS)"
+    else
+      fail "screenshot not blank" "$colours distinct colours, need >= $MIN_COLOURS"
+    fi
+  fi
+else
+  fail "screenshot written" "$PNG missing or empty"
+fi
+
+# ---------------------------------------------------------------- 2. --print-status
+STATUS_OUT="$RESULTS/native-status.jsonl"
+STATUS_ERR="$RESULTS/native-status.stderr.log"
+echo "running: $BIN --print-status for ${STATUS_SECONDS}s"
+rc=0
+timeout -k 5 "$STATUS_SECONDS" env -u WAYLAND_DISPLAY DISPLAY="$USE_DISPLAY" LIBGL_ALWAYS_SOFTWARE=1 \
+  "$BIN" --print-status >"$STATUS_OUT" 2>"$STATUS_ERR" || rc=$?
+# 124: still running when the timeout stopped it (expected); 0: exited by itself.
+if ((rc == 0 || rc == 124)); then
+  pass "--print-status run stays up for ${STATUS_SECONDS}s (exit $rc)"
+else
+  fail "--print-status run stays up" "exit status $rc"
+  show_log "$STATUS_ERR"
+fi
+if grep -q 'panicked' "$STATUS_ERR" 2>/dev/null; then
+  fail "no panic during --print-status run" "$(grep -m1 'panicked' "$STATUS_ERR")"
+fi
+
+# Status lines: single-line JSON objects with a numeric "frames".
+FRAMES=()
+ERRORS=()
+LAST=""
+while IFS= read -r line; do
+  [[ "$line" == \{* ]] || continue
+  if command -v jq >/dev/null; then
+    f=$(jq -er 'select(type == "object") | .frames | numbers' <<<"$line" 2>/dev/null) || continue
+    e=$(jq -r '.error // empty' <<<"$line" 2>/dev/null || true)
+  else
+    f=$(grep -oE '"frames"[[:space:]]*:[[:space:]]*[0-9]+' <<<"$line" | grep -oE '[0-9]+$') || continue
+    e=$(grep -oE '"error"[[:space:]]*:[[:space:]]*"[^"]*"' <<<"$line" || true)
+  fi
+  FRAMES+=("$f")
+  [[ -n "$e" ]] && ERRORS+=("$e")
+  LAST="$line"
+done <"$STATUS_OUT"
+
+n=${#FRAMES[@]}
+echo "  status lines: $n; frames: ${FRAMES[*]:-none}"
+[[ -n "$LAST" ]] && echo "  last status: $LAST"
+if ((n >= 2)); then
+  pass "at least two JSON status lines ($n)"
+  first=${FRAMES[0]}
+  last=${FRAMES[n - 1]}
+  mono=1
+  for ((i = 1; i < n; i++)); do ((FRAMES[i] >= FRAMES[i - 1])) || mono=0; done
+  if ((last > first && mono)); then
+    rate=$(awk -v a="$first" -v b="$last" -v n="$n" 'BEGIN { printf "%.1f", (b - a) / (n - 1) }')
+    pass "frames increase ($first → $last, ~$rate frames per status line)"
+  else
+    fail "frames increase" "frames: ${FRAMES[*]}"
+  fi
+else
+  fail "at least two JSON status lines" "got $n (stdout in $STATUS_OUT)"
+  show_log "$STATUS_OUT"
+  show_log "$STATUS_ERR"
+fi
+if ((${#ERRORS[@]} > 0)); then
+  fail "status reports no error" "${ERRORS[0]}"
+elif ((n > 0)); then
+  pass "status reports no error"
+fi
+
+finish

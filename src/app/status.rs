@@ -1,0 +1,154 @@
+//! The test interface shared by the browser (`app_status` / `app_command`) and the native
+//! window (`--print-status`): a JSON snapshot of the playground and JSON commands. Documented
+//! in the README; fields only ever get added.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::session::{Command, Session};
+
+/// Screen rectangles of key widgets, `[x, y, w, h]` in points from the canvas's top-left, so
+/// an end-to-end test can click them with the real mouse.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct WidgetRects {
+    /// The Train / Pause button.
+    pub train_button: Option<[f32; 4]>,
+    /// The Reset button.
+    pub reset_button: Option<[f32; 4]>,
+}
+
+/// The JSON snapshot.
+#[derive(Serialize)]
+struct Status<'a> {
+    frames: u64,
+    step: u64,
+    loss: Option<f64>,
+    running: bool,
+    target: &'a str,
+    error: Option<&'a str>,
+    fps: f64,
+    frame_ms: f64,
+    iters_per_sec: f64,
+    anim_step: usize,
+    anim_states: usize,
+    anim_playing: bool,
+    params: usize,
+    objective: crate::nhf::Objective,
+    widgets: &'a WidgetRects,
+}
+
+/// Rounds for display and maps non-finite values to null (JSON has no NaN).
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// The status as one line of JSON.
+pub fn status_json(session: &Session, widgets: &WidgetRects) -> String {
+    let status = Status {
+        frames: session.frames,
+        step: session.trainer.step,
+        loss: session.trainer.last_loss().and_then(finite),
+        running: session.running,
+        target: &session.settings.target,
+        error: session.error.as_deref(),
+        fps: finite(session.fps).unwrap_or(0.0),
+        frame_ms: finite(session.frame_ms).unwrap_or(0.0),
+        iters_per_sec: finite(session.iters_per_sec).unwrap_or(0.0),
+        anim_step: session.anim.step(),
+        anim_states: session.anim.trajectory.states,
+        anim_playing: session.anim.playing,
+        params: session.flow().param_count(),
+        objective: session.flow().config.objective,
+        widgets,
+    };
+    serde_json::to_string(&status).unwrap_or_else(|e| format!("{{\"error\":\"status: {e}\"}}"))
+}
+
+/// Parses a command such as `{"cmd":"target","name":"banana"}`; the error says what was wrong.
+pub fn parse_command(json: &str) -> Result<Command, String> {
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| format!("not a JSON command ({e})"))?;
+    let cmd = value
+        .get("cmd")
+        .and_then(Value::as_str)
+        .ok_or("missing \"cmd\" (a string)")?;
+    let int = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_i64)
+            .ok_or(format!("\"{cmd}\" needs an integer \"{key}\""))
+    };
+    Ok(match cmd {
+        "train" => Command::Train,
+        "pause" => Command::Pause,
+        "step" => Command::Step,
+        "reset" => Command::Reset,
+        "target" => Command::Target(
+            value
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or("\"target\" needs a string \"name\"")?
+                .to_string(),
+        ),
+        "anim_step" => Command::AnimStep(int("delta")?),
+        "scrub" => Command::Scrub(
+            usize::try_from(int("step")?).map_err(|_| "\"step\" must be ≥ 0".to_string())?,
+        ),
+        "anim_play" => Command::AnimPlay(
+            value
+                .get("playing")
+                .and_then(Value::as_bool)
+                .ok_or("\"anim_play\" needs a boolean \"playing\"")?,
+        ),
+        other => {
+            return Err(format!(
+                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play)"
+            ));
+        }
+    })
+}
+
+/// Runs a JSON command against the session; answers `{"ok":true,"result":…}` or
+/// `{"ok":false,"error":…}`. Never panics.
+pub fn run_command(session: &mut Session, json: &str) -> String {
+    let answer = parse_command(json).and_then(|c| session.apply(c));
+    match answer {
+        Ok(result) => serde_json::json!({"ok": true, "result": result}).to_string(),
+        Err(error) => serde_json::json!({"ok": false, "error": error}).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_and_bad_ones_explain_themselves() {
+        assert_eq!(parse_command(r#"{"cmd":"train"}"#), Ok(Command::Train));
+        assert_eq!(
+            parse_command(r#"{"cmd":"anim_step","delta":-1}"#),
+            Ok(Command::AnimStep(-1))
+        );
+        assert_eq!(
+            parse_command(r#"{"cmd":"target","name":"banana"}"#),
+            Ok(Command::Target("banana".into()))
+        );
+        assert!(
+            parse_command("nonsense")
+                .unwrap_err()
+                .contains("not a JSON command")
+        );
+        assert!(
+            parse_command(r#"{"cmd":"fly"}"#)
+                .unwrap_err()
+                .contains("unknown command")
+        );
+        assert!(
+            parse_command(r#"{"cmd":"anim_step"}"#)
+                .unwrap_err()
+                .contains("delta")
+        );
+        assert!(parse_command(r#"{"cmd":"scrub","step":-3}"#).is_err());
+        assert!(parse_command(r#"[1,2]"#).unwrap_err().contains("cmd"));
+    }
+}

@@ -1,0 +1,345 @@
+//! `train`, `eval`, `sample` and `targets`: research runs without a window.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use web_time::Instant;
+
+use super::{KineticArg, ObjectiveArg};
+use nhf_playground::nhf::eval::{grid_kl, heldout_nll, importance_report, potential_correlation};
+use nhf_playground::nhf::model_file::ModelFile;
+use nhf_playground::nhf::{Flow, FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
+use nhf_playground::rng::Rng;
+use nhf_playground::targets::{self, CustomMixture, Target};
+
+/// Options of `train`.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// A target identifier (see `targets`) or a custom mixture JSON file.
+    #[arg(long, default_value = "8gaussians")]
+    target: String,
+    /// The objective (default: the target's own).
+    #[arg(long, value_enum)]
+    objective: Option<ObjectiveArg>,
+    /// Fixed (½a²|p|²) or learned kinetic energy.
+    #[arg(long, value_enum, default_value = "fixed")]
+    kinetic: KineticArg,
+    /// K, the number of blocks.
+    #[arg(long, default_value_t = FlowConfig::default().blocks)]
+    blocks: usize,
+    /// L, leapfrog steps per block.
+    #[arg(long, default_value_t = FlowConfig::default().leapfrog_steps)]
+    leapfrog_steps: usize,
+    /// dt, the leapfrog step size.
+    #[arg(long, default_value_t = FlowConfig::default().dt)]
+    dt: f64,
+    /// W, hidden width of the potentials.
+    #[arg(long, default_value_t = FlowConfig::default().width)]
+    width: usize,
+    /// Points per training step.
+    #[arg(long, default_value_t = TrainConfig::default().batch)]
+    batch: usize,
+    /// Training iterations.
+    #[arg(long, default_value_t = 3000)]
+    iters: usize,
+    /// Adam's peak learning rate (cosine decay over the run).
+    #[arg(long, default_value_t = TrainConfig::default().lr)]
+    lr: f64,
+    /// Keep the learning rate constant instead of cosine decay.
+    #[arg(long)]
+    constant_lr: bool,
+    /// Seed of the initialisation and every draw.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Save the trained model here.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Importance draws S for the model density (grid KL, NLL).
+    #[arg(long, default_value_t = 64)]
+    draws: usize,
+    /// Grid cells per side for the KL.
+    #[arg(long, default_value_t = 128)]
+    grid: usize,
+    /// Print a JSON result line last.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Options of `eval`.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The model file.
+    #[arg(long)]
+    model: PathBuf,
+    /// Evaluate against this target instead of the model's own.
+    #[arg(long)]
+    target: Option<String>,
+    /// Importance draws S.
+    #[arg(long, default_value_t = 64)]
+    draws: usize,
+    /// Grid cells per side for the KL.
+    #[arg(long, default_value_t = 128)]
+    grid: usize,
+    /// Seed of the evaluation's draws.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print a JSON result line last.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Options of `sample`.
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    /// The model file.
+    #[arg(long)]
+    model: PathBuf,
+    /// Number of samples.
+    #[arg(short = 'n', long, default_value_t = 1000)]
+    n: usize,
+    /// Seed of the draws.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// A target and, for a custom mixture, its definition (kept in model files).
+fn load_target(spec: &str) -> Result<(Arc<dyn Target>, Option<serde_json::Value>), String> {
+    let target: Arc<dyn Target> = Arc::from(targets::from_spec(spec).map_err(|e| e.to_string())?);
+    let definition = if spec.ends_with(".json") {
+        let text = std::fs::read_to_string(spec).map_err(|e| format!("{spec}: {e}"))?;
+        Some(serde_json::from_str(&text).map_err(|e| format!("{spec}: {e}"))?)
+    } else {
+        None
+    };
+    Ok((target, definition))
+}
+
+fn target_of_model(file: &ModelFile) -> Result<Arc<dyn Target>, String> {
+    match &file.target_definition {
+        Some(def) if file.target == "custom" => Ok(Arc::new(
+            CustomMixture::from_json(&def.to_string()).map_err(|e| e.to_string())?,
+        )),
+        _ => Ok(Arc::from(
+            targets::by_id(&file.target).map_err(|e| e.to_string())?,
+        )),
+    }
+}
+
+fn read_model(path: &PathBuf) -> Result<ModelFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    ModelFile::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Every figure of an evaluation (null where one does not apply).
+#[derive(serde::Serialize, Default)]
+struct Metrics {
+    kl: Option<f64>,
+    nll: Option<f64>,
+    ess: Option<f64>,
+    reverse_kl: Option<f64>,
+    correlation: Option<f64>,
+}
+
+fn evaluate(flow: &Flow, target: &dyn Target, draws: usize, grid: usize, seed: u64) -> Metrics {
+    let mut rng = Rng::seed_from_u64(seed);
+    let mut m = Metrics {
+        kl: Some(grid_kl(flow, target, grid, draws, seed)),
+        nll: target
+            .normalized()
+            .then(|| heldout_nll(flow, target, 2000, draws, &mut rng)),
+        ..Metrics::default()
+    };
+    if flow.config.objective == Objective::Density {
+        let report = importance_report(flow, target, 10_000, &mut rng);
+        m.ess = Some(report.ess_fraction);
+        m.reverse_kl = Some(report.reverse_kl);
+    }
+    if flow.config.kinetic == Kinetic::Fixed && flow.config.blocks == 1 {
+        m.correlation = Some(potential_correlation(flow, target, 64));
+    }
+    m
+}
+
+fn fmt(x: Option<f64>) -> String {
+    x.map_or("n/a".into(), |v| format!("{v:.4}"))
+}
+
+/// `train`.
+pub fn train(args: &TrainArgs) -> Result<(), String> {
+    let (target, definition) = load_target(&args.target)?;
+    let objective = match args.objective {
+        Some(ObjectiveArg::Samples) => Objective::Samples,
+        Some(ObjectiveArg::Density) => Objective::Density,
+        None => target.default_objective(),
+    };
+    let config = FlowConfig {
+        blocks: args.blocks,
+        leapfrog_steps: args.leapfrog_steps,
+        dt: args.dt,
+        width: args.width,
+        kinetic: match args.kinetic {
+            KineticArg::Fixed => Kinetic::Fixed,
+            KineticArg::Learned => Kinetic::Learned,
+        },
+        objective,
+        ..FlowConfig::default()
+    };
+    let train = TrainConfig {
+        lr: args.lr,
+        schedule_iters: if args.constant_lr { 0 } else { args.iters },
+        batch: args.batch,
+        seed: args.seed,
+        ..TrainConfig::default()
+    };
+    let mut trainer =
+        Trainer::new(config, train.clone(), target.clone()).map_err(|e| e.to_string())?;
+    let bar = indicatif::ProgressBar::new(args.iters as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} iterations, loss {msg} ({eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let start = Instant::now();
+    let mut rejected_msgs = 0;
+    while (trainer.step as usize) < args.iters {
+        if let Err(e) = trainer.step() {
+            rejected_msgs += 1;
+            if rejected_msgs <= 3 {
+                bar.println(format!("step {}: {e}", trainer.step + 1));
+            }
+            if trainer.rejected > 100 {
+                bar.abandon();
+                return Err(format!(
+                    "training diverged: {} steps rejected ({})",
+                    trainer.rejected,
+                    e.advice()
+                ));
+            }
+            continue;
+        }
+        if trainer.step % 25 == 0 {
+            bar.set_position(trainer.step);
+            bar.set_message(format!("{:.4}", trainer.last_loss().unwrap_or(f64::NAN)));
+        }
+    }
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    let final_loss = {
+        // The mean of the last 50 losses: one batch's loss is noisy.
+        let h = &trainer.history;
+        let tail = &h[h.len().saturating_sub(50)..];
+        tail.iter().map(|(_, l)| l).sum::<f64>() / tail.len().max(1) as f64
+    };
+    let metrics = evaluate(
+        &trainer.flow,
+        target.as_ref(),
+        args.draws,
+        args.grid,
+        args.seed.wrapping_add(1),
+    );
+    let params = trainer.flow.param_count();
+    println!(
+        "target {} ({:?} objective, {:?} kinetic), {params} parameters",
+        target.id(),
+        objective,
+        trainer.flow.config.kinetic
+    );
+    println!(
+        "{} iterations in {seconds:.1} s ({:.2} ms/iteration), {} rejected",
+        trainer.step,
+        1000.0 * seconds / trainer.step.max(1) as f64,
+        trainer.rejected
+    );
+    println!(
+        "loss {final_loss:.4} | grid KL {} (S={}, {}²) | held-out NLL {} | ESS {} | reverse KL {} | corr(V, −log p) {}",
+        fmt(metrics.kl),
+        args.draws,
+        args.grid,
+        fmt(metrics.nll),
+        fmt(metrics.ess),
+        fmt(metrics.reverse_kl),
+        fmt(metrics.correlation)
+    );
+    if let Some(out) = &args.out {
+        let file = ModelFile::new(
+            &trainer.flow,
+            &train,
+            target.id(),
+            definition,
+            trainer.step,
+            Some(trainer.adam.clone()),
+        );
+        std::fs::write(out, file.to_json()).map_err(|e| format!("{}: {e}", out.display()))?;
+        println!("saved {}", out.display());
+    }
+    if args.json {
+        let line = serde_json::json!({
+            "loss": final_loss, "kl": metrics.kl, "nll": metrics.nll, "ess": metrics.ess,
+            "reverse_kl": metrics.reverse_kl, "correlation": metrics.correlation,
+            "params": params, "iters": trainer.step, "seconds": seconds,
+            "ms_per_iter": 1000.0 * seconds / trainer.step.max(1) as f64,
+            "target": target.id(), "objective": objective, "kinetic": trainer.flow.config.kinetic,
+        });
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// `eval`.
+pub fn eval(args: &EvalArgs) -> Result<(), String> {
+    let file = read_model(&args.model)?;
+    let flow = file.flow().map_err(|e| e.to_string())?;
+    let target = match &args.target {
+        Some(spec) => load_target(spec)?.0,
+        None => target_of_model(&file)?,
+    };
+    let metrics = evaluate(&flow, target.as_ref(), args.draws, args.grid, args.seed);
+    println!(
+        "{} on {}: grid KL {} | held-out NLL {} | ESS {} | reverse KL {} | corr(V, −log p) {}",
+        args.model.display(),
+        target.id(),
+        fmt(metrics.kl),
+        fmt(metrics.nll),
+        fmt(metrics.ess),
+        fmt(metrics.reverse_kl),
+        fmt(metrics.correlation)
+    );
+    if args.json {
+        let mut v = serde_json::to_value(&metrics).map_err(|e| e.to_string())?;
+        v["params"] = flow.param_count().into();
+        v["step"] = file.step.into();
+        println!("{v}");
+    }
+    Ok(())
+}
+
+/// `sample`.
+pub fn sample(args: &SampleArgs) -> Result<(), String> {
+    let file = read_model(&args.model)?;
+    let flow = file.flow().map_err(|e| e.to_string())?;
+    let target = target_of_model(&file)?;
+    let mut rng = Rng::seed_from_u64(args.seed);
+    let axes = target.display_axes();
+    let mut out = String::with_capacity(args.n * 24);
+    out.push_str(&format!("{},{}\n", axes[0], axes[1]));
+    for q in flow.sample(args.n, &mut rng) {
+        let d = target.to_display(q);
+        out.push_str(&format!("{},{}\n", d[0], d[1]));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+/// `targets`.
+pub fn list_targets(json: bool) {
+    for info in targets::catalog() {
+        if json {
+            let line = serde_json::json!({"id": info.id, "name": info.name, "caption": info.caption, "objectives": info.objectives, "default_objective": info.default_objective});
+            println!("{line}");
+        } else {
+            println!("{:14} {}", info.id, info.caption);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! NHF Playground: train and watch Neural Hamiltonian Flows on 2D targets.
+//!
+//! Rooms (see ARCHITECTURE.md): [`targets`] (2D distributions) → [`nhf`] (the engine) → `app`
+//! (the egui application) → thin entries (`main.rs` native, `web.rs` wasm).
+
+pub mod app;
+pub mod nhf;
+pub mod rng;
+pub mod targets;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

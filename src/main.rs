@@ -1,0 +1,14 @@
+//! The native entry: the desktop window, and the research command line (`train`, `eval`,
+//! `sample`, `bench`, `targets`). The web entry lives in `web.rs`.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+/// On wasm the library's `web::start` runs the app; this binary has nothing to do.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,277 @@
+//! Measuring a fit (MATH.md §5): grid KL(target ‖ model) computed progressively, held-out
+//! negative log-likelihood, effective sample size for the reverse-KL objective, and the
+//! correlation between the learned potential and −log p_target.
+
+use super::config::{FlowConfig, Kinetic};
+use super::flow::{Flow, log_density_with};
+use super::leapfrog::Direction;
+use super::mlp::TILE;
+use super::objective::{LN_2PI, Workspace};
+use crate::rng::Rng;
+use crate::targets::{Bounds, Target};
+
+/// Weight of the uniform density mixed into the model's grid density, so that one cell where
+/// the model underflows cannot dominate the sum (MATH.md §5).
+pub const UNIFORM_MIX: f64 = 1e-4;
+
+/// Normalises log-densities on a grid of cells of area `cell_area` into densities.
+fn normalise(log_values: &[f64], cell_area: f64) -> Vec<f64> {
+    let max = log_values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return vec![0.0; log_values.len()];
+    }
+    let mut out: Vec<f64> = log_values
+        .iter()
+        .map(|v| if v.is_finite() { (v - max).exp() } else { 0.0 })
+        .collect();
+    let total: f64 = out.iter().sum::<f64>() * cell_area;
+    out.iter_mut().for_each(|v| *v /= total);
+    out
+}
+
+/// KL(target ‖ model) on an N×N grid over the target's box, the model's density from the
+/// importance-weighted bound, advanced a slice of cells per call so a UI never freezes.
+pub struct GridEval {
+    /// Cells per side.
+    pub n: usize,
+    /// The grid's box.
+    pub bounds: Bounds,
+    /// Importance draws S per cell.
+    pub draws: usize,
+    /// The target's density on the grid, normalised over it (cell (i, j) at j·n + i).
+    pub target_density: Vec<f64>,
+    /// The model's log density per cell (filled as evaluation advances).
+    pub model_log_density: Vec<f64>,
+    cells: Vec<[f64; 2]>,
+    cursor: usize,
+    rng: Rng,
+    work: Option<(FlowConfig, Workspace<f32>)>,
+}
+
+impl GridEval {
+    /// A grid evaluation of `n`×`n` cells with `draws` importance draws per cell.
+    pub fn new(target: &dyn Target, n: usize, draws: usize, seed: u64) -> Self {
+        let bounds = target.bounds();
+        let cells: Vec<[f64; 2]> = (0..n * n)
+            .map(|c| bounds.cell_centre(n, c % n, c / n))
+            .collect();
+        let log_t: Vec<f64> = cells.iter().map(|&q| target.log_prob(q)).collect();
+        let [w, h] = bounds.size();
+        let target_density = normalise(&log_t, w * h / (n * n) as f64);
+        Self {
+            n,
+            bounds,
+            draws,
+            target_density,
+            model_log_density: vec![f64::NEG_INFINITY; n * n],
+            cells,
+            cursor: 0,
+            rng: Rng::seed_from_u64(seed),
+            work: None,
+        }
+    }
+
+    fn cell_area(&self) -> f64 {
+        let [w, h] = self.bounds.size();
+        w * h / (self.n * self.n) as f64
+    }
+
+    /// Evaluates up to `max_cells` more cells of `flow`; returns whether the grid is complete.
+    pub fn advance(&mut self, flow: &Flow, max_cells: usize) -> bool {
+        let total = self.n * self.n;
+        if self.cursor >= total {
+            return true;
+        }
+        let ws = match &mut self.work {
+            Some((cfg, ws)) if *cfg == flow.config => ws,
+            _ => {
+                &mut self
+                    .work
+                    .insert((flow.config.clone(), Workspace::new(&flow.config)))
+                    .1
+            }
+        };
+        // Whole tiles only, so that the random draws fall on the same cells however the grid
+        // is sliced: a progressive evaluation equals a one-pass one exactly.
+        let slice = max_cells.max(1).div_ceil(TILE) * TILE;
+        let end = (self.cursor + slice).min(total);
+        log_density_with(
+            flow,
+            &self.cells[self.cursor..end],
+            self.draws,
+            &mut self.rng,
+            &mut self.model_log_density[self.cursor..end],
+            ws,
+        );
+        self.cursor = end;
+        self.cursor >= total
+    }
+
+    /// Fraction of cells evaluated.
+    pub fn progress(&self) -> f64 {
+        self.cursor as f64 / (self.n * self.n) as f64
+    }
+
+    /// Whether every cell is evaluated.
+    pub fn is_done(&self) -> bool {
+        self.cursor >= self.n * self.n
+    }
+
+    /// The model's density on the grid, normalised and mixed with [`UNIFORM_MIX`] of the
+    /// uniform density (only meaningful once done).
+    pub fn model_density(&self) -> Vec<f64> {
+        let area = self.cell_area();
+        let uniform = 1.0 / (area * (self.n * self.n) as f64);
+        normalise(&self.model_log_density, area)
+            .into_iter()
+            .map(|p| (1.0 - UNIFORM_MIX) * p + UNIFORM_MIX * uniform)
+            .collect()
+    }
+
+    /// KL(target ‖ model) in nats, once every cell is evaluated.
+    pub fn kl(&self) -> Option<f64> {
+        if !self.is_done() {
+            return None;
+        }
+        let area = self.cell_area();
+        let model = self.model_density();
+        let kl = self
+            .target_density
+            .iter()
+            .zip(&model)
+            .filter(|(pt, _)| **pt > 0.0)
+            .map(|(pt, pm)| pt * (pt / pm).ln() * area)
+            .sum();
+        Some(kl)
+    }
+}
+
+/// Grid KL of a flow against a target in one call (blocking; for the CLI and tests).
+pub fn grid_kl(flow: &Flow, target: &dyn Target, n: usize, draws: usize, seed: u64) -> f64 {
+    let mut grid = GridEval::new(target, n, draws, seed);
+    grid.advance(flow, n * n);
+    grid.kl().unwrap_or(f64::NAN)
+}
+
+/// Mean negative log-likelihood of `n` fresh target samples under the model's
+/// importance-weighted density with `draws` draws.
+pub fn heldout_nll(flow: &Flow, target: &dyn Target, n: usize, draws: usize, rng: &mut Rng) -> f64 {
+    let points = target.sample(n, rng);
+    let mut log_rho = vec![0.0; n];
+    flow.log_density(&points, draws, rng, &mut log_rho);
+    -log_rho.iter().sum::<f64>() / n as f64
+}
+
+/// Importance-sampling quality of a reverse-KL fit (MATH.md §2b, §5).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct ImportanceReport {
+    /// Effective sample size as a fraction of the draws: (Σw)² / (M Σw²).
+    pub ess_fraction: f64,
+    /// E[log π₀(q₀,p₀) − log π̃(q_T) − log r(p_T)]: the joint reverse KL when π̃ is normalised
+    /// (an upper bound on the marginal one), else that up to log Z.
+    pub reverse_kl: f64,
+}
+
+/// ESS and reverse KL from `m` draws pushed through the generative map.
+pub fn importance_report(
+    flow: &Flow,
+    target: &dyn Target,
+    m: usize,
+    rng: &mut Rng,
+) -> ImportanceReport {
+    let q0: Vec<[f64; 2]> = (0..m).map(|_| [rng.normal(), rng.normal()]).collect();
+    let p0: Vec<[f64; 2]> = (0..m).map(|_| [rng.normal(), rng.normal()]).collect();
+    let (mut q, mut p) = (q0.clone(), p0.clone());
+    flow.map(Direction::Generate, &mut q, &mut p);
+    let a = flow.kinetic_scale().unwrap_or(1.0);
+    let learned = flow.config.kinetic == Kinetic::Learned;
+    let log_w: Vec<f64> = (0..m)
+        .map(|i| {
+            let log_prior = -0.5
+                * (q0[i][0].powi(2) + q0[i][1].powi(2) + p0[i][0].powi(2) + p0[i][1].powi(2))
+                - 2.0 * LN_2PI;
+            let p2 = p[i][0].powi(2) + p[i][1].powi(2);
+            let log_r = if learned {
+                -0.5 * p2 - LN_2PI
+            } else {
+                -0.5 * a * a * p2 + (a * a).ln() - LN_2PI
+            };
+            target.log_prob(q[i]) + log_r - log_prior
+        })
+        .collect();
+    let finite: Vec<f64> = log_w.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return ImportanceReport {
+            ess_fraction: 0.0,
+            reverse_kl: f64::INFINITY,
+        };
+    }
+    let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (s1, s2) = finite.iter().fold((0.0, 0.0), |(s1, s2), v| {
+        let w = (v - max).exp();
+        (s1 + w, s2 + w * w)
+    });
+    ImportanceReport {
+        ess_fraction: s1 * s1 / (s2 * m as f64),
+        reverse_kl: -finite.iter().sum::<f64>() / finite.len() as f64,
+    }
+}
+
+/// The p_target-weighted correlation over an n×n grid between the first block's learned
+/// potential V and −log p_target: the paper's interpretability claim (fixed kinetic, K = 1,
+/// where V should approach −log p + const).
+pub fn potential_correlation(flow: &Flow, target: &dyn Target, n: usize) -> f64 {
+    let bounds = target.bounds();
+    let cells: Vec<[f64; 2]> = (0..n * n)
+        .map(|c| bounds.cell_centre(n, c % n, c / n))
+        .collect();
+    let v = flow.potential(0, &cells);
+    let log_t: Vec<f64> = cells.iter().map(|&q| target.log_prob(q)).collect();
+    let weights = normalise(&log_t, 1.0);
+    let neg_log: Vec<f64> = log_t.iter().map(|l| -l).collect();
+    weighted_correlation(&v, &neg_log, &weights)
+}
+
+/// Pearson correlation of x and y under weights w (non-negative, not necessarily normalised).
+pub fn weighted_correlation(x: &[f64], y: &[f64], w: &[f64]) -> f64 {
+    let total: f64 = w.iter().sum();
+    let mean = |v: &[f64]| v.iter().zip(w).map(|(a, b)| a * b).sum::<f64>() / total;
+    let (mx, my) = (mean(x), mean(y));
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for i in 0..x.len() {
+        if !(x[i].is_finite() && y[i].is_finite()) || w[i] == 0.0 {
+            continue;
+        }
+        let (dx, dy) = (x[i] - mx, y[i] - my);
+        sxy += w[i] * dx * dy;
+        sxx += w[i] * dx * dx;
+        syy += w[i] * dy * dy;
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weighted_correlation_of_a_line_is_one() {
+        let x = [1.0, 2.0, 3.0, 4.0];
+        let y = [3.0, 5.0, 7.0, 9.0];
+        let w = [0.1, 0.5, 0.2, 0.2];
+        assert!((weighted_correlation(&x, &y, &w) - 1.0).abs() < 1e-12);
+        let y_neg = [-1.0, -2.0, -3.0, -4.0];
+        assert!((weighted_correlation(&x, &y_neg, &w) + 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn normalise_integrates_to_one() {
+        let d = normalise(&[0.0, 1.0, f64::NEG_INFINITY, -2.0], 0.5);
+        assert!((d.iter().sum::<f64>() * 0.5 - 1.0).abs() < 1e-12);
+        assert_eq!(d[2], 0.0);
+    }
+}

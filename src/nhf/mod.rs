@@ -1,0 +1,29 @@
+//! The Neural Hamiltonian Flow engine (MATH.md): pure Rust, no UI, no platform code, and
+//! deterministic for a seed on every platform.
+//!
+//! Reading order: [`real`] (the scalar), [`mlp`] (force and force-VJP, §3a), [`leapfrog`]
+//! (blocks and their adjoint, §3b), [`objective`] (§2), [`adam`], [`trainer`] (a training run
+//! with rollback), [`flow`] (maps, sampling, trajectories), [`eval`] (§5), [`model_file`].
+
+pub mod adam;
+pub mod config;
+pub mod encoder;
+pub mod eval;
+pub mod flow;
+pub mod layout;
+pub mod leapfrog;
+pub mod mlp;
+pub mod model_file;
+pub mod objective;
+pub mod real;
+pub mod trainer;
+
+#[cfg(test)]
+mod gradient_tests;
+
+pub use config::{Activation, ConfigError, FlowConfig, Kinetic, Objective, TrainConfig};
+pub use flow::Flow;
+pub use trainer::{StepError, Trainer};
+
+pub use layout::Layout;
+pub use leapfrog::Direction;

@@ -1,0 +1,189 @@
+//! The versioned JSON model file: configuration, weights, target, seed and training state.
+//!
+//! ```json
+//! { "format": "nhf-playground-model", "version": 1,
+//!   "target": "8gaussians", "target_definition": null,
+//!   "config": { "blocks": 4, "leapfrog_steps": 5, "dt": 0.2, "width": 32, ... },
+//!   "train": { "lr": 0.003, "schedule_iters": 3000, "batch": 512, "clip_norm": 100, "seed": 0 },
+//!   "step": 3000, "params": [ ... ], "adam": { "t": 3000, "m": [...], "v": [...] } }
+//! ```
+//! `target_definition` holds a custom mixture's or a drawn density's own JSON, so the file is
+//! self-contained. A malformed, truncated or mismatched file is refused with a message naming
+//! the problem; loading never panics.
+
+use serde::{Deserialize, Serialize};
+
+use super::adam::Adam;
+use super::config::{FlowConfig, TrainConfig};
+use super::flow::Flow;
+
+/// The `format` field's value.
+pub const FORMAT: &str = "nhf-playground-model";
+/// The version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// A saved model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelFile {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`VERSION`] for files this build writes.
+    pub version: u32,
+    /// The target's identifier.
+    pub target: String,
+    /// A custom or drawn target's definition (its own JSON), else null.
+    #[serde(default)]
+    pub target_definition: Option<serde_json::Value>,
+    /// The flow's architecture.
+    pub config: FlowConfig,
+    /// The training settings (seed included).
+    pub train: TrainConfig,
+    /// Accepted training steps.
+    pub step: u64,
+    /// The flat parameter vector.
+    pub params: Vec<f32>,
+    /// Optimiser state, to resume training exactly.
+    #[serde(default)]
+    pub adam: Option<Adam>,
+}
+
+/// Why a model file could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelFileError(pub String);
+
+impl std::fmt::Display for ModelFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "model file: {}", self.0)
+    }
+}
+
+impl std::error::Error for ModelFileError {}
+
+impl ModelFile {
+    /// A file describing `flow` trained on `target` with `train` for `step` steps.
+    pub fn new(
+        flow: &Flow,
+        train: &TrainConfig,
+        target: &str,
+        target_definition: Option<serde_json::Value>,
+        step: u64,
+        adam: Option<Adam>,
+    ) -> Self {
+        Self {
+            format: FORMAT.into(),
+            version: VERSION,
+            target: target.into(),
+            target_definition,
+            config: flow.config.clone(),
+            train: train.clone(),
+            step,
+            params: flow.params.clone(),
+            adam,
+        }
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Parses and validates a file's text.
+    pub fn from_json(text: &str) -> Result<Self, ModelFileError> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| ModelFileError(format!("not valid JSON ({e})")))?;
+        match value.get("format").and_then(|f| f.as_str()) {
+            Some(FORMAT) => {}
+            Some(other) => {
+                return Err(ModelFileError(format!(
+                    "format is '{other}', expected '{FORMAT}'"
+                )));
+            }
+            None => {
+                return Err(ModelFileError(format!(
+                    "no \"format\": \"{FORMAT}\" field: not a model file"
+                )));
+            }
+        }
+        match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(VERSION) => {}
+            Some(v) => {
+                return Err(ModelFileError(format!(
+                    "version {v} is not supported (this build reads version {VERSION})"
+                )));
+            }
+            None => return Err(ModelFileError("missing or non-numeric \"version\"".into())),
+        }
+        let file: ModelFile = serde_json::from_value(value)
+            .map_err(|e| ModelFileError(format!("bad field ({e})")))?;
+        file.config
+            .validate()
+            .map_err(|e| ModelFileError(format!("config.{e}")))?;
+        file.train
+            .validate()
+            .map_err(|e| ModelFileError(format!("train.{e}")))?;
+        Flow::from_params(file.config.clone(), file.params.clone())
+            .map_err(|e| ModelFileError(e.to_string()))?;
+        if let Some(adam) = &file.adam {
+            let n = file.params.len();
+            if adam.m.len() != n || adam.v.len() != n {
+                return Err(ModelFileError(format!(
+                    "adam state has {} / {} values for {n} parameters",
+                    adam.m.len(),
+                    adam.v.len()
+                )));
+            }
+        }
+        Ok(file)
+    }
+
+    /// The flow stored in the file (validated by [`ModelFile::from_json`]).
+    pub fn flow(&self) -> Result<Flow, ModelFileError> {
+        Flow::from_params(self.config.clone(), self.params.clone())
+            .map_err(|e| ModelFileError(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_file() -> ModelFile {
+        let flow = Flow::new(
+            FlowConfig {
+                blocks: 1,
+                width: 4,
+                encoder_width: 4,
+                ..FlowConfig::default()
+            },
+            3,
+        )
+        .unwrap();
+        ModelFile::new(&flow, &TrainConfig::default(), "8gaussians", None, 0, None)
+    }
+
+    #[test]
+    fn round_trips() {
+        let f = sample_file();
+        assert_eq!(ModelFile::from_json(&f.to_json()).unwrap(), f);
+    }
+
+    #[test]
+    fn truncated_and_mismatched_files_are_refused_with_reasons() {
+        let text = sample_file().to_json();
+        let err = ModelFile::from_json(&text[..text.len() / 2]).unwrap_err();
+        assert!(err.0.contains("not valid JSON"), "{err}");
+        let err = ModelFile::from_json("{\"hello\": 1}").unwrap_err();
+        assert!(err.0.contains("not a model file"), "{err}");
+        let err =
+            ModelFile::from_json(&text.replace("\"version\":1", "\"version\":99")).unwrap_err();
+        assert!(err.0.contains("version 99"), "{err}");
+        let mut f = sample_file();
+        f.params.pop();
+        let err = ModelFile::from_json(&f.to_json()).unwrap_err();
+        assert!(err.0.contains("params"), "{err}");
+        let mut f = sample_file();
+        f.config.dt = 50.0;
+        let err = ModelFile::from_json(&f.to_json()).unwrap_err();
+        assert!(err.0.contains("dt"), "{err}");
+    }
+}

@@ -1,0 +1,283 @@
+//! The two training objectives (MATH.md §2) and their exact gradients through the flow
+//! adjoint (§3b): the negative ELBO from samples (§2a) and the reverse KL to an unnormalised
+//! density (§2b).
+
+use super::config::FlowConfig;
+use super::encoder::{Encoder, EncoderCache, Gaussian};
+use super::layout::Layout;
+use super::leapfrog::{self, Direction, FlowParams, TileWork};
+use super::mlp::{Lane, TILE, zeros};
+use super::real::Real;
+use crate::targets::Target;
+
+/// ln 2π.
+pub const LN_2PI: f64 = 1.837_877_066_409_345_5;
+
+/// The random inputs of one training step.
+pub enum Inputs<'a> {
+    /// §2a: data points and the encoder's standard-normal noise ε (one draw per point).
+    Samples {
+        /// Points from the target.
+        data: &'a [[f64; 2]],
+        /// ε ~ N(0, I), one per point.
+        eps: &'a [[f64; 2]],
+    },
+    /// §2b: draws (q₀, p₀) ~ π₀ = N(0, I) and the target's unnormalised log density.
+    Density {
+        /// q₀ ~ N(0, I).
+        q0: &'a [[f64; 2]],
+        /// p₀ ~ N(0, I).
+        p0: &'a [[f64; 2]],
+        /// The target π̃.
+        target: &'a dyn Target,
+    },
+}
+
+impl Inputs<'_> {
+    /// Number of points B.
+    pub fn len(&self) -> usize {
+        match self {
+            Inputs::Samples { data, .. } => data.len(),
+            Inputs::Density { q0, .. } => q0.len(),
+        }
+    }
+
+    /// Whether there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Every buffer a loss-and-gradient evaluation needs, sized once per configuration.
+#[derive(Clone, Debug)]
+pub struct Workspace<T> {
+    /// W₂ᵀ of every MLP.
+    pub w2t: Vec<T>,
+    /// The tile integrator's buffers.
+    pub tile: TileWork<T>,
+    /// The encoder's hidden activations.
+    pub encoder: EncoderCache<T>,
+    /// Per-lane parameter cotangents, summed over lanes at the end.
+    pub grad_lanes: Vec<Lane<T>>,
+}
+
+impl<T: Real> Workspace<T> {
+    /// Buffers for a configuration.
+    pub fn new(config: &FlowConfig) -> Self {
+        let layout = Layout::new(config);
+        Self {
+            w2t: vec![T::zero(); leapfrog::mlp_count(config) * config.width * config.width],
+            tile: TileWork::new(config),
+            encoder: EncoderCache::new(config.encoder_width),
+            grad_lanes: vec![zeros(); layout.len()],
+        }
+    }
+}
+
+/// Loads up to TILE points into lanes (zeros past the end).
+fn load<T: Real>(points: &[[f64; 2]], start: usize) -> [Lane<T>; 2] {
+    let mut out = [zeros(); 2];
+    for (t, pt) in points[start..].iter().take(TILE).enumerate() {
+        out[0][t] = T::from_f64(pt[0]);
+        out[1][t] = T::from_f64(pt[1]);
+    }
+    out
+}
+
+/// f(x) as a value of type T, given f and ∇f at x's real part: exact for real types, and for
+/// dual numbers it carries the derivative through by the chain rule, so a target written in
+/// f64 still differentiates exactly.
+fn lift<T: Real>(value: f64, grad: [f64; 2], x: [T; 2]) -> T {
+    let dx = [
+        x[0] - T::from_f64(x[0].to_f64()),
+        x[1] - T::from_f64(x[1].to_f64()),
+    ];
+    T::from_f64(value) + T::from_f64(grad[0]) * dx[0] + T::from_f64(grad[1]) * dx[1]
+}
+
+/// The mean loss over the batch and, when `grad` is given, its exact gradient with respect to
+/// every parameter (written into `grad`, parameter layout).
+///
+/// Samples (§2a): loss = −(1/B) Σ ELBO(q_b) with p = μ + σ⊙ε, run through the normalizing map.
+/// Density (§2b): loss = (1/B) Σ [log π₀(q₀,p₀) − log π̃(q_T) − log r(p_T)], run through the
+/// generative map, r = N(0, a⁻²I) (fixed kinetic) or N(0, I) (learned).
+pub fn loss_and_grad<T: Real>(
+    params: &[T],
+    config: &FlowConfig,
+    layout: &Layout,
+    inputs: &Inputs,
+    ws: &mut Workspace<T>,
+    grad: Option<&mut [T]>,
+) -> T {
+    leapfrog::transpose_all(params, layout, &mut ws.w2t);
+    let fp = FlowParams {
+        params,
+        w2t: &ws.w2t,
+        layout,
+        config,
+    };
+    let n = inputs.len();
+    let inv_b = T::from_f64(1.0 / n as f64);
+    let half = T::from_f64(0.5);
+    let ln_2pi = T::from_f64(LN_2PI);
+    let want_grad = grad.is_some();
+    if want_grad {
+        ws.grad_lanes.iter_mut().for_each(|l| *l = zeros());
+    }
+    let a = fp.scale();
+    let mut loss_sum = T::zero();
+    let mut a_bar: Lane<T> = zeros();
+    let mut a_direct = T::zero();
+    for start in (0..n).step_by(TILE) {
+        let live = (n - start).min(TILE);
+        let (mut x_bar, mut p_bar) = ([zeros(); 2], [zeros(); 2]);
+        match inputs {
+            Inputs::Samples { data, eps } => {
+                let enc_range = layout
+                    .encoder()
+                    .expect("the samples objective needs an encoder");
+                let q = load::<T>(data, start);
+                let e = load::<T>(eps, start);
+                let enc = Encoder::new(&params[enc_range.clone()], config.encoder_width);
+                let g = enc.forward([&q[0], &q[1]], &mut ws.encoder);
+                let mut sigma = [zeros(); 2];
+                let mut p = [zeros(); 2];
+                for d in 0..2 {
+                    for t in 0..TILE {
+                        sigma[d][t] = g.log_sigma[d][t].exp();
+                        p[d][t] = g.mu[d][t] + sigma[d][t] * e[d][t];
+                    }
+                }
+                let mut x = q;
+                leapfrog::forward(
+                    &fp,
+                    Direction::Normalize,
+                    &mut x,
+                    &mut p,
+                    &mut ws.tile,
+                    |_, _, _, _| {},
+                );
+                // −ELBO = ½|x_T|² + ½|p_T|² − ½|ε|² − Σ log σ + ln 2π (the Gaussian constants of
+                // π₀ and f_ψ combined).
+                for t in 0..live {
+                    loss_sum += half
+                        * (x[0][t] * x[0][t]
+                            + x[1][t] * x[1][t]
+                            + p[0][t] * p[0][t]
+                            + p[1][t] * p[1][t])
+                        - half * (e[0][t] * e[0][t] + e[1][t] * e[1][t])
+                        - g.log_sigma[0][t]
+                        - g.log_sigma[1][t]
+                        + ln_2pi;
+                }
+                if !want_grad {
+                    continue;
+                }
+                for d in 0..2 {
+                    for t in 0..live {
+                        x_bar[d][t] = x[d][t] * inv_b;
+                        p_bar[d][t] = p[d][t] * inv_b;
+                    }
+                }
+                leapfrog::backward(
+                    &fp,
+                    Direction::Normalize,
+                    &mut x_bar,
+                    &mut p_bar,
+                    &mut a_bar,
+                    &mut ws.tile,
+                    &mut ws.grad_lanes,
+                );
+                // p₀ = μ + σ⊙ε: μ̄ = p̄₀, (log σ)̄ = p̄₀⊙σ⊙ε − 1/B (the −Σ log σ term).
+                let mut bar = Gaussian {
+                    mu: p_bar,
+                    log_sigma: [zeros(); 2],
+                };
+                for d in 0..2 {
+                    for t in 0..live {
+                        bar.log_sigma[d][t] = p_bar[d][t] * sigma[d][t] * e[d][t] - inv_b;
+                    }
+                }
+                enc.backward(
+                    [&q[0], &q[1]],
+                    &bar,
+                    &mut ws.encoder,
+                    &mut ws.grad_lanes[enc_range],
+                );
+            }
+            Inputs::Density { q0, p0, target } => {
+                let mut x = load::<T>(q0, start);
+                let mut p = load::<T>(p0, start);
+                let mut log_prior: Lane<T> = zeros();
+                for t in 0..TILE {
+                    log_prior[t] = -half
+                        * (x[0][t] * x[0][t]
+                            + x[1][t] * x[1][t]
+                            + p[0][t] * p[0][t]
+                            + p[1][t] * p[1][t])
+                        - T::from_f64(2.0) * ln_2pi;
+                }
+                leapfrog::forward(
+                    &fp,
+                    Direction::Generate,
+                    &mut x,
+                    &mut p,
+                    &mut ws.tile,
+                    |_, _, _, _| {},
+                );
+                let learned = layout.kinetic_scale().is_none();
+                for t in 0..live {
+                    let xt = [x[0][t].to_f64(), x[1][t].to_f64()];
+                    let g = target.grad_log_prob(xt);
+                    let log_target = lift(target.log_prob(xt), g, [x[0][t], x[1][t]]);
+                    let p2 = p[0][t] * p[0][t] + p[1][t] * p[1][t];
+                    let log_r = if learned {
+                        -half * p2 - ln_2pi
+                    } else {
+                        -half * a * a * p2 + (a * a).ln() - ln_2pi
+                    };
+                    loss_sum += log_prior[t] - log_target - log_r;
+                    if want_grad {
+                        x_bar[0][t] = -T::from_f64(g[0]) * inv_b;
+                        x_bar[1][t] = -T::from_f64(g[1]) * inv_b;
+                        let m = if learned { T::one() } else { a * a };
+                        p_bar[0][t] = m * p[0][t] * inv_b;
+                        p_bar[1][t] = m * p[1][t] * inv_b;
+                        if !learned {
+                            // ∂/∂a of −log r = ½a²|p|² − ln a² + const.
+                            a_direct += (a * p2 - T::from_f64(2.0) / a) * inv_b;
+                        }
+                    }
+                }
+                if want_grad {
+                    leapfrog::backward(
+                        &fp,
+                        Direction::Generate,
+                        &mut x_bar,
+                        &mut p_bar,
+                        &mut a_bar,
+                        &mut ws.tile,
+                        &mut ws.grad_lanes,
+                    );
+                }
+            }
+        }
+    }
+    if let Some(grad) = grad {
+        for (g, lanes) in grad.iter_mut().zip(&ws.grad_lanes) {
+            let mut s = T::zero();
+            for v in lanes {
+                s += *v;
+            }
+            *g = s;
+        }
+        if let Some(i) = layout.kinetic_scale() {
+            let mut s = a_direct;
+            for v in a_bar {
+                s += v;
+            }
+            grad[i] = s;
+        }
+    }
+    loss_sum * inv_b
+}

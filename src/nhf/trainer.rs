@@ -1,0 +1,199 @@
+//! A training run: the flow, Adam, the random stream, and one step at a time with rollback —
+//! a non-finite loss, gradient or parameter never reaches the model.
+
+use std::sync::Arc;
+
+use super::adam::{Adam, cosine_lr};
+use super::config::{ConfigError, FlowConfig, Objective, TrainConfig};
+use super::flow::Flow;
+use super::objective::{Inputs, Workspace, loss_and_grad};
+use crate::rng::Rng;
+use crate::targets::Target;
+
+/// Why a training step was rejected (the model is unchanged).
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepError {
+    /// The loss was NaN or infinite.
+    NonFiniteLoss,
+    /// Some gradient component was NaN or infinite.
+    NonFiniteGradient,
+    /// The update produced a NaN or infinite parameter; the previous parameters were restored.
+    NonFiniteParameters,
+}
+
+impl StepError {
+    /// What the user can change to avoid it.
+    pub fn advice(&self) -> &'static str {
+        "the flow diverged: lower the learning rate or dt, or use fewer leapfrog steps"
+    }
+}
+
+impl std::fmt::Display for StepError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self {
+            StepError::NonFiniteLoss => "the loss became non-finite",
+            StepError::NonFiniteGradient => "the gradient became non-finite",
+            StepError::NonFiniteParameters => "an update made the parameters non-finite",
+        };
+        write!(f, "{what}; the step was rolled back ({})", self.advice())
+    }
+}
+
+impl std::error::Error for StepError {}
+
+/// A training run of a flow on a target.
+pub struct Trainer {
+    /// The model being trained.
+    pub flow: Flow,
+    /// Optimiser settings.
+    pub train: TrainConfig,
+    /// The optimiser's state.
+    pub adam: Adam,
+    /// Steps accepted so far.
+    pub step: u64,
+    /// Steps rejected (rolled back) so far.
+    pub rejected: u64,
+    /// (step, loss) of every accepted step.
+    pub history: Vec<(u64, f64)>,
+    target: Arc<dyn Target>,
+    rng: Rng,
+    ws: Workspace<f32>,
+    grad: Vec<f32>,
+    batch_a: Vec<[f64; 2]>,
+    batch_b: Vec<[f64; 2]>,
+    backup_params: Vec<f32>,
+    backup_adam: Adam,
+}
+
+impl Trainer {
+    /// A fresh run: parameters initialised from `train.seed`.
+    pub fn new(
+        config: FlowConfig,
+        train: TrainConfig,
+        target: Arc<dyn Target>,
+    ) -> Result<Self, ConfigError> {
+        let flow = Flow::new(config, train.seed)?;
+        Self::resume(flow, train, target, Adam::default(), 0)
+    }
+
+    /// Continues a run from a flow, optimiser state and step count.
+    pub fn resume(
+        flow: Flow,
+        train: TrainConfig,
+        target: Arc<dyn Target>,
+        adam: Adam,
+        step: u64,
+    ) -> Result<Self, ConfigError> {
+        train.validate()?;
+        if !target.objectives().contains(&flow.config.objective) {
+            return Err(ConfigError {
+                field: "objective",
+                message: format!(
+                    "target '{}' cannot be fitted with the {:?} objective",
+                    target.id(),
+                    flow.config.objective
+                ),
+            });
+        }
+        let n = flow.param_count();
+        let adam = if adam.m.len() == n && adam.v.len() == n {
+            adam
+        } else {
+            Adam::new(n)
+        };
+        // The data stream is seeded apart from the initialisation so that resuming with the
+        // same seed does not replay the initial draws.
+        let rng = Rng::seed_from_u64(train.seed ^ 0x9E37_79B9_7F4A_7C15 ^ step);
+        let b = train.batch;
+        Ok(Self {
+            ws: Workspace::new(&flow.config),
+            grad: vec![0.0; n],
+            batch_a: vec![[0.0; 2]; b],
+            batch_b: vec![[0.0; 2]; b],
+            backup_params: flow.params.clone(),
+            backup_adam: adam.clone(),
+            flow,
+            train,
+            adam,
+            step,
+            rejected: 0,
+            history: Vec::with_capacity(4096),
+            target,
+            rng,
+        })
+    }
+
+    /// The target being fitted.
+    pub fn target(&self) -> &Arc<dyn Target> {
+        &self.target
+    }
+
+    /// The learning rate the next step will use.
+    pub fn current_lr(&self) -> f64 {
+        cosine_lr(self.train.lr, self.step, self.train.schedule_iters)
+    }
+
+    /// The most recent accepted loss.
+    pub fn last_loss(&self) -> Option<f64> {
+        self.history.last().map(|&(_, l)| l)
+    }
+
+    /// One training step on a fresh batch; returns the loss, or why the step was rejected
+    /// (in which case parameters and optimiser state are exactly as before).
+    pub fn step(&mut self) -> Result<f64, StepError> {
+        let inputs = match self.flow.config.objective {
+            Objective::Samples => {
+                self.target.sample_into(&mut self.rng, &mut self.batch_a);
+                for e in &mut self.batch_b {
+                    *e = [self.rng.normal(), self.rng.normal()];
+                }
+                Inputs::Samples {
+                    data: &self.batch_a,
+                    eps: &self.batch_b,
+                }
+            }
+            Objective::Density => {
+                for (q, p) in self.batch_a.iter_mut().zip(&mut self.batch_b) {
+                    *q = [self.rng.normal(), self.rng.normal()];
+                    *p = [self.rng.normal(), self.rng.normal()];
+                }
+                Inputs::Density {
+                    q0: &self.batch_a,
+                    p0: &self.batch_b,
+                    target: self.target.as_ref(),
+                }
+            }
+        };
+        let loss = loss_and_grad(
+            &self.flow.params,
+            &self.flow.config,
+            &self.flow.layout,
+            &inputs,
+            &mut self.ws,
+            Some(&mut self.grad),
+        );
+        if !loss.is_finite() {
+            self.rejected += 1;
+            return Err(StepError::NonFiniteLoss);
+        }
+        if self.grad.iter().any(|g| !g.is_finite()) {
+            self.rejected += 1;
+            return Err(StepError::NonFiniteGradient);
+        }
+        self.backup_params.copy_from_slice(&self.flow.params);
+        self.backup_adam.clone_from(&self.adam);
+        let lr = self.current_lr();
+        self.adam
+            .step(&mut self.flow.params, &self.grad, lr, self.train.clip_norm);
+        if self.flow.params.iter().any(|p| !p.is_finite()) {
+            self.flow.params.copy_from_slice(&self.backup_params);
+            self.adam.clone_from(&self.backup_adam);
+            self.rejected += 1;
+            return Err(StepError::NonFiniteParameters);
+        }
+        self.step += 1;
+        let loss = f64::from(loss);
+        self.history.push((self.step, loss));
+        Ok(loss)
+    }
+}

@@ -1,0 +1,123 @@
+//! The library of 2D target distributions (TARGETS.md): densities, their gradients, samplers,
+//! viewing boxes and captions. Pure Rust, no UI; the engine and the app only see [`Target`].
+//!
+//! Families, one file each: [`mixtures`] (8gaussians, circle8, three-modes), [`custom`]
+//! (mixtures from JSON), [`toys`] (the FFJORD sample-based toys), [`energies`] (u1–u4),
+//! [`gallery`] (banana, donut, funnel, squiggle), [`jla`] (a supernova posterior), [`drawn`]
+//! (a painted density). Shared machinery: [`grid_density`] (tabulated log densities),
+//! [`quadrature`], `sampling`, `special`. [`registry`] names them all.
+//!
+//! Randomness comes only from [`Rng`] and transcendental functions only from `libm`, so every
+//! density and every sample is bit-identical on wasm and native.
+
+#![warn(missing_docs)]
+
+pub mod custom;
+pub mod drawn;
+pub mod energies;
+mod error;
+pub mod gallery;
+pub mod grid_density;
+pub mod jla;
+pub mod mixtures;
+pub mod quadrature;
+pub mod registry;
+mod sampling;
+mod special;
+pub mod toys;
+
+pub use custom::{CustomMixture, MixtureSpec};
+pub use drawn::{DrawnGrid, DrawnTarget};
+pub use error::TargetError;
+pub use registry::{TARGET_IDS, TargetInfo, by_id, catalog, from_spec, info};
+
+use crate::rng::Rng;
+
+/// Objectives of targets defined by samples (mixtures, toys, drawings): samples first.
+pub const SAMPLES_FIRST: &[Objective] = &[Objective::Samples, Objective::Density];
+/// Objectives of targets defined by a density (energies, gallery, posteriors): density first.
+pub const DENSITY_FIRST: &[Objective] = &[Objective::Density, Objective::Samples];
+
+/// An axis-aligned box `[[xmin, xmax], [ymin, ymax]]` in flow coordinates.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Bounds(pub [[f64; 2]; 2]);
+
+impl Bounds {
+    /// The square box [−r, r]².
+    pub fn square(r: f64) -> Self {
+        Self([[-r, r], [-r, r]])
+    }
+    /// Width and height.
+    pub fn size(&self) -> [f64; 2] {
+        [self.0[0][1] - self.0[0][0], self.0[1][1] - self.0[1][0]]
+    }
+    /// Whether `q` lies inside (edges included).
+    pub fn contains(&self, q: [f64; 2]) -> bool {
+        (self.0[0][0]..=self.0[0][1]).contains(&q[0])
+            && (self.0[1][0]..=self.0[1][1]).contains(&q[1])
+    }
+    /// Centre of cell (i, j) of an n×n grid over the box (i along x, j along y).
+    pub fn cell_centre(&self, n: usize, i: usize, j: usize) -> [f64; 2] {
+        let [w, h] = self.size();
+        [
+            self.0[0][0] + (i as f64 + 0.5) * w / n as f64,
+            self.0[1][0] + (j as f64 + 0.5) * h / n as f64,
+        ]
+    }
+}
+
+/// How a flow can be fitted to a target (MATH.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Objective {
+    /// Density estimation from samples: the negative ELBO with a momentum encoder (§2a).
+    Samples,
+    /// Fitting an unnormalised density by reverse KL (§2b).
+    Density,
+}
+
+/// A 2D target distribution, in the coordinates the flow works in ("flow coordinates").
+///
+/// For most targets these are the user's coordinates too; `jla` standardises (Ω_m, h) and maps
+/// back through [`Target::to_display`].
+pub trait Target: Send + Sync {
+    /// The identifier used by the CLI, links and model files (the `code` word in TARGETS.md).
+    fn id(&self) -> &str;
+    /// A short human name for the picker.
+    fn name(&self) -> &str;
+    /// One line: what it is and where it comes from (and how its density is computed when it
+    /// has no closed form).
+    fn caption(&self) -> &str;
+    /// The viewing box, in flow coordinates; it holds nearly all the mass.
+    fn bounds(&self) -> Bounds;
+    /// log density at `q`: normalised when [`Target::normalized`] is true, else up to a constant.
+    fn log_prob(&self, q: [f64; 2]) -> f64;
+    /// ∇_q log density.
+    fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2];
+    /// Fills `out` with independent draws (exact, or by rejection from the box).
+    fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]);
+    /// Whether `log_prob` is normalised.
+    fn normalized(&self) -> bool;
+    /// The objectives this target can be fitted with.
+    fn objectives(&self) -> &'static [Objective] {
+        &[Objective::Samples, Objective::Density]
+    }
+    /// The objective the app and CLI choose unless told otherwise.
+    fn default_objective(&self) -> Objective {
+        self.objectives()[0]
+    }
+    /// Maps flow coordinates to what the user sees (identity except for `jla`).
+    fn to_display(&self, q: [f64; 2]) -> [f64; 2] {
+        q
+    }
+    /// Axis labels in display coordinates.
+    fn display_axes(&self) -> [&str; 2] {
+        ["q₁", "q₂"]
+    }
+    /// `n` draws, allocated.
+    fn sample(&self, n: usize, rng: &mut Rng) -> Vec<[f64; 2]> {
+        let mut out = vec![[0.0; 2]; n];
+        self.sample_into(rng, &mut out);
+        out
+    }
+}

@@ -1,0 +1,122 @@
+//! The registry: every built-in target by its identifier, custom mixtures by file path, and a
+//! catalog for `nhf-playground targets --json` and the app's picker.
+
+use serde::Serialize;
+
+use super::custom::CustomMixture;
+use super::drawn::DrawnTarget;
+use super::energies::{Energy, EnergyKind};
+use super::gallery::{Banana, Donut, Funnel, Squiggle};
+use super::jla::Jla;
+use super::mixtures::MixtureTarget;
+use super::toys::{Checkerboard, Moons, Pinwheel, Rings, SwissRoll, TwoSpirals};
+use super::{Bounds, Objective, Target, TargetError};
+
+/// Every built-in identifier, in the order of TARGETS.md (custom mixtures are files, so they
+/// have no entry; `drawn` by id is a default picture).
+pub const TARGET_IDS: &[&str] = &[
+    "8gaussians",
+    "circle8",
+    "three-modes",
+    "two-spirals",
+    "checkerboard",
+    "pinwheel",
+    "swissroll",
+    "rings",
+    "moons",
+    "u1",
+    "u2",
+    "u3",
+    "u4",
+    "banana",
+    "donut",
+    "funnel",
+    "squiggle",
+    "jla",
+    "drawn",
+];
+
+/// What the picker and `targets --json` show about a target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetInfo {
+    /// Identifier.
+    pub id: String,
+    /// Short name.
+    pub name: String,
+    /// One-line caption.
+    pub caption: String,
+    /// Objectives it supports.
+    pub objectives: Vec<Objective>,
+    /// The objective chosen unless told otherwise.
+    pub default_objective: Objective,
+    /// Viewing box in flow coordinates.
+    pub bounds: Bounds,
+    /// Whether `log_prob` is normalised.
+    pub normalized: bool,
+}
+
+/// The built-in target `id`. Cheap: tabulated densities are computed on first use.
+pub fn by_id(id: &str) -> Result<Box<dyn Target>, TargetError> {
+    Ok(match id {
+        "8gaussians" => Box::new(MixtureTarget::eight_gaussians()),
+        "circle8" => Box::new(MixtureTarget::circle8()),
+        "three-modes" => Box::new(MixtureTarget::three_modes()),
+        "two-spirals" => Box::new(TwoSpirals::target()),
+        "checkerboard" => Box::new(Checkerboard),
+        "pinwheel" => Box::new(Pinwheel::target()),
+        "swissroll" => Box::new(SwissRoll::target()),
+        "rings" => Box::new(Rings),
+        "moons" => Box::new(Moons::target()),
+        "u1" => Box::new(Energy::new(EnergyKind::U1)),
+        "u2" => Box::new(Energy::new(EnergyKind::U2)),
+        "u3" => Box::new(Energy::new(EnergyKind::U3)),
+        "u4" => Box::new(Energy::new(EnergyKind::U4)),
+        "banana" => Box::new(Banana::default()),
+        "donut" => Box::new(Donut::default()),
+        "funnel" => Box::new(Funnel),
+        "squiggle" => Box::new(Squiggle::default()),
+        "jla" => Box::new(Jla::new()?),
+        "drawn" => Box::new(DrawnTarget::heart()),
+        _ => {
+            return Err(TargetError::UnknownId {
+                id: id.to_owned(),
+                valid: TARGET_IDS.iter().map(|s| (*s).to_owned()).collect(),
+            });
+        }
+    })
+}
+
+/// A target named on the command line: a built-in id, or a path ending in `.json` read as a
+/// custom mixture.
+pub fn from_spec(spec: &str) -> Result<Box<dyn Target>, TargetError> {
+    if spec.to_ascii_lowercase().ends_with(".json") {
+        let text = std::fs::read_to_string(spec).map_err(|e| TargetError::Io {
+            path: spec.to_owned(),
+            message: e.to_string(),
+        })?;
+        return Ok(Box::new(CustomMixture::from_json(&text)?));
+    }
+    by_id(spec)
+}
+
+/// What the picker shows about one target.
+pub fn info(target: &dyn Target) -> TargetInfo {
+    TargetInfo {
+        id: target.id().to_owned(),
+        name: target.name().to_owned(),
+        caption: target.caption().to_owned(),
+        objectives: target.objectives().to_vec(),
+        default_objective: target.default_objective(),
+        bounds: target.bounds(),
+        normalized: target.normalized(),
+    }
+}
+
+/// [`TargetInfo`] for every built-in target, in [`TARGET_IDS`] order.
+pub fn catalog() -> Vec<TargetInfo> {
+    TARGET_IDS
+        .iter()
+        .filter_map(|id| by_id(id).ok())
+        .map(|t| info(t.as_ref()))
+        .collect()
+}

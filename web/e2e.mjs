@@ -1,0 +1,750 @@
+#!/usr/bin/env node
+// End-to-end browser test for the NHF Playground wasm build.
+//
+//   cd web && npm ci && node e2e.mjs          (after `trunk build --release` filled ../dist)
+//
+// It serves ../dist on 127.0.0.1, drives Debian Chromium (headless, WebGL2 via SwiftShader)
+// with playwright-core, and talks to the app through `window.wasmBindings.app_status()` /
+// `app_command()` plus real mouse clicks on the canvas. Any browser console error, uncaught
+// page error, failed request or HTTP status >= 400 fails the run.
+//
+// Environment:
+//   CHROMIUM              browser binary (default /usr/bin/chromium)
+//   E2E_DIST              directory to serve (default ../dist next to this file)
+//   E2E_PORT              port for the static server (default: a free one)
+//   E2E_RESULTS           where screenshots and logs go (default ./results next to this file)
+//   E2E_TIMEOUT_MS        overall time limit (default 240000)
+//   E2E_LOAD_TIMEOUT_MS   time allowed for the first frames (default 60000)
+//   E2E_MIN_COLOURS       distinct colours required in the first screenshot (default 50)
+//   E2E_QUIET_CONSOLE=1   do not echo every browser console message live (errors still shown)
+//
+// Output ends with a line `N passed, M failed`; exit status 0 only if M == 0.
+//
+// To add a check: `await check('name', async () => { ...; assert(cond, 'why'); return info; })`.
+// A thrown error marks it failed and the run continues; pass `{ fatal: true }` when later
+// checks cannot make sense without this one.
+
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const DIST = path.resolve(process.env.E2E_DIST || path.join(HERE, '..', 'dist'));
+const RESULTS = path.resolve(process.env.E2E_RESULTS || path.join(HERE, 'results'));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PORT = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : 0;
+const OVERALL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 240_000);
+const LOAD_TIMEOUT_MS = Number(process.env.E2E_LOAD_TIMEOUT_MS || 60_000);
+const MIN_COLOURS = Number(process.env.E2E_MIN_COLOURS || 50);
+const QUIET_CONSOLE = process.env.E2E_QUIET_CONSOLE === '1';
+const VIEWPORT = { width: 1280, height: 800 };
+const CANVAS = '#the_canvas_id';
+
+// Verified on this machine (design/TOOLCHAIN.md, "Browser tests").
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+// ---------------------------------------------------------------- results bookkeeping
+
+const results = []; // { name, ok, detail }
+let passed = 0;
+let failed = 0;
+
+class Fatal extends Error {}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function fmt(v) {
+  if (v === undefined) return '';
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Run one named check. Records pass/fail, prints it, returns fn's value (undefined on failure). */
+async function check(name, fn, { fatal = false } = {}) {
+  const t0 = Date.now();
+  try {
+    const value = await fn();
+    passed++;
+    results.push({ name, ok: true, detail: value });
+    const extra = value === undefined ? '' : `  (${fmt(value)})`;
+    log(`PASS ${name}${extra}  [${Date.now() - t0} ms]`);
+    return value;
+  } catch (err) {
+    failed++;
+    // Keep the message, drop JS stack frames (playwright appends them to evaluate errors).
+    const msg = (err && err.message ? err.message : String(err))
+      .split('\n')
+      .filter((l) => !/^\s+at /.test(l))
+      .join('\n');
+    results.push({ name, ok: false, detail: msg });
+    log(`FAIL ${name}: ${msg}  [${Date.now() - t0} ms]`);
+    if (fatal) throw new Fatal(`${name} failed; later checks need it`);
+    return undefined;
+  }
+}
+
+function log(line) {
+  process.stdout.write(line + '\n');
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `probe` until it returns a truthy value; throws with `describe(last)` on timeout. */
+async function waitFor(probe, { timeout = 10_000, interval = 100, what = 'condition', describe } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  let lastErr;
+  for (;;) {
+    try {
+      last = await probe();
+      lastErr = undefined;
+      if (last) return last;
+    } catch (e) {
+      lastErr = e;
+    }
+    if (Date.now() >= deadline) {
+      const why = lastErr ? `last error: ${lastErr.message}` : describe ? describe(last) : `last value: ${fmt(last)}`;
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; ${why}`);
+    }
+    await sleep(interval);
+  }
+}
+
+// ---------------------------------------------------------------- static server
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+};
+
+const served = []; // { url, status, type, bytes }
+
+function startServer(root, port) {
+  const server = http.createServer(async (req, res) => {
+    let status = 500;
+    let type = '';
+    let bytes = 0;
+    try {
+      const url = new URL(req.url, 'http://localhost');
+      let rel = decodeURIComponent(url.pathname);
+      if (rel.endsWith('/')) rel += 'index.html';
+      const file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
+      if (file !== root && !file.startsWith(root + path.sep)) {
+        status = 403;
+      } else if (req.method !== 'GET' && req.method !== 'HEAD') {
+        status = 405;
+      } else {
+        let st;
+        try {
+          st = await fsp.stat(file);
+        } catch {
+          st = null;
+        }
+        if (st && st.isFile()) {
+          const body = await fsp.readFile(file);
+          status = 200;
+          type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
+          bytes = body.length;
+          res.writeHead(200, {
+            'Content-Type': type,
+            'Content-Length': body.length,
+            'Cache-Control': 'no-store',
+          });
+          res.end(req.method === 'HEAD' ? undefined : body);
+        } else {
+          status = 404;
+        }
+      }
+    } catch (e) {
+      status = 500;
+      log(`[server] error for ${req.url}: ${e.message}`);
+    }
+    if (status !== 200) {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`${status}\n`);
+    }
+    served.push({ url: req.url, status, type, bytes });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------- browser state collection
+
+const consoleLines = []; // every console message, for results/browser-console.log
+const problems = []; // console errors, page errors, failed requests, HTTP >= 400
+
+function recordConsole(msg) {
+  const type = msg.type();
+  const loc = msg.location();
+  const where = loc && loc.url ? ` (${loc.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}:${loc.lineNumber})` : '';
+  const line = `[browser ${type}] ${msg.text()}${where}`;
+  consoleLines.push(line);
+  const isError = type === 'error' || type === 'assert';
+  const panicked = /panicked/i.test(msg.text());
+  if (isError || panicked) problems.push(`console.${type}: ${msg.text()}${where}`);
+  if (!QUIET_CONSOLE || isError || panicked) log('  ' + line);
+}
+
+// ---------------------------------------------------------------- main
+
+let server;
+let context;
+let userDataDir;
+let finished = false;
+let pageOpened = false; // the final console check only makes sense once a page existed
+
+async function cleanup() {
+  const c = context;
+  context = undefined;
+  if (c) {
+    await Promise.race([c.close().catch(() => {}), sleep(10_000)]);
+  }
+  const s = server;
+  server = undefined;
+  if (s) {
+    s.closeAllConnections?.();
+    await new Promise((r) => s.close(() => r()));
+  }
+  if (userDataDir) {
+    try {
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    } catch {
+      /* ignore */
+    }
+    userDataDir = undefined;
+  }
+}
+
+function writeLogs() {
+  try {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    fs.writeFileSync(path.join(RESULTS, 'browser-console.log'), consoleLines.join('\n') + '\n');
+    fs.writeFileSync(
+      path.join(RESULTS, 'e2e-report.json'),
+      JSON.stringify({ passed, failed, results, problems, served }, null, 2) + '\n',
+    );
+  } catch (e) {
+    log(`(could not write logs to ${RESULTS}: ${e.message})`);
+  }
+}
+
+function summary() {
+  if (finished) return;
+  finished = true;
+  writeLogs();
+  log('');
+  if (problems.length) {
+    log(`Browser problems (${problems.length}):`);
+    for (const p of problems) log(`  ${p}`);
+  }
+  const failedNames = results.filter((r) => !r.ok).map((r) => r.name);
+  if (failedNames.length) log(`Failed: ${failedNames.join('; ')}`);
+  log(`Screenshots and logs: ${RESULTS}`);
+  log(`${passed} passed, ${failed} failed`);
+}
+
+const overallTimer = setTimeout(async () => {
+  log(`\nOVERALL TIMEOUT: the run took longer than ${OVERALL_TIMEOUT_MS} ms; aborting.`);
+  failed++;
+  results.push({ name: 'overall timeout', ok: false, detail: `${OVERALL_TIMEOUT_MS} ms` });
+  await Promise.race([cleanup(), sleep(15_000)]);
+  summary();
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    log(`\nreceived ${sig}; cleaning up`);
+    failed++;
+    results.push({ name: `interrupted by ${sig}`, ok: false });
+    await Promise.race([cleanup(), sleep(10_000)]);
+    summary();
+    process.exit(130);
+  });
+}
+
+async function main() {
+  // ---- preconditions
+  await check(
+    'dist/ has index.html, a .js and a .wasm',
+    async () => {
+      assert(fs.existsSync(path.join(DIST, 'index.html')), `${DIST}/index.html missing — run \`trunk build --release\` first`);
+      const files = fs.readdirSync(DIST);
+      const js = files.filter((f) => f.endsWith('.js'));
+      const wasm = files.filter((f) => f.endsWith('.wasm'));
+      assert(js.length > 0, `no .js file in ${DIST}`);
+      assert(wasm.length > 0, `no .wasm file in ${DIST}`);
+      return { dist: DIST, js, wasm };
+    },
+    { fatal: true },
+  );
+  await check(
+    'Chromium binary present',
+    async () => {
+      assert(fs.existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install -y --no-install-recommends chromium, or set CHROMIUM)`);
+      return CHROMIUM;
+    },
+    { fatal: true },
+  );
+  fs.mkdirSync(RESULTS, { recursive: true });
+
+  // ---- server + browser
+  const base = await check(
+    'static server listens on 127.0.0.1',
+    async () => {
+      try {
+        server = await startServer(DIST, PORT);
+      } catch (e) {
+        throw new Error(`cannot listen on 127.0.0.1:${PORT || '(any)'}: ${e.code || e.message}${PORT ? ' — unset E2E_PORT or pick another' : ''}`);
+      }
+      return `http://127.0.0.1:${server.address().port}/`;
+    },
+    { fatal: true },
+  );
+  log(`serving ${DIST} at ${base}`);
+
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nhf-e2e-profile-'));
+  await check(
+    'Chromium launches (headless, SwiftShader)',
+    async () => {
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: VIEWPORT,
+        deviceScaleFactor: 1,
+        timeout: 60_000,
+      });
+      return context.browser()?.version() ?? 'ok';
+    },
+    { fatal: true },
+  );
+  const page = context.pages()[0] || (await context.newPage());
+  pageOpened = true;
+  page.setDefaultTimeout(30_000);
+
+  page.on('console', recordConsole);
+  page.on('pageerror', (err) => {
+    const text = `page error: ${err.message}${err.stack ? '\n' + err.stack : ''}`;
+    problems.push(text);
+    consoleLines.push(`[pageerror] ${text}`);
+    log(`  [pageerror] ${err.message}`);
+  });
+  page.on('requestfailed', (req) => {
+    const text = `request failed: ${req.method()} ${req.url()} — ${req.failure()?.errorText}`;
+    problems.push(text);
+    log(`  [network] ${text}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) {
+      const text = `HTTP ${res.status()} for ${res.request().method()} ${res.url()}`;
+      problems.push(text);
+      log(`  [network] ${text}`);
+    }
+  });
+  page.on('crash', () => {
+    problems.push('page crashed');
+    log('  [page] CRASHED');
+  });
+
+  // ---- helpers that talk to the app
+  const status = async () => {
+    const r = await page.evaluate(() => {
+      const raw = window.wasmBindings.app_status();
+      return { raw, t: performance.now() };
+    });
+    const s = typeof r.raw === 'string' ? JSON.parse(r.raw) : r.raw;
+    assert(s && typeof s === 'object', `app_status() did not return a JSON object: ${fmt(r.raw)}`);
+    Object.defineProperty(s, '_t', { value: r.t, enumerable: false });
+    return s;
+  };
+  const command = async (cmd) => {
+    const arg = typeof cmd === 'string' ? cmd : JSON.stringify(cmd);
+    const raw = await page.evaluate((a) => window.wasmBindings.app_command(a), arg);
+    let reply;
+    try {
+      reply = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    } catch {
+      throw new Error(`app_command(${arg}) returned non-JSON: ${fmt(raw)}`);
+    }
+    assert(reply && typeof reply === 'object', `app_command(${arg}) returned ${fmt(raw)}`);
+    return reply;
+  };
+  const commandOk = async (cmd) => {
+    const reply = await command(cmd);
+    assert(reply.ok === true, `app_command(${fmt(cmd)}) replied ${fmt(reply)}`);
+    return reply;
+  };
+  /** Wait until at least n more frames have been rendered (real frames, not wall time). */
+  const waitFrames = async (n, timeout = 10_000) => {
+    const f0 = (await status()).frames;
+    await waitFor(async () => (await status()).frames >= f0 + n, { timeout, interval: 30, what: `${n} more frames after frame ${f0}` });
+  };
+  const noPanicSoFar = () => {
+    const p = problems.filter((x) => /panicked|RuntimeError|unreachable/i.test(x));
+    assert(p.length === 0, `panic seen: ${p[0]}`);
+  };
+  const screenshot = async (name) => {
+    const file = path.join(RESULTS, name);
+    const buf = await page.screenshot({ path: file, fullPage: false });
+    log(`  screenshot: ${file}`);
+    return buf;
+  };
+  /** Decode a PNG inside the page and count distinct RGB colours (no native deps needed). */
+  const countColours = async (png) =>
+    page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const oc = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = oc.getContext('2d');
+      ctx.drawImage(bmp, 0, 0);
+      const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      return { colours: seen.size, width: bmp.width, height: bmp.height };
+    }, png.toString('base64'));
+
+  // ---- load
+  const tLaunch = Date.now();
+  await check(
+    'page loads (HTTP 200)',
+    async () => {
+      const res = await page.goto(base, { waitUntil: 'load', timeout: 30_000 });
+      assert(res && res.status() === 200, `GET / returned ${res && res.status()}`);
+      return `${Date.now() - tLaunch} ms`;
+    },
+    { fatal: true },
+  );
+
+  let s0 = await check(
+    `first frames within ${LOAD_TIMEOUT_MS / 1000} s (wasmBindings, frames >= 2, #loading gone)`,
+    async () => {
+      const probe = () =>
+        page.evaluate(() => {
+          const wb = window.wasmBindings;
+          const el = document.getElementById('loading');
+          let loadingGone = true;
+          if (el && el.isConnected) {
+            const cs = getComputedStyle(el);
+            loadingGone = el.hidden || cs.display === 'none' || cs.visibility === 'hidden';
+          }
+          const st = {
+            bindings: !!wb,
+            hasStatus: !!(wb && typeof wb.app_status === 'function'),
+            hasCommand: !!(wb && typeof wb.app_command === 'function'),
+            canvas: !!document.getElementById('the_canvas_id'),
+            loadingGone,
+            loadingText: el && el.isConnected ? el.textContent.trim().slice(0, 200) : null,
+            frames: null,
+            statusError: null,
+          };
+          if (st.hasStatus) {
+            try {
+              const s = JSON.parse(wb.app_status());
+              st.frames = s.frames;
+              st.appError = s.error ?? null;
+            } catch (e) {
+              st.statusError = String(e);
+            }
+          }
+          st.ready = st.hasStatus && st.hasCommand && st.canvas && st.loadingGone && st.frames >= 2;
+          return st;
+        });
+      const st = await waitFor(async () => {
+        const v = await probe();
+        return v.ready ? v : null;
+      }, {
+        timeout: LOAD_TIMEOUT_MS,
+        interval: 100,
+        what: 'the app to start',
+        describe: () => 'see state below',
+      }).catch(async (e) => {
+        let last = null;
+        try {
+          last = await probe();
+        } catch (e2) {
+          last = { probeError: e2.message };
+        }
+        throw new Error(
+          `${e.message}\n    app did not start: window.wasmBindings ${last.bindings ? 'present' : 'MISSING'}` +
+            `, app_status ${last.hasStatus ? 'ok' : 'MISSING'}, app_command ${last.hasCommand ? 'ok' : 'MISSING'}` +
+            `, canvas ${last.canvas ? 'ok' : 'MISSING'}, frames=${last.frames}` +
+            `, #loading ${last.loadingGone ? 'gone' : `still shown: "${last.loadingText}"`}` +
+            (last.statusError ? `, app_status() threw/invalid JSON: ${last.statusError}` : '') +
+            (last.probeError ? `, probe error: ${last.probeError}` : '') +
+            (problems.length ? `\n    browser problems so far: ${problems.slice(0, 5).join(' | ')}` : ''),
+        );
+      });
+      return { ms_since_launch: Date.now() - tLaunch, frames: st.frames };
+    },
+    { fatal: true },
+  );
+
+  s0 = await status();
+  log(`  initial status: ${JSON.stringify(s0)}`);
+
+  await check('status has the documented fields', async () => {
+    const want = { frames: 'number', step: 'number', running: 'boolean', target: 'string', fps: 'number', anim_step: 'number', widgets: 'object' };
+    for (const [k, t] of Object.entries(want)) assert(typeof s0[k] === t, `status.${k} should be ${t}, got ${fmt(s0[k])}`);
+    assert(s0.loss === null || typeof s0.loss === 'number', `status.loss should be number|null, got ${fmt(s0.loss)}`);
+    assert(s0.error === null || typeof s0.error === 'string', `status.error should be string|null, got ${fmt(s0.error)}`);
+    assert(s0.target === '8gaussians', `initial target should be 8gaussians, got ${fmt(s0.target)}`);
+  });
+
+  await check('app reports no error', async () => {
+    assert(s0.error === null || s0.error === undefined, `status.error = ${fmt(s0.error)}`);
+  });
+
+  await check('wasm served as application/wasm', async () => {
+    const w = served.filter((r) => r.url.split('?')[0].endsWith('.wasm'));
+    assert(w.length > 0, 'the page never requested a .wasm file');
+    assert(w.every((r) => r.status === 200 && r.type === 'application/wasm'), `wasm responses: ${fmt(w)}`);
+    return w.map((r) => `${r.url} ${(r.bytes / 1e6).toFixed(2)} MB`).join(', ');
+  });
+
+  let firstPng;
+  await check('screenshot after first frame', async () => {
+    await waitFrames(2);
+    firstPng = await screenshot('01-first-frame.png');
+    return `${(firstPng.length / 1024).toFixed(0)} KiB`;
+  });
+  if (firstPng) {
+    await check(`first screenshot is not blank (>= ${MIN_COLOURS} colours)`, async () => {
+      const c = await countColours(firstPng);
+      assert(c.colours >= MIN_COLOURS, `only ${c.colours} distinct colours in ${c.width}x${c.height}`);
+      return c;
+    });
+  }
+
+  // ---- frames keep advancing; fps
+  await check('frames keep advancing over ~3 s', async () => {
+    const samples = [await status()];
+    for (let i = 0; i < 3; i++) {
+      await sleep(1000);
+      samples.push(await status());
+    }
+    for (let i = 1; i < samples.length; i++) {
+      assert(samples[i].frames > samples[i - 1].frames, `frames stalled between samples: ${samples.map((x) => x.frames).join(' → ')}`);
+    }
+    const a = samples[0];
+    const b = samples[samples.length - 1];
+    const measured = (b.frames - a.frames) / ((b._t - a._t) / 1000);
+    log(`  fps measured (Δframes/Δt): ${measured.toFixed(1)}; app's own fps: ${Number(b.fps).toFixed(1)}`);
+    return { frames: samples.map((x) => x.frames), fps_measured: +measured.toFixed(1), fps_app: b.fps };
+  });
+
+  // ---- train via a real mouse click on the canvas
+  let afterClick;
+  await check('clicking the Train button starts training', async () => {
+    let s = await status();
+    if (s.running) {
+      log('  (app was already running at start; pausing first so the click has something to do)');
+      await commandOk({ cmd: 'pause' });
+      await waitFor(async () => !(await status()).running, { timeout: 5000, what: 'running == false before click' });
+      s = await status();
+    }
+    const r = s.widgets && s.widgets.train_button;
+    assert(Array.isArray(r) && r.length === 4 && r.every(Number.isFinite), `widgets.train_button should be [x,y,w,h], got ${fmt(r)}`);
+    const [x, y, w, h] = r;
+    assert(w > 0 && h > 0, `train_button has empty size: ${fmt(r)}`);
+    const box = await page.locator(CANVAS).boundingBox();
+    assert(box, 'canvas has no bounding box');
+    const cx = box.x + x + w / 2;
+    const cy = box.y + y + h / 2;
+    assert(cx >= box.x && cy >= box.y && cx <= box.x + box.width && cy <= box.y + box.height, `button centre (${cx},${cy}) outside canvas ${fmt(box)}`);
+    const step0 = s.step;
+    // Move, let egui see the hover, then press and release on separate frames.
+    await page.mouse.move(cx, cy);
+    await waitFrames(2);
+    await page.mouse.down();
+    await waitFrames(1);
+    await page.mouse.up();
+    afterClick = await waitFor(async () => {
+      const t = await status();
+      return t.running ? t : null;
+    }, { timeout: 5000, what: 'running == true after click', describe: (v) => `clicked at (${cx.toFixed(0)}, ${cy.toFixed(0)}) page px` });
+    return { click_page_px: [+cx.toFixed(1), +cy.toFixed(1)], button: r, step_before: step0 };
+  });
+
+  await check('training advances step', async () => {
+    let a = await status();
+    if (!a.running) {
+      // Keep the rest of the run meaningful when only the click failed.
+      log('  (not running after the click; starting training with {"cmd":"train"} instead)');
+      await commandOk({ cmd: 'train' });
+      a = await waitFor(async () => {
+        const t = await status();
+        return t.running ? t : null;
+      }, { timeout: 5000, what: 'running == true after {"cmd":"train"}' });
+    }
+    const b = await waitFor(async () => {
+      const t = await status();
+      return t.step > a.step ? t : null;
+    }, { timeout: 15_000, what: `step to advance past ${a.step}` });
+    return { from: a.step, to: b.step };
+  });
+
+  await check('train a while, loss is a finite number, screenshot', async () => {
+    await sleep(3000);
+    const s = await status();
+    log(`  status after training: ${JSON.stringify(s)}`);
+    await screenshot('02-after-training.png');
+    assert(s.running, 'stopped running on its own');
+    assert(typeof s.loss === 'number' && Number.isFinite(s.loss), `loss should be a finite number while training, got ${fmt(s.loss)} (NaN/inf serialise as null)`);
+    assert(s.error === null || s.error === undefined, `status.error = ${fmt(s.error)}`);
+    return { step: s.step, loss: s.loss };
+  });
+
+  // ---- commands
+  await check('{"cmd":"pause"} stops training', async () => {
+    const reply = await commandOk({ cmd: 'pause' });
+    const s = await waitFor(async () => {
+      const t = await status();
+      return !t.running ? t : null;
+    }, { timeout: 5000, what: 'running == false' });
+    await waitFrames(3);
+    const later = await status();
+    assert(later.step === s.step, `step still advancing while paused: ${s.step} → ${later.step}`);
+    return { reply, step: later.step };
+  });
+
+  for (const bad of [{ cmd: 'fly' }, 'this is not json', { cmd: 'target', name: 'no-such-target' }]) {
+    await check(`invalid command ${fmt(bad)} → ok:false with an error`, async () => {
+      const reply = await command(bad);
+      assert(reply.ok === false, `expected ok:false, got ${fmt(reply)}`);
+      assert(typeof reply.error === 'string' && reply.error.length > 0, `expected a non-empty error message, got ${fmt(reply)}`);
+      return reply.error;
+    });
+  }
+
+  await check('app survives invalid commands (frames advance, no panic)', async () => {
+    await waitFrames(5);
+    noPanicSoFar();
+    const s = await status();
+    assert(s.target === '8gaussians', `target changed by an invalid command: ${s.target}`);
+  });
+
+  await check('{"cmd":"target","name":"banana"} switches target', async () => {
+    await commandOk({ cmd: 'target', name: 'banana' });
+    const s = await waitFor(async () => {
+      const t = await status();
+      return t.target === 'banana' ? t : null;
+    }, { timeout: 5000, what: 'status.target == "banana"' });
+    return s.target;
+  });
+
+  await check('{"cmd":"anim_step","delta":1} changes anim_step', async () => {
+    const a = (await status()).anim_step;
+    await commandOk({ cmd: 'anim_step', delta: 1 });
+    const s = await waitFor(async () => {
+      const t = await status();
+      return t.anim_step !== a ? t : null;
+    }, { timeout: 5000, what: `anim_step to change from ${a}` });
+    return { from: a, to: s.anim_step };
+  });
+
+  await check('{"cmd":"reset"} → ok, step back to 0, not running', async () => {
+    await commandOk({ cmd: 'reset' });
+    const s = await waitFor(async () => {
+      const t = await status();
+      return t.step === 0 && !t.running ? t : null;
+    }, { timeout: 5000, what: 'step == 0 and running == false after reset' });
+    return { step: s.step, target: s.target };
+  });
+
+  await check('{"cmd":"train"} starts training, {"cmd":"pause"} stops it', async () => {
+    const a = await status();
+    await commandOk({ cmd: 'train' });
+    const b = await waitFor(async () => {
+      const t = await status();
+      return t.running && t.step > a.step ? t : null;
+    }, { timeout: 15_000, what: `running and step > ${a.step} after {"cmd":"train"}` });
+    await commandOk({ cmd: 'pause' });
+    await waitFor(async () => !(await status()).running, { timeout: 5000, what: 'running == false' });
+    return { step: b.step, target: b.target };
+  });
+
+  await check('frames still advancing at the end', async () => {
+    await waitFrames(3);
+    noPanicSoFar();
+    await screenshot('03-final.png');
+  });
+}
+
+let exitCode = 1;
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof Fatal)) {
+    failed++;
+    results.push({ name: 'unexpected error', ok: false, detail: e.stack || String(e) });
+    log(`ERROR ${e.stack || e}`);
+  } else {
+    log(`ABORT: ${e.message}`);
+  }
+  // Best-effort screenshot of the failure state.
+  try {
+    const p = context && context.pages()[0];
+    if (p) {
+      fs.mkdirSync(RESULTS, { recursive: true });
+      await p.screenshot({ path: path.join(RESULTS, 'failure.png'), timeout: 5000 });
+      log(`  screenshot: ${path.join(RESULTS, 'failure.png')}`);
+    }
+  } catch {
+    /* ignore */
+  }
+} finally {
+  // Whatever happened, the browser console must have been clean.
+  if (pageOpened) {
+    await check('no console errors, page errors or failed requests', async () => {
+      assert(problems.length === 0, `${problems.length} problem(s), first: ${problems[0]}`);
+    });
+  }
+  await cleanup();
+  clearTimeout(overallTimer);
+  summary();
+  exitCode = failed === 0 && passed > 0 ? 0 : 1;
+}
+process.exit(exitCode);
