@@ -139,6 +139,11 @@ impl eframe::App for NhfApp {
         ctx.request_repaint();
     }
 
+    /// Lets the web entry reach the app (`WebRunner::app_mut`) for the test interface.
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.session.settings);
     }
