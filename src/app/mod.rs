@@ -139,7 +139,9 @@ impl eframe::App for NhfApp {
         ctx.request_repaint();
     }
 
-    /// Lets the web entry reach the app (`WebRunner::app_mut`) for the test interface.
+    /// Lets the web entry reach the app (`WebRunner::app_mut`) for the test interface. The
+    /// trait has this method on wasm only, hence the one `cfg` outside the entry files.
+    #[cfg(target_arch = "wasm32")]
     fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
         Some(self)
     }
