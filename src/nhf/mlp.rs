@@ -77,6 +77,58 @@ pub fn transpose_w2<T: Real>(params: &[T], width: usize, out: &mut [T]) {
     }
 }
 
+/// out[r] = bias[r] + Σ_j mat[r·W + j] · x[j] for every row r, lanes over points.
+///
+/// Four rows at a time share each load of x[j] and keep eight independent accumulator
+/// vectors in flight: one accumulator alone would wait on the add latency every step.
+#[inline(always)]
+fn matvec<T: Real>(
+    mat: &[T],
+    width: usize,
+    x: &[Lane<T>],
+    bias: Option<&[T]>,
+    out: &mut [Lane<T>],
+) {
+    let rows = out.len();
+    let init = |r: usize| [bias.map_or(T::zero(), |b| b[r]); TILE];
+    let mut r = 0;
+    while r + 4 <= rows {
+        let (m0, m1, m2, m3) = (
+            &mat[r * width..(r + 1) * width],
+            &mat[(r + 1) * width..(r + 2) * width],
+            &mat[(r + 2) * width..(r + 3) * width],
+            &mat[(r + 3) * width..(r + 4) * width],
+        );
+        let (mut a0, mut a1, mut a2, mut a3) = (init(r), init(r + 1), init(r + 2), init(r + 3));
+        for j in 0..width {
+            let xj = &x[j];
+            let (w0, w1, w2, w3) = (m0[j], m1[j], m2[j], m3[j]);
+            for t in 0..TILE {
+                a0[t] += w0 * xj[t];
+                a1[t] += w1 * xj[t];
+                a2[t] += w2 * xj[t];
+                a3[t] += w3 * xj[t];
+            }
+        }
+        out[r] = a0;
+        out[r + 1] = a1;
+        out[r + 2] = a2;
+        out[r + 3] = a3;
+        r += 4;
+    }
+    while r < rows {
+        let row = &mat[r * width..(r + 1) * width];
+        let mut acc = init(r);
+        for (w, xj) in row.iter().zip(x) {
+            for t in 0..TILE {
+                acc[t] += *w * xj[t];
+            }
+        }
+        out[r] = acc;
+        r += 1;
+    }
+}
+
 /// Intermediate values of one force evaluation that its VJP needs (MATH.md §3a names).
 #[derive(Clone, Debug)]
 pub struct ForceCache<T> {
@@ -90,6 +142,9 @@ pub struct ForceCache<T> {
     delta1: Vec<Lane<T>>,
     beta1: Vec<Lane<T>>,
     e2: Vec<Lane<T>>,
+    /// Pre-activations a₂ (forward) and W₂ᵀe₂ (VJP): matvec outputs.
+    a2: Vec<Lane<T>>,
+    t: Vec<Lane<T>>,
 }
 
 impl<T: Real> ForceCache<T> {
@@ -107,6 +162,8 @@ impl<T: Real> ForceCache<T> {
             delta1: v(),
             beta1: v(),
             e2: v(),
+            a2: v(),
+            t: v(),
         }
     }
 }
@@ -165,14 +222,9 @@ pub fn force<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>)
     }
     // a₂ = W₂h₁ + b₂, d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂
     let mut h2: Lane<T> = zeros();
+    matvec(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
     for k in 0..w {
-        let row = &mlp.w2[k * w..(k + 1) * w];
-        let mut acc = [mlp.b2[k]; TILE];
-        for (wkj, h1j) in row.iter().zip(&cache.h1) {
-            for t in 0..TILE {
-                acc[t] += *wkj * h1j[t];
-            }
-        }
+        let acc = cache.a2[k];
         activate(mlp.act, &acc, &mut h2, &mut cache.d2[k], &mut cache.dd2[k]);
         let w3 = mlp.w3[k];
         for t in 0..TILE {
@@ -181,17 +233,11 @@ pub fn force<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>)
     }
     // c₁ = W₂ᵀδ₂, δ₁ = d₁ ⊙ c₁, g = W₁ᵀδ₁
     let (mut gx, mut gy) = (zeros(), zeros());
+    matvec(mlp.w2t, w, &cache.delta2, None, &mut cache.c1);
     for j in 0..w {
-        let col = &mlp.w2t[j * w..(j + 1) * w];
-        let mut acc: Lane<T> = zeros();
-        for (wkj, delta2k) in col.iter().zip(&cache.delta2) {
-            for t in 0..TILE {
-                acc[t] += *wkj * delta2k[t];
-            }
-        }
+        let acc = cache.c1[j];
         let (w1x, w1y) = (mlp.w1[2 * j], mlp.w1[2 * j + 1]);
         for t in 0..TILE {
-            cache.c1[j][t] = acc[t];
             let d = cache.d1[j][t] * acc[t];
             cache.delta1[j][t] = d;
             gx[t] += w1x * d;
@@ -228,14 +274,9 @@ pub fn force_vjp<T: Real>(
         }
     }
     // α₂ = W₂β₁, e₂ = w₃ ⊙ d̃₂ ⊙ α₂; w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂, W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ.
+    matvec(mlp.w2, w, &cache.beta1, None, &mut cache.a2);
     for k in 0..w {
-        let row = &mlp.w2[k * w..(k + 1) * w];
-        let mut alpha2: Lane<T> = zeros();
-        for (wkj, beta1j) in row.iter().zip(&cache.beta1) {
-            for t in 0..TILE {
-                alpha2[t] += *wkj * beta1j[t];
-            }
-        }
+        let alpha2 = cache.a2[k];
         let w3 = mlp.w3[k];
         let mut e2: Lane<T> = zeros();
         for t in 0..TILE {
@@ -254,14 +295,9 @@ pub fn force_vjp<T: Real>(
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
     let (mut qbx, mut qby) = (zeros(), zeros());
+    matvec(mlp.w2t, w, &cache.e2, None, &mut cache.t);
     for j in 0..w {
-        let col = &mlp.w2t[j * w..(j + 1) * w];
-        let mut acc: Lane<T> = zeros();
-        for (wkj, e2k) in col.iter().zip(&cache.e2) {
-            for t in 0..TILE {
-                acc[t] += *wkj * e2k[t];
-            }
-        }
+        let acc = cache.t[j];
         let (w1x, w1y) = (mlp.w1[2 * j], mlp.w1[2 * j + 1]);
         for t in 0..TILE {
             let alpha1 = w1x * ux[t] + w1y * uy[t];
@@ -293,14 +329,9 @@ pub fn energy<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>
     }
     let mut v: Lane<T> = zeros();
     let mut h2: Lane<T> = zeros();
+    matvec(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
     for k in 0..w {
-        let row = &mlp.w2[k * w..(k + 1) * w];
-        let mut acc = [mlp.b2[k]; TILE];
-        for (wkj, h1j) in row.iter().zip(&cache.h1) {
-            for t in 0..TILE {
-                acc[t] += *wkj * h1j[t];
-            }
-        }
+        let acc = cache.a2[k];
         activate(mlp.act, &acc, &mut h2, &mut d, &mut dd);
         for t in 0..TILE {
             v[t] += mlp.w3[k] * h2[t];
