@@ -1,5 +1,6 @@
 //! `train`, `eval`, `sample` and `targets`: research runs without a window.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -328,18 +329,24 @@ pub fn sample(args: &SampleArgs) -> Result<(), String> {
         let d = target.to_display(q);
         out.push_str(&format!("{},{}\n", d[0], d[1]));
     }
-    print!("{out}");
+    // A closed pipe (`| head`) ends the output quietly rather than as an error.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(())
 }
 
 /// `targets`.
 pub fn list_targets(json: bool) {
+    let mut out = std::io::stdout().lock();
     for info in targets::catalog() {
-        if json {
+        let written = if json {
             let line = serde_json::json!({"id": info.id, "name": info.name, "caption": info.caption, "objectives": info.objectives, "default_objective": info.default_objective});
-            println!("{line}");
+            writeln!(out, "{line}")
         } else {
-            println!("{:14} {}", info.id, info.caption);
+            writeln!(out, "{:14} {}", info.id, info.caption)
+        };
+        // A closed pipe (`| head`) ends the listing quietly.
+        if written.is_err() {
+            return;
         }
     }
 }
