@@ -7,7 +7,7 @@ use super::encoder::Encoder;
 use super::layout::Layout;
 use super::leapfrog::{self, Direction, FlowParams};
 use super::mlp::{self, Lane, TILE, zeros};
-use super::objective::{LN_2PI, Workspace};
+use super::objective::{LN_2PI, Workspace, load};
 use super::real::Real;
 use crate::rng::Rng;
 
@@ -55,15 +55,6 @@ impl Trajectory {
     pub fn energy_at(&self, s: usize, i: usize) -> f64 {
         self.energy[s * self.particles + i]
     }
-}
-
-fn load<T: Real>(points: &[[f64; 2]], start: usize) -> [Lane<T>; 2] {
-    let mut out = [zeros(); 2];
-    for (t, pt) in points[start..].iter().take(TILE).enumerate() {
-        out[0][t] = T::from_f64(pt[0]);
-        out[1][t] = T::from_f64(pt[1]);
-    }
-    out
 }
 
 fn store<T: Real>(lanes: &[Lane<T>; 2], points: &mut [[f64; 2]], start: usize) {

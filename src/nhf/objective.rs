@@ -75,7 +75,7 @@ impl<T: Real> Workspace<T> {
 }
 
 /// Loads up to TILE points into lanes (zeros past the end).
-fn load<T: Real>(points: &[[f64; 2]], start: usize) -> [Lane<T>; 2] {
+pub(crate) fn load<T: Real>(points: &[[f64; 2]], start: usize) -> [Lane<T>; 2] {
     let mut out = [zeros(); 2];
     for (t, pt) in points[start..].iter().take(TILE).enumerate() {
         out[0][t] = T::from_f64(pt[0]);
