@@ -142,8 +142,10 @@ pub struct ForceCache<T> {
     delta1: Vec<Lane<T>>,
     beta1: Vec<Lane<T>>,
     e2: Vec<Lane<T>>,
-    /// Pre-activations a₂ (forward) and W₂ᵀe₂ (VJP): matvec outputs.
+    /// Output of the W₂ products: a₂ = W₂h₁ + b₂ in the forward pass, then α₂ = W₂β₁ in the
+    /// VJP (which needs only d₂ and d̃₂ from the forward pass, not a₂ itself).
     a2: Vec<Lane<T>>,
+    /// W₂ᵀe₂ in the VJP.
     t: Vec<Lane<T>>,
 }
 
