@@ -1,25 +1,16 @@
 //! The potential network V(q) = w₃·s(W₂ s(W₁q + b₁) + b₂), its force ∇V and the force's
 //! vector–Jacobian product (MATH.md §3a), for a tile of [`TILE`] points at a time.
 //!
-//! Points run across the lanes of small fixed-size arrays ("lanes over batch"): every inner
-//! loop is `lane[t] += w * x[t]` over `t in 0..TILE`, which compilers vectorise without
-//! reassociating floating-point sums, so the result is the same bits on every platform.
+//! Points run across the lanes of a [`LaneVec`] ("lanes over batch"): every operation is
+//! `acc + w * x` on all points of a tile at once, never a sum across points, so nothing is
+//! reassociated and the result is the same bits on every platform.
 //! A learned kinetic energy K(p) uses the same functions applied to p.
 
 use super::config::Activation;
+use super::lanes::{self, LaneVec};
 use super::real::Real;
 
-/// Points processed together in the kernels.
-pub const TILE: usize = 8;
-
-/// One value per point of a tile.
-pub type Lane<T> = [T; TILE];
-
-/// A lane of zeros.
-#[inline(always)]
-pub fn zeros<T: Real>() -> Lane<T> {
-    [T::zero(); TILE]
-}
+pub use super::lanes::{Lane, TILE, zeros};
 
 /// A read-only view of one scalar MLP's weights inside the flat parameter vector, with W₂ also
 /// stored transposed (`w2t[j·W + k] = W₂[k, j]`) so that W₂ᵀ-products read memory in order.
@@ -79,8 +70,8 @@ pub fn transpose_w2<T: Real>(params: &[T], width: usize, out: &mut [T]) {
 
 /// out[r] = bias[r] + Σ_j mat[r·W + j] · x[j] for every row r, lanes over points.
 ///
-/// Four rows at a time share each load of x[j] and keep eight independent accumulator
-/// vectors in flight: one accumulator alone would wait on the add latency every step.
+/// Four rows at a time share each load of x[j] and keep several independent accumulators in
+/// flight: one accumulator alone would wait on the add latency every step.
 #[inline(always)]
 fn matvec<T: Real>(
     mat: &[T],
@@ -90,41 +81,35 @@ fn matvec<T: Real>(
     out: &mut [Lane<T>],
 ) {
     let rows = out.len();
-    let init = |r: usize| [bias.map_or(T::zero(), |b| b[r]); TILE];
+    let x = &x[..width];
+    let init = |r: usize| T::V::splat(bias.map_or(T::zero(), |b| b[r]));
     let mut r = 0;
     while r + 4 <= rows {
-        let (m0, m1, m2, m3) = (
-            &mat[r * width..(r + 1) * width],
-            &mat[(r + 1) * width..(r + 2) * width],
-            &mat[(r + 2) * width..(r + 3) * width],
-            &mat[(r + 3) * width..(r + 4) * width],
-        );
+        let block = &mat[r * width..(r + 4) * width];
+        let (m0, rest) = block.split_at(width);
+        let (m1, rest) = rest.split_at(width);
+        let (m2, m3) = rest.split_at(width);
         let (mut a0, mut a1, mut a2, mut a3) = (init(r), init(r + 1), init(r + 2), init(r + 3));
         for j in 0..width {
-            let xj = &x[j];
-            let (w0, w1, w2, w3) = (m0[j], m1[j], m2[j], m3[j]);
-            for t in 0..TILE {
-                a0[t] += w0 * xj[t];
-                a1[t] += w1 * xj[t];
-                a2[t] += w2 * xj[t];
-                a3[t] += w3 * xj[t];
-            }
+            let xj = T::V::load(&x[j]);
+            a0 = a0 + T::V::splat(m0[j]) * xj;
+            a1 = a1 + T::V::splat(m1[j]) * xj;
+            a2 = a2 + T::V::splat(m2[j]) * xj;
+            a3 = a3 + T::V::splat(m3[j]) * xj;
         }
-        out[r] = a0;
-        out[r + 1] = a1;
-        out[r + 2] = a2;
-        out[r + 3] = a3;
+        out[r] = a0.store();
+        out[r + 1] = a1.store();
+        out[r + 2] = a2.store();
+        out[r + 3] = a3.store();
         r += 4;
     }
     while r < rows {
         let row = &mat[r * width..(r + 1) * width];
         let mut acc = init(r);
         for (w, xj) in row.iter().zip(x) {
-            for t in 0..TILE {
-                acc[t] += *w * xj[t];
-            }
+            acc = acc + T::V::splat(*w) * T::V::load(xj);
         }
-        out[r] = acc;
+        out[r] = acc.store();
         r += 1;
     }
 }
@@ -170,34 +155,19 @@ impl<T: Real> ForceCache<T> {
     }
 }
 
-/// s(a), s'(a), s''(a) for a lane.
+/// s(a), s'(a), s''(a) on a tile.
 #[inline(always)]
-fn activate<T: Real>(
-    act: Activation,
-    a: &Lane<T>,
-    s: &mut Lane<T>,
-    ds: &mut Lane<T>,
-    dds: &mut Lane<T>,
-) {
-    let one = T::one();
-    let two = T::from_f64(2.0);
+fn activate<T: Real>(act: Activation, a: T::V) -> (T::V, T::V, T::V) {
+    let one = T::V::splat(T::one());
     match act {
         Activation::Tanh => {
-            for t in 0..TILE {
-                let h = a[t].tanh();
-                let d = one - h * h;
-                s[t] = h;
-                ds[t] = d;
-                dds[t] = -two * h * d;
-            }
+            let h = T::tanh_v(a);
+            let d = one - h * h;
+            (h, d, T::V::splat(T::from_f64(-2.0)) * h * d)
         }
         Activation::Softplus => {
-            for t in 0..TILE {
-                let sig = a[t].sigmoid();
-                s[t] = a[t].softplus();
-                ds[t] = sig;
-                dds[t] = sig * (one - sig);
-            }
+            let sig = lanes::map::<T>(a, T::sigmoid);
+            (lanes::map::<T>(a, T::softplus), sig, sig * (one - sig))
         }
     }
 }
@@ -206,47 +176,40 @@ fn activate<T: Real>(
 #[inline(never)]
 pub fn force<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>) -> [Lane<T>; 2] {
     let w = mlp.width;
-    let [qx, qy] = q;
-    let mut a: Lane<T> = zeros();
+    let sp = T::V::splat;
+    let (qx, qy) = (T::V::load(q[0]), T::V::load(q[1]));
     // a₁ = W₁q + b₁, h₁ = s(a₁), d₁ = s'(a₁), d̃₁ = s''(a₁)
     for j in 0..w {
-        let (w1x, w1y, b) = (mlp.w1[2 * j], mlp.w1[2 * j + 1], mlp.b1[j]);
-        for t in 0..TILE {
-            a[t] = w1x * qx[t] + w1y * qy[t] + b;
-        }
-        activate(
-            mlp.act,
-            &a,
-            &mut cache.h1[j],
-            &mut cache.d1[j],
-            &mut cache.dd1[j],
-        );
+        let a = sp(mlp.w1[2 * j]) * qx + sp(mlp.w1[2 * j + 1]) * qy + sp(mlp.b1[j]);
+        let (h, d, dd) = activate::<T>(mlp.act, a);
+        cache.h1[j] = h.store();
+        cache.d1[j] = d.store();
+        cache.dd1[j] = dd.store();
     }
     // a₂ = W₂h₁ + b₂, d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂
-    let mut h2: Lane<T> = zeros();
     matvec(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
     for k in 0..w {
-        let acc = cache.a2[k];
-        activate(mlp.act, &acc, &mut h2, &mut cache.d2[k], &mut cache.dd2[k]);
-        let w3 = mlp.w3[k];
-        for t in 0..TILE {
-            cache.delta2[k][t] = w3 * cache.d2[k][t];
-        }
+        let (_, d2, dd2) = activate::<T>(mlp.act, T::V::load(&cache.a2[k]));
+        cache.d2[k] = d2.store();
+        cache.dd2[k] = dd2.store();
+        cache.delta2[k] = (sp(mlp.w3[k]) * d2).store();
     }
     // c₁ = W₂ᵀδ₂, δ₁ = d₁ ⊙ c₁, g = W₁ᵀδ₁
-    let (mut gx, mut gy) = (zeros(), zeros());
     matvec(mlp.w2t, w, &cache.delta2, None, &mut cache.c1);
+    let (mut gx, mut gy) = (sp(T::zero()), sp(T::zero()));
     for j in 0..w {
-        let acc = cache.c1[j];
-        let (w1x, w1y) = (mlp.w1[2 * j], mlp.w1[2 * j + 1]);
-        for t in 0..TILE {
-            let d = cache.d1[j][t] * acc[t];
-            cache.delta1[j][t] = d;
-            gx[t] += w1x * d;
-            gy[t] += w1y * d;
-        }
+        let d = T::V::load(&cache.d1[j]) * T::V::load(&cache.c1[j]);
+        cache.delta1[j] = d.store();
+        gx = gx + sp(mlp.w1[2 * j]) * d;
+        gy = gy + sp(mlp.w1[2 * j + 1]) * d;
     }
-    [gx, gy]
+    [gx.store(), gy.store()]
+}
+
+/// `*lane += v`.
+#[inline(always)]
+fn add_into<T: Real>(lane: &mut Lane<T>, v: T::V) {
+    *lane = (T::V::load(lane) + v).store();
 }
 
 /// The VJP of the force at the points of the last [`force`] call with `cache`: given the
@@ -261,8 +224,10 @@ pub fn force_vjp<T: Real>(
     grad: &mut [Lane<T>],
 ) -> [Lane<T>; 2] {
     let w = mlp.width;
-    let [qx, qy] = q;
-    let [ux, uy] = u;
+    let sp = T::V::splat;
+    let ld = T::V::load;
+    let (qx, qy) = (ld(q[0]), ld(q[1]));
+    let (ux, uy) = (ld(u[0]), ld(u[1]));
     let (g_w1, rest) = grad.split_at_mut(2 * w);
     let (g_b1, rest) = rest.split_at_mut(w);
     let (g_w2, rest) = rest.split_at_mut(w * w);
@@ -270,74 +235,56 @@ pub fn force_vjp<T: Real>(
     // α₁ = W₁u, β₁ = d₁ ⊙ α₁ (α₁ itself is recomputed below where it is needed: two
     // multiply-adds are cheaper than another buffer's traffic)
     for j in 0..w {
-        let (w1x, w1y) = (mlp.w1[2 * j], mlp.w1[2 * j + 1]);
-        for t in 0..TILE {
-            cache.beta1[j][t] = cache.d1[j][t] * (w1x * ux[t] + w1y * uy[t]);
-        }
+        let alpha1 = sp(mlp.w1[2 * j]) * ux + sp(mlp.w1[2 * j + 1]) * uy;
+        cache.beta1[j] = (ld(&cache.d1[j]) * alpha1).store();
     }
     // α₂ = W₂β₁, e₂ = w₃ ⊙ d̃₂ ⊙ α₂; w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂, W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ.
     matvec(mlp.w2, w, &cache.beta1, None, &mut cache.a2);
+    let (h1, beta1) = (&cache.h1[..w], &cache.beta1[..w]);
     for k in 0..w {
-        let alpha2 = cache.a2[k];
-        let w3 = mlp.w3[k];
-        let mut e2: Lane<T> = zeros();
-        for t in 0..TILE {
-            e2[t] = w3 * cache.dd2[k][t] * alpha2[t];
-            g_w3[k][t] += cache.d2[k][t] * alpha2[t];
-            g_b2[k][t] += e2[t];
-        }
-        cache.e2[k] = e2;
-        let delta2 = cache.delta2[k];
+        let alpha2 = ld(&cache.a2[k]);
+        let e2 = sp(mlp.w3[k]) * ld(&cache.dd2[k]) * alpha2;
+        add_into::<T>(&mut g_w3[k], ld(&cache.d2[k]) * alpha2);
+        add_into::<T>(&mut g_b2[k], e2);
+        cache.e2[k] = e2.store();
+        let delta2 = ld(&cache.delta2[k]);
         let g_row = &mut g_w2[k * w..(k + 1) * w];
-        for ((g, h1j), beta1j) in g_row.iter_mut().zip(&cache.h1).zip(&cache.beta1) {
-            for t in 0..TILE {
-                g[t] += e2[t] * h1j[t] + delta2[t] * beta1j[t];
-            }
+        for j in 0..w {
+            add_into::<T>(&mut g_row[j], e2 * ld(&h1[j]) + delta2 * ld(&beta1[j]));
         }
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
-    let (mut qbx, mut qby) = (zeros(), zeros());
     matvec(mlp.w2t, w, &cache.e2, None, &mut cache.t);
+    let (mut qbx, mut qby) = (sp(T::zero()), sp(T::zero()));
     for j in 0..w {
-        let acc = cache.t[j];
-        let (w1x, w1y) = (mlp.w1[2 * j], mlp.w1[2 * j + 1]);
-        for t in 0..TILE {
-            let alpha1 = w1x * ux[t] + w1y * uy[t];
-            let e1 = cache.d1[j][t] * acc[t] + cache.dd1[j][t] * cache.c1[j][t] * alpha1;
-            let delta1 = cache.delta1[j][t];
-            g_w1[2 * j][t] += e1 * qx[t] + delta1 * ux[t];
-            g_w1[2 * j + 1][t] += e1 * qy[t] + delta1 * uy[t];
-            g_b1[j][t] += e1;
-            qbx[t] += w1x * e1;
-            qby[t] += w1y * e1;
-        }
+        let (w1x, w1y) = (sp(mlp.w1[2 * j]), sp(mlp.w1[2 * j + 1]));
+        let alpha1 = w1x * ux + w1y * uy;
+        let e1 = ld(&cache.d1[j]) * ld(&cache.t[j]) + ld(&cache.dd1[j]) * ld(&cache.c1[j]) * alpha1;
+        let delta1 = ld(&cache.delta1[j]);
+        add_into::<T>(&mut g_w1[2 * j], e1 * qx + delta1 * ux);
+        add_into::<T>(&mut g_w1[2 * j + 1], e1 * qy + delta1 * uy);
+        add_into::<T>(&mut g_b1[j], e1);
+        qbx = qbx + w1x * e1;
+        qby = qby + w1y * e1;
     }
-    [qbx, qby]
+    [qbx.store(), qby.store()]
 }
 
 /// V(q) = w₃·s(W₂ s(W₁q + b₁) + b₂) at the tile's points (no output bias: only ∇V matters
 /// for the dynamics, so V is defined up to this constant).
 pub fn energy<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>) -> Lane<T> {
     let w = mlp.width;
-    let [qx, qy] = q;
-    let mut a: Lane<T> = zeros();
-    let (mut d, mut dd) = (zeros(), zeros());
+    let sp = T::V::splat;
+    let (qx, qy) = (T::V::load(q[0]), T::V::load(q[1]));
     for j in 0..w {
-        let (w1x, w1y, b) = (mlp.w1[2 * j], mlp.w1[2 * j + 1], mlp.b1[j]);
-        for t in 0..TILE {
-            a[t] = w1x * qx[t] + w1y * qy[t] + b;
-        }
-        activate(mlp.act, &a, &mut cache.h1[j], &mut d, &mut dd);
+        let a = sp(mlp.w1[2 * j]) * qx + sp(mlp.w1[2 * j + 1]) * qy + sp(mlp.b1[j]);
+        cache.h1[j] = activate::<T>(mlp.act, a).0.store();
     }
-    let mut v: Lane<T> = zeros();
-    let mut h2: Lane<T> = zeros();
     matvec(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
+    let mut v = sp(T::zero());
     for k in 0..w {
-        let acc = cache.a2[k];
-        activate(mlp.act, &acc, &mut h2, &mut d, &mut dd);
-        for t in 0..TILE {
-            v[t] += mlp.w3[k] * h2[t];
-        }
+        let (h2, _, _) = activate::<T>(mlp.act, T::V::load(&cache.a2[k]));
+        v = v + sp(mlp.w3[k]) * h2;
     }
-    v
+    v.store()
 }
