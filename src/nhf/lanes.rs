@@ -63,16 +63,16 @@ macro_rules! array_lanes_op {
             #[inline(always)]
             fn $method(mut self, rhs: Self) -> Self {
                 for t in 0..TILE {
-                    self.0[t] = self.0[t] $op rhs.0[t];
+                    self.0[t] $op rhs.0[t];
                 }
                 self
             }
         }
     };
 }
-array_lanes_op!(Add, add, +);
-array_lanes_op!(Sub, sub, -);
-array_lanes_op!(Mul, mul, *);
+array_lanes_op!(Add, add, +=);
+array_lanes_op!(Sub, sub, -=);
+array_lanes_op!(Mul, mul, *=);
 
 impl<T: Real> Neg for ArrayLanes<T> {
     type Output = Self;
