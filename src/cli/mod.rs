@@ -3,6 +3,7 @@
 
 mod bench;
 mod research;
+mod thumbnail;
 mod window;
 
 use std::path::PathBuf;

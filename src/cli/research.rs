@@ -8,7 +8,7 @@ use clap::Args;
 use web_time::Instant;
 
 use super::{KineticArg, ObjectiveArg};
-use nhf_playground::nhf::eval::{grid_kl, heldout_nll, importance_report, potential_correlation};
+use nhf_playground::nhf::eval::{GridEval, heldout_nll, importance_report, potential_correlation};
 use nhf_playground::nhf::model_file::ModelFile;
 use nhf_playground::nhf::{Flow, FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
 use nhf_playground::rng::Rng;
@@ -62,6 +62,9 @@ pub struct TrainArgs {
     /// Grid cells per side for the KL.
     #[arg(long, default_value_t = 128)]
     grid: usize,
+    /// Write the target's density next to the model's (grid KL grid, one colour scale) as PNG.
+    #[arg(long)]
+    png: Option<PathBuf>,
     /// Print a JSON result line last.
     #[arg(long)]
     json: bool,
@@ -85,6 +88,9 @@ pub struct EvalArgs {
     /// Seed of the evaluation's draws.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Write the target's density next to the model's (grid KL grid, one colour scale) as PNG.
+    #[arg(long)]
+    png: Option<PathBuf>,
     /// Print a JSON result line last.
     #[arg(long)]
     json: bool,
@@ -142,10 +148,27 @@ struct Metrics {
     correlation: Option<f64>,
 }
 
-fn evaluate(flow: &Flow, target: &dyn Target, draws: usize, grid: usize, seed: u64) -> Metrics {
+fn evaluate(
+    flow: &Flow,
+    target: &dyn Target,
+    draws: usize,
+    grid: usize,
+    seed: u64,
+    png: Option<&PathBuf>,
+) -> Result<Metrics, String> {
     let mut rng = Rng::seed_from_u64(seed);
+    let mut cells = GridEval::new(target, grid, draws, seed);
+    cells.advance(flow, grid * grid);
+    if let Some(path) = png {
+        super::thumbnail::write_side_by_side(
+            path,
+            &cells.target_density,
+            &cells.model_density(),
+            grid,
+        )?;
+    }
     let mut m = Metrics {
-        kl: Some(grid_kl(flow, target, grid, draws, seed)),
+        kl: cells.kl(),
         nll: target
             .normalized()
             .then(|| heldout_nll(flow, target, 2000, draws, &mut rng)),
@@ -159,7 +182,7 @@ fn evaluate(flow: &Flow, target: &dyn Target, draws: usize, grid: usize, seed: u
     if flow.config.kinetic == Kinetic::Fixed && flow.config.blocks == 1 {
         m.correlation = Some(potential_correlation(flow, target, 64));
     }
-    m
+    Ok(m)
 }
 
 fn fmt(x: Option<f64>) -> String {
@@ -239,7 +262,8 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         args.draws,
         args.grid,
         args.seed.wrapping_add(1),
-    );
+        args.png.as_ref(),
+    )?;
     let params = trainer.flow.param_count();
     println!(
         "target {} ({:?} objective, {:?} kinetic), {params} parameters",
@@ -296,7 +320,14 @@ pub fn eval(args: &EvalArgs) -> Result<(), String> {
         Some(spec) => load_target(spec)?.0,
         None => target_of_model(&file)?,
     };
-    let metrics = evaluate(&flow, target.as_ref(), args.draws, args.grid, args.seed);
+    let metrics = evaluate(
+        &flow,
+        target.as_ref(),
+        args.draws,
+        args.grid,
+        args.seed,
+        args.png.as_ref(),
+    )?;
     println!(
         "{} on {}: grid KL {} | held-out NLL {} | ESS {} | reverse KL {} | corr(V, −log p) {}",
         args.model.display(),

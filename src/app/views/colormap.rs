@@ -39,13 +39,19 @@ pub fn density_image(values: &[f64], n: usize) -> egui::ColorImage {
         .copied()
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
+    density_image_scaled(values, n, max)
+}
+
+/// [`density_image`] with a given top of the scale (values above it saturate), so that two
+/// densities can be compared on one scale.
+pub fn density_image_scaled(values: &[f64], n: usize, max: f64) -> egui::ColorImage {
     let mut pixels = Vec::with_capacity(n * n);
     for row in 0..n {
         let j = n - 1 - row;
         for i in 0..n {
             let v = values[j * n + i];
             let t = if max > 0.0 && v.is_finite() {
-                (v / max).max(0.0).sqrt()
+                (v / max).clamp(0.0, 1.0).sqrt()
             } else {
                 0.0
             };
