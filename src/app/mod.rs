@@ -6,8 +6,10 @@ pub mod panel;
 pub mod session;
 pub mod settings;
 pub mod status;
+pub mod view_set;
 pub mod views;
 
+use crate::nhf::Direction;
 use session::{Command, Session};
 use settings::Settings;
 use status::WidgetRects;
@@ -26,6 +28,7 @@ pub struct NhfApp {
     /// Rectangles of key widgets (for end-to-end tests).
     pub widgets: WidgetRects,
     position: views::PositionView,
+    densities: views::DensitiesView,
     hook: Option<FrameHook>,
 }
 
@@ -45,6 +48,7 @@ impl NhfApp {
             session: Session::new(settings),
             widgets: WidgetRects::default(),
             position: views::PositionView::default(),
+            densities: views::DensitiesView::default(),
             hook,
         }
     }
@@ -94,6 +98,98 @@ impl NhfApp {
     }
 }
 
+/// The strip above the views: which views are shown, and which way the particles move.
+fn view_bar(ui: &mut egui::Ui, session: &mut Session) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        ui.label("views:");
+        for name in view_set::ViewSet::NAMES {
+            let shown = session.settings.views.is_visible(name);
+            if ui.selectable_label(shown, name).clicked() {
+                commands.push(Command::View(name.into(), !shown));
+            }
+        }
+        ui.separator();
+        let direction = session.anim.direction.unwrap_or(Direction::Generate);
+        for (d, label, tip) in [
+            (
+                Direction::Generate,
+                "generate",
+                "Particles start from the Gaussian prior and the flow carries them to the target",
+            ),
+            (
+                Direction::Normalize,
+                "normalize",
+                "Particles start from target samples and the inverse flow carries them back to the Gaussian prior",
+            ),
+        ] {
+            if ui
+                .selectable_label(direction == d, label)
+                .on_hover_text(tip)
+                .clicked()
+                && direction != d
+            {
+                commands.push(Command::Direction(d));
+            }
+        }
+    });
+    commands
+}
+
+impl NhfApp {
+    /// Lays out the visible views: position space as a square on the left, the others
+    /// stacked on the right (or everything stacked when position space is hidden).
+    fn views(&mut self, ui: &mut egui::Ui) {
+        let views = &self.session.settings.views;
+        let others: Vec<&str> = views
+            .visible()
+            .into_iter()
+            .filter(|v| *v != "position")
+            .collect();
+        let size = ui.available_size();
+        let gap = ui.spacing().item_spacing;
+        let left = if views.position {
+            if others.is_empty() {
+                size.x
+            } else {
+                size.y.min(size.x * 0.5)
+            }
+        } else {
+            0.0
+        };
+        ui.horizontal_top(|ui| {
+            if views.position {
+                ui.allocate_ui(egui::vec2(left, size.y), |ui| {
+                    self.position.ui(ui, &self.session);
+                });
+            }
+            if others.is_empty() {
+                return;
+            }
+            let width = (size.x - left - if left > 0.0 { gap.x } else { 0.0 }).max(100.0);
+            let each =
+                ((size.y - gap.y * (others.len() - 1) as f32) / others.len() as f32).max(80.0);
+            ui.allocate_ui(egui::vec2(width, size.y), |ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(width);
+                    for name in others {
+                        ui.allocate_ui(egui::vec2(width, each), |ui| {
+                            ui.set_height(each);
+                            ui.push_id(name, |ui| match name {
+                                "phase" => views::phase::ui(ui, &self.session, each),
+                                "densities" => self.densities.ui(ui, &self.session, each),
+                                "training" => views::training::ui(ui, &self.session, each),
+                                "energy" => views::energy::ui(ui, &self.session, each),
+                                _ => {}
+                            });
+                        });
+                    }
+                });
+            });
+        });
+    }
+}
+
 impl eframe::App for NhfApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
@@ -129,7 +225,8 @@ impl eframe::App for NhfApp {
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            self.position.ui(ui, &self.session);
+            commands.extend(view_bar(ui, &mut self.session));
+            self.views(ui);
         });
         self.apply(commands);
         if let Some(hook) = &mut self.hook {

@@ -4,6 +4,7 @@ use egui::{RichText, Ui};
 
 use super::session::{Command, Session};
 use super::status::WidgetRects;
+use crate::nhf::{Kinetic, Objective};
 use crate::targets;
 
 fn rect_of(r: &egui::Response) -> Option<[f32; 4]> {
@@ -93,6 +94,9 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut WidgetRects) -
     }
     ui.separator();
 
+    model_controls(ui, session, &mut commands);
+    ui.separator();
+
     ui.label(RichText::new("Animation").strong());
     ui.horizontal(|ui| {
         let play = if session.anim.playing { "Stop" } else { "Play" };
@@ -131,5 +135,159 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut WidgetRects) -
         .on_hover_text("Leapfrog steps shown per second");
     ui.checkbox(&mut session.settings.trails, "trails")
         .on_hover_text("Fading trails behind the particles");
+    let mut particles = session.settings.particles;
+    if ui
+        .add(
+            egui::Slider::new(&mut particles, 10..=2000)
+                .logarithmic(true)
+                .text("particles"),
+        )
+        .on_hover_text("How many particles the views animate")
+        .changed()
+    {
+        commands.push(Command::Set("particles".into(), particles.into()));
+    }
     commands
+}
+
+/// A slider bound to one setting: a change becomes a [`Command::Set`].
+struct SettingSlider<'a, N> {
+    key: &'a str,
+    value: N,
+    range: std::ops::RangeInclusive<N>,
+    label: &'a str,
+    tip: &'a str,
+    log: bool,
+}
+
+impl<N: egui::emath::Numeric + Into<serde_json::Value>> SettingSlider<'_, N> {
+    fn show(mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        if ui
+            .add(
+                egui::Slider::new(&mut self.value, self.range)
+                    .logarithmic(self.log)
+                    .text(self.label),
+            )
+            .on_hover_text(self.tip)
+            .changed()
+        {
+            commands.push(Command::Set(self.key.into(), self.value.into()));
+        }
+    }
+}
+
+/// The model and optimiser settings; any change restarts training from the seed.
+fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
+    ui.label(RichText::new("Model").strong())
+        .on_hover_text("Changing any of these starts training again from fresh parameters");
+    let flow = &session.settings.flow;
+    let train = &session.settings.train;
+    ui.horizontal(|ui| {
+        ui.label("kinetic").on_hover_text(
+            "Fixed: K(p) = \u{bd}a\u{b2}|p|\u{b2} with one learned scale a, so the learned \
+             potential V alone shapes the flow (Souveton et al. 2023). Learned: K is a neural \
+             network too (the original NHF of Toth et al. 2019).",
+        );
+        for (kind, name) in [(Kinetic::Fixed, "fixed"), (Kinetic::Learned, "learned")] {
+            if ui.selectable_label(flow.kinetic == kind, name).clicked() && flow.kinetic != kind {
+                commands.push(Command::Set("kinetic".into(), name.into()));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("objective").on_hover_text(
+            "Samples: maximise the ELBO, a lower bound on the log-likelihood of target samples, \
+             with a learned momentum encoder. Density: minimise the reverse KL to the \
+             unnormalised target density (Bayesian inference).",
+        );
+        for (kind, name) in [
+            (Objective::Samples, "samples"),
+            (Objective::Density, "density"),
+        ] {
+            let allowed = session.target.objectives().contains(&kind);
+            let r = ui.add_enabled(
+                allowed,
+                egui::Button::selectable(flow.objective == kind, name),
+            );
+            if r.clicked() && flow.objective != kind {
+                commands.push(Command::Set("objective".into(), name.into()));
+            }
+        }
+    });
+    let slider = |key, value, range, label, tip, log| SettingSlider {
+        key,
+        value,
+        range,
+        label,
+        tip,
+        log,
+    };
+    slider(
+        "blocks",
+        flow.blocks,
+        1..=8,
+        "blocks K",
+        "Number of blocks; each block has its own learned potential V_k",
+        false,
+    )
+    .show(ui, commands);
+    slider(
+        "leapfrog_steps",
+        flow.leapfrog_steps,
+        1..=20,
+        "leapfrog steps L",
+        "Leapfrog steps per block. One step: half a kick of the momentum by the force \
+         -grad V, a drift of the position by the momentum, another half kick. It is exactly \
+         reversible and preserves volume, so the flow's density needs no Jacobian determinant.",
+        false,
+    )
+    .show(ui, commands);
+    let fslider = |key, value, range, label, tip, log| SettingSlider {
+        key,
+        value,
+        range,
+        label,
+        tip,
+        log,
+    };
+    fslider(
+        "dt",
+        flow.dt,
+        0.01..=0.5,
+        "step size dt",
+        "Time step of each leapfrog step; too large and training can diverge",
+        true,
+    )
+    .show(ui, commands);
+    slider(
+        "width",
+        flow.width,
+        4..=64,
+        "width W",
+        "Hidden units in each layer of the potential network V(q)",
+        false,
+    )
+    .show(ui, commands);
+    fslider(
+        "lr",
+        train.lr,
+        1e-4..=3e-2,
+        "learning rate",
+        "Adam's peak learning rate (it decays along a cosine)",
+        true,
+    )
+    .show(ui, commands);
+    slider(
+        "batch",
+        train.batch,
+        16..=1024,
+        "batch",
+        "Points per training iteration",
+        true,
+    )
+    .show(ui, commands);
+    SettingSlider { key: "seed", value: train.seed, range: 0..=999, label: "seed",
+        tip: "Seed of the initial parameters and every random draw: the same seed gives the same run",
+        log: false }
+        .show(ui, commands);
 }

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use web_time::Instant;
 
 use super::settings::Settings;
+use crate::nhf::eval::GridEval;
 use crate::nhf::flow::Trajectory;
-use crate::nhf::{Direction, Flow, Trainer};
+use crate::nhf::{Direction, Flow, Kinetic, Objective, Trainer};
 use crate::rng::Rng;
 use crate::targets::{self, Target};
 
@@ -30,6 +31,68 @@ pub enum Command {
     Scrub(usize),
     /// Play or pause the animation.
     AnimPlay(bool),
+    /// Show or hide a view (by name, see [`super::view_set::ViewSet::NAMES`]).
+    View(String, bool),
+    /// Change one setting (by name, see [`Session::set`]); model settings restart training.
+    Set(String, serde_json::Value),
+    /// Which way the particles move.
+    Direction(Direction),
+}
+
+/// Cells per side of the playground's density grid (the grid KL and the densities view).
+pub const GRID_CELLS: usize = 40;
+/// Importance draws per cell of that grid.
+pub const GRID_DRAWS: usize = 8;
+/// Milliseconds per frame spent evaluating the density grid.
+const GRID_BUDGET_MS: f64 = 3.0;
+
+/// The model density on a grid, evaluated a slice per frame for a snapshot of the flow.
+pub struct DensityGrid {
+    /// The evaluation in progress.
+    pub eval: GridEval,
+    /// The flow being evaluated (a snapshot: training goes on meanwhile).
+    flow: Flow,
+    /// The training step of that snapshot.
+    pub step: u64,
+    /// The last complete evaluation: (training step, model density, grid KL).
+    pub done: Option<(u64, Vec<f64>, f64)>,
+    /// Grid KL after each complete evaluation: (training step, KL).
+    pub kl_history: Vec<(u64, f64)>,
+}
+
+impl DensityGrid {
+    fn new(target: &dyn Target, flow: &Flow, step: u64) -> Self {
+        Self {
+            eval: GridEval::new(target, GRID_CELLS, GRID_DRAWS, 7),
+            flow: flow.clone(),
+            step,
+            done: None,
+            kl_history: Vec::new(),
+        }
+    }
+
+    /// Evaluates cells for about `budget_ms`; when the grid completes, records it and starts
+    /// over on the current flow if training has moved on.
+    fn advance(&mut self, target: &dyn Target, flow: &Flow, step: u64, budget_ms: f64) {
+        let start = Instant::now();
+        while start.elapsed().as_secs_f64() * 1000.0 < budget_ms {
+            if self.eval.advance(&self.flow, 16) {
+                let kl = self.eval.kl().unwrap_or(f64::NAN);
+                if self.done.as_ref().is_none_or(|d| d.0 != self.step) {
+                    self.done = Some((self.step, self.eval.model_density(), kl));
+                    if kl.is_finite() {
+                        self.kl_history.push((self.step, kl));
+                    }
+                }
+                if step == self.step {
+                    return;
+                }
+                self.eval = GridEval::new(target, GRID_CELLS, GRID_DRAWS, 7);
+                self.flow = flow.clone();
+                self.step = step;
+            }
+        }
+    }
 }
 
 /// The animation of particles along their leapfrog trajectories.
@@ -76,6 +139,8 @@ pub struct Session {
     pub error: Option<String>,
     /// The animation.
     pub anim: Animation,
+    /// The model density on a grid and the grid KL, computed across frames.
+    pub grid: DensityGrid,
     last_frame: Option<Instant>,
     rate_window: (Instant, u64),
 }
@@ -94,6 +159,7 @@ impl Session {
         let mut settings = settings;
         settings.target = target.id().to_string();
         let (trainer, settings) = Self::make_trainer(settings, target.clone(), &mut error);
+        let grid = DensityGrid::new(target.as_ref(), &trainer.flow, 0);
         let mut session = Self {
             settings,
             target,
@@ -109,6 +175,7 @@ impl Session {
                 direction: Some(Direction::Generate),
                 ..Animation::default()
             },
+            grid,
             last_frame: None,
             rate_window: (Instant::now(), 0),
         };
@@ -202,7 +269,117 @@ impl Session {
                 }
                 .into())
             }
+            Command::View(name, visible) => {
+                let flag = self.settings.views.flag_mut(&name).ok_or_else(|| {
+                    format!(
+                        "unknown view \"{name}\" (known: {})",
+                        super::view_set::ViewSet::NAMES.join(", ")
+                    )
+                })?;
+                *flag = visible;
+                Ok(format!(
+                    "{name} {}",
+                    if visible { "shown" } else { "hidden" }
+                ))
+            }
+            Command::Set(key, value) => self.set(&key, &value),
+            Command::Direction(direction) => {
+                self.anim.direction = Some(direction);
+                self.anim.position = 0.0;
+                self.record_trajectory();
+                Ok(format!("direction {direction:?}").to_lowercase())
+            }
         }
+    }
+
+    /// Changes one setting by name after checking its range; model and optimiser settings
+    /// restart training from fresh parameters. A bad value changes nothing and says why.
+    pub fn set(&mut self, key: &str, value: &serde_json::Value) -> Result<String, String> {
+        let num = |lo: f64, hi: f64| -> Result<f64, String> {
+            let v = value
+                .as_f64()
+                .ok_or_else(|| format!("{key} needs a number, got {value}"))?;
+            if v.is_finite() && (lo..=hi).contains(&v) {
+                Ok(v)
+            } else {
+                Err(format!("{key} must be between {lo} and {hi}, got {v}"))
+            }
+        };
+        let int = |lo: usize, hi: usize| -> Result<usize, String> {
+            let v = num(lo as f64, hi as f64)?;
+            if v.fract() == 0.0 {
+                Ok(v as usize)
+            } else {
+                Err(format!("{key} must be a whole number, got {v}"))
+            }
+        };
+        let mut next = self.settings.clone();
+        let mut restart = true;
+        match key {
+            "blocks" => next.flow.blocks = int(1, 8)?,
+            "leapfrog_steps" => next.flow.leapfrog_steps = int(1, 40)?,
+            "dt" => next.flow.dt = num(0.001, 1.0)?,
+            "width" => next.flow.width = int(2, 128)?,
+            "lr" => next.train.lr = num(1e-5, 0.1)?,
+            "batch" => next.train.batch = int(8, 4096)?,
+            "seed" => next.train.seed = int(0, u32::MAX as usize)? as u64,
+            "kinetic" => {
+                next.flow.kinetic = match value.as_str() {
+                    Some("fixed") => Kinetic::Fixed,
+                    Some("learned") => Kinetic::Learned,
+                    _ => return Err(format!("kinetic is \"fixed\" or \"learned\", got {value}")),
+                }
+            }
+            "objective" => {
+                let objective = match value.as_str() {
+                    Some("samples") => Objective::Samples,
+                    Some("density") => Objective::Density,
+                    _ => {
+                        return Err(format!(
+                            "objective is \"samples\" or \"density\", got {value}"
+                        ));
+                    }
+                };
+                if !self.target.objectives().contains(&objective) {
+                    return Err(format!(
+                        "{} cannot be fitted with the {objective:?} objective",
+                        self.target.name()
+                    ));
+                }
+                next.flow.objective = objective;
+            }
+            "particles" => {
+                next.particles = int(1, 5000)?;
+                restart = false;
+            }
+            "anim_speed" => {
+                next.anim_speed = num(1.0, 60.0)?;
+                restart = false;
+            }
+            "trails" => {
+                next.trails = value
+                    .as_bool()
+                    .ok_or_else(|| format!("trails needs true or false, got {value}"))?;
+                restart = false;
+            }
+            _ => {
+                return Err(format!(
+                    "unknown setting \"{key}\" (known: blocks, leapfrog_steps, dt, width, lr, batch, seed, kinetic, objective, particles, anim_speed, trails)"
+                ));
+            }
+        }
+        if restart {
+            next.flow.validate().map_err(|e| e.to_string())?;
+            next.train.validate().map_err(|e| e.to_string())?;
+        }
+        let particles_changed = next.particles != self.settings.particles;
+        self.settings = next;
+        if restart {
+            self.rebuild();
+        } else if particles_changed {
+            self.record_trajectory();
+        }
+        Ok(format!("{key} = {value}"))
     }
 
     /// Rebuilds the training run from the settings (fresh parameters from the seed).
@@ -215,6 +392,7 @@ impl Session {
         self.settings = settings;
         self.error = error;
         self.anim.position = 0.0;
+        self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, 0);
         self.record_trajectory();
     }
 
@@ -273,6 +451,15 @@ impl Session {
                     break;
                 }
             }
+        }
+        if self.settings.views.densities || self.settings.views.training {
+            let target = self.target.clone();
+            self.grid.advance(
+                target.as_ref(),
+                &self.trainer.flow,
+                self.trainer.step,
+                GRID_BUDGET_MS,
+            );
         }
         let window = self.rate_window.0.elapsed().as_secs_f64();
         if window >= 1.0 {

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::view_set::ViewSet;
 use crate::nhf::{FlowConfig, TrainConfig};
 
 /// The user's settings.
@@ -24,6 +25,8 @@ pub struct Settings {
     pub trails: bool,
     /// Training time spent per frame, in milliseconds.
     pub train_budget_ms: f64,
+    /// The views shown.
+    pub views: ViewSet,
 }
 
 impl Default for Settings {
@@ -39,6 +42,7 @@ impl Default for Settings {
             anim_speed: 12.0,
             trails: true,
             train_budget_ms: 10.0,
+            views: ViewSet::default(),
         }
     }
 }

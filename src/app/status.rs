@@ -34,6 +34,13 @@ struct Status<'a> {
     anim_playing: bool,
     params: usize,
     objective: crate::nhf::Objective,
+    kinetic: crate::nhf::Kinetic,
+    views: Vec<&'static str>,
+    kl: Option<f64>,
+    kl_step: Option<u64>,
+    grid_progress: f64,
+    direction: &'static str,
+    settings: &'a super::settings::Settings,
     widgets: &'a WidgetRects,
 }
 
@@ -59,6 +66,16 @@ pub fn status_json(session: &Session, widgets: &WidgetRects) -> String {
         anim_playing: session.anim.playing,
         params: session.flow().param_count(),
         objective: session.flow().config.objective,
+        kinetic: session.flow().config.kinetic,
+        views: session.settings.views.visible(),
+        kl: session.grid.done.as_ref().and_then(|d| finite(d.2)),
+        kl_step: session.grid.done.as_ref().map(|d| d.0),
+        grid_progress: session.grid.eval.progress(),
+        direction: match session.anim.direction {
+            Some(crate::nhf::Direction::Normalize) => "normalize",
+            _ => "generate",
+        },
+        settings: &session.settings,
         widgets,
     };
     serde_json::to_string(&status).unwrap_or_else(|e| format!("{{\"error\":\"status: {e}\"}}"))
@@ -100,9 +117,36 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
                 .and_then(Value::as_bool)
                 .ok_or("\"anim_play\" needs a boolean \"playing\"")?,
         ),
+        "view" => Command::View(
+            value
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or("\"view\" needs a string \"name\"")?
+                .to_string(),
+            value
+                .get("visible")
+                .and_then(Value::as_bool)
+                .ok_or("\"view\" needs a boolean \"visible\"")?,
+        ),
+        "set" => Command::Set(
+            value
+                .get("key")
+                .and_then(Value::as_str)
+                .ok_or("\"set\" needs a string \"key\"")?
+                .to_string(),
+            value
+                .get("value")
+                .cloned()
+                .ok_or("\"set\" needs a \"value\"")?,
+        ),
+        "direction" => Command::Direction(match value.get("name").and_then(Value::as_str) {
+            Some("generate") => crate::nhf::Direction::Generate,
+            Some("normalize") => crate::nhf::Direction::Normalize,
+            _ => return Err("\"direction\" needs \"name\": \"generate\" or \"normalize\"".into()),
+        }),
         other => {
             return Err(format!(
-                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play)"
+                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction)"
             ));
         }
     })
@@ -150,5 +194,59 @@ mod tests {
         );
         assert!(parse_command(r#"{"cmd":"scrub","step":-3}"#).is_err());
         assert!(parse_command(r#"[1,2]"#).unwrap_err().contains("cmd"));
+        assert_eq!(
+            parse_command(r#"{"cmd":"view","name":"phase","visible":false}"#),
+            Ok(Command::View("phase".into(), false))
+        );
+        assert!(
+            parse_command(r#"{"cmd":"view","name":"phase"}"#)
+                .unwrap_err()
+                .contains("visible")
+        );
+        assert!(
+            parse_command(r#"{"cmd":"set","key":"dt"}"#)
+                .unwrap_err()
+                .contains("value")
+        );
+        assert!(
+            parse_command(r#"{"cmd":"direction","name":"sideways"}"#)
+                .unwrap_err()
+                .contains("normalize")
+        );
+    }
+
+    #[test]
+    fn settings_are_range_checked_and_a_bad_value_changes_nothing() {
+        let mut session = Session::new(crate::app::settings::Settings::default());
+        let before = session.settings.clone();
+        for (key, value) in [
+            ("dt", serde_json::json!(-1.0)),
+            ("dt", serde_json::json!("fast")),
+            ("blocks", serde_json::json!(2.5)),
+            ("width", serde_json::json!(1e9)),
+            ("kinetic", serde_json::json!("quantum")),
+            ("objective", serde_json::json!("telepathy")),
+            ("colour", serde_json::json!(1)),
+        ] {
+            let err = session.set(key, &value).unwrap_err();
+            assert!(err.contains(key), "{key}: {err}");
+            assert_eq!(
+                session.settings, before,
+                "{key} = {value} changed the settings"
+            );
+        }
+        session.set("blocks", &serde_json::json!(2)).unwrap();
+        assert_eq!(session.flow().config.blocks, 2);
+        let hide = run_command(
+            &mut session,
+            r#"{"cmd":"view","name":"energy","visible":false}"#,
+        );
+        assert!(hide.contains("\"ok\":true"), "{hide}");
+        assert!(!session.settings.views.energy);
+        let bad = run_command(
+            &mut session,
+            r#"{"cmd":"view","name":"nope","visible":false}"#,
+        );
+        assert!(bad.contains("unknown view"), "{bad}");
     }
 }

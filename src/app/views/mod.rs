@@ -1,7 +1,11 @@
-//! The views of the playground: each a small struct holding only its own UI state, drawing
-//! from the read-only [`super::session::Session`].
+//! The playground's views. Each reads the session and draws; none changes it.
 
 pub mod colormap;
+pub mod densities;
+pub mod energy;
+pub mod phase;
 pub mod position;
+pub mod training;
 
+pub use densities::DensitiesView;
 pub use position::PositionView;

@@ -108,6 +108,22 @@ impl PositionView {
                     prev = p;
                 }
             }
+            if !session.anim.playing {
+                // Momentum arrows while stepping by hand: the direction the drift will take.
+                let (p0, p1) = (traj.p_at(s0, i), traj.p_at(s1, i));
+                let p = [
+                    p0[0] + (p1[0] - p0[0]) * f64::from(frac),
+                    p0[1] + (p1[1] - p0[1]) * f64::from(frac),
+                ];
+                let tip = here + vec2(p[0] as f32, -p[1] as f32) * (side / 40.0);
+                if tip.x.is_finite() && tip.y.is_finite() {
+                    painter.arrow(
+                        here,
+                        tip - here,
+                        Stroke::new(1.0, Color32::from_rgba_unmultiplied(255, 200, 120, 170)),
+                    );
+                }
+            }
             painter.circle_filled(here, 2.2, particle);
         }
         let label = format!("state {} / {}", s0, traj.states - 1);

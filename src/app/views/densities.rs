@@ -1,0 +1,170 @@
+//! Densities: the target's density next to the learned one (from the importance-weighted
+//! bound, computed a slice per frame), the model's samples over it, and both marginals.
+
+use egui::{Color32, Rect, Sense, TextureHandle, Ui, pos2, vec2};
+use egui_plot::{Line, Plot, PlotPoints};
+
+use super::colormap::density_image_scaled;
+use crate::app::session::{GRID_CELLS, Session};
+use crate::nhf::Direction;
+
+/// Textures of the two panels, remade when the target or the finished grid changes.
+#[derive(Default)]
+pub struct DensitiesView {
+    key: Option<(String, Option<u64>)>,
+    textures: Option<(TextureHandle, Option<TextureHandle>)>,
+}
+
+/// The marginal of an n×n grid density (cell (i, j) at j·n + i) along x (axis 0) or y.
+fn marginal(density: &[f64], n: usize, axis: usize, cell: [f64; 2]) -> Vec<f64> {
+    (0..n)
+        .map(|a| {
+            (0..n)
+                .map(|b| {
+                    let (i, j) = if axis == 0 { (a, b) } else { (b, a) };
+                    density[j * n + i]
+                })
+                .sum::<f64>()
+                * cell[1 - axis]
+        })
+        .collect()
+}
+
+impl DensitiesView {
+    /// Draws the view in the given height.
+    pub fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
+        let n = GRID_CELLS;
+        let grid = &session.grid;
+        let key = (
+            session.target.id().to_string(),
+            grid.done.as_ref().map(|d| d.0),
+        );
+        let max = grid.eval.target_density.iter().copied().fold(0.0, f64::max);
+        if self.key.as_ref() != Some(&key) {
+            let ctx = ui.ctx();
+            let target = ctx.load_texture(
+                "densities-target",
+                density_image_scaled(&grid.eval.target_density, n, max),
+                egui::TextureOptions::LINEAR,
+            );
+            let model = grid.done.as_ref().map(|d| {
+                ctx.load_texture(
+                    "densities-model",
+                    density_image_scaled(&d.1, n, max),
+                    egui::TextureOptions::LINEAR,
+                )
+            });
+            self.textures = Some((target, model));
+            self.key = Some(key);
+        }
+        ui.horizontal(|ui| {
+            ui.label("densities: target | learned | marginals");
+            ui.colored_label(Color32::from_rgb(230, 120, 40), "target");
+            ui.colored_label(Color32::from_rgb(40, 150, 220), "model");
+        })
+        .response
+        .on_hover_text(
+            "Left: the target density. Middle: the model's density, estimated with the \
+             importance-weighted bound on a grid, on the same colour scale, with the model's \
+             samples (dots, when the particles run in the generate direction). Right: the \
+             marginal densities of q\u{2081} and q\u{2082}, target against model.",
+        );
+        let side = (height - ui.spacing().interact_size.y - 4.0)
+            .min((ui.available_width() - 16.0) / 3.0)
+            .max(40.0);
+        ui.horizontal(|ui| {
+            let Some((target, model)) = &self.textures else {
+                return;
+            };
+            let (r, painter) = ui.allocate_painter(vec2(side, side), Sense::hover());
+            let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+            painter.image(target.id(), r.rect, uv, Color32::WHITE);
+            let (r, painter) = ui.allocate_painter(vec2(side, side), Sense::hover());
+            match model {
+                Some(tex) => {
+                    painter.image(tex.id(), r.rect, uv, Color32::WHITE);
+                }
+                None => {
+                    painter.rect_filled(r.rect, 0.0, Color32::from_gray(20));
+                    painter.text(
+                        r.rect.center(),
+                        egui::Align2::CENTER_CENTER,
+                        format!("evaluating {:.0}%", 100.0 * grid.eval.progress()),
+                        egui::FontId::proportional(13.0),
+                        Color32::from_gray(220),
+                    );
+                }
+            }
+            let traj = &session.anim.trajectory;
+            if session.anim.direction != Some(Direction::Normalize) && traj.states > 0 {
+                let b = session.target.bounds().0;
+                let last = traj.states - 1;
+                for i in 0..traj.particles {
+                    let q = traj.q_at(last, i);
+                    let x = (q[0] - b[0][0]) / (b[0][1] - b[0][0]);
+                    let y = (q[1] - b[1][0]) / (b[1][1] - b[1][0]);
+                    if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) {
+                        let p = r.rect.left_bottom() + vec2(x as f32 * side, -(y as f32) * side);
+                        painter.circle_filled(p, 1.3, Color32::from_rgb(120, 220, 255));
+                    }
+                }
+            }
+            let [w, h] = grid.eval.bounds.size();
+            let cell = [w / n as f64, h / n as f64];
+            let b = grid.eval.bounds.0;
+            ui.vertical(|ui| {
+                for axis in 0..2 {
+                    let xs = |k: usize| b[axis][0] + (k as f64 + 0.5) * cell[axis];
+                    let line = |d: &[f64]| -> PlotPoints<'static> {
+                        marginal(d, n, axis, cell)
+                            .into_iter()
+                            .enumerate()
+                            .map(|(k, v)| [xs(k), v])
+                            .collect::<Vec<_>>()
+                            .into()
+                    };
+                    Plot::new(("marginal", axis))
+                        .height(side / 2.0 - 2.0)
+                        .width(ui.available_width())
+                        .x_axis_label(["q\u{2081}", "q\u{2082}"][axis])
+                        .show_axes([true, false])
+                        .allow_scroll(false)
+                        .show(ui, |plot| {
+                            let name = ["q\u{2081}", "q\u{2082}"][axis];
+                            plot.line(
+                                Line::new(
+                                    format!("target {name}"),
+                                    line(&grid.eval.target_density),
+                                )
+                                .color(Color32::from_rgb(230, 120, 40)),
+                            );
+                            if let Some(d) = &grid.done {
+                                plot.line(
+                                    Line::new(format!("model {name}"), line(&d.1))
+                                        .color(Color32::from_rgb(40, 150, 220)),
+                                );
+                            }
+                        });
+                }
+            });
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marginals_of_a_normalised_grid_integrate_to_one() {
+        let n = 4;
+        let cell = [0.5, 0.25];
+        let mut d = vec![0.0; n * n];
+        d[n + 2] = 1.0 / (cell[0] * cell[1]); // all mass in cell (2, 1)
+        let mx = marginal(&d, n, 0, cell);
+        let my = marginal(&d, n, 1, cell);
+        assert!((mx.iter().sum::<f64>() * cell[0] - 1.0).abs() < 1e-12);
+        assert!((my.iter().sum::<f64>() * cell[1] - 1.0).abs() < 1e-12);
+        assert!(mx[2] > 0.0 && my[1] > 0.0 && mx[0] == 0.0 && my[0] == 0.0);
+    }
+}
