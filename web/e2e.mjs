@@ -706,6 +706,80 @@ async function main() {
     return { step: b.step, target: b.target };
   });
 
+  // ---- the playground's views (issue 5)
+  await check('select 8gaussians, train until the loss falls', async () => {
+    await commandOk({ cmd: 'target', name: '8gaussians' });
+    await commandOk({ cmd: 'reset' });
+    await commandOk({ cmd: 'train' });
+    const first = await waitFor(async () => {
+      const t = await status();
+      return t.loss !== null && t.step >= 3 ? t : null;
+    }, { timeout: 20_000, what: 'a first loss' });
+    const f0 = first.frames;
+    const t0 = Date.now();
+    const later = await waitFor(async () => {
+      const t = await status();
+      return t.step >= first.step + 150 && t.loss < first.loss - 0.3 ? t : null;
+    }, { timeout: 90_000, interval: 500, what: `loss to fall below ${first.loss - 0.3}` });
+    const fps = (later.frames - f0) / ((Date.now() - t0) / 1000);
+    log(`  fps while training (Δframes/Δt): ${fps.toFixed(1)}; frame_ms ${later.frame_ms}; ${later.iters_per_sec.toFixed(1)} it/s`);
+    await commandOk({ cmd: 'pause' });
+    return { from: [first.step, first.loss], to: [later.step, later.loss], fps_training: +fps.toFixed(1), frame_ms: later.frame_ms };
+  });
+
+  await check('the grid KL is computed across frames', async () => {
+    const s = await waitFor(async () => {
+      const t = await status();
+      return t.kl !== null && t.kl_step > 0 ? t : null;
+    }, { timeout: 30_000, what: 'a grid KL of a trained model' });
+    assert(Number.isFinite(s.kl) && s.kl > 0, `kl = ${fmt(s.kl)}`);
+    return { kl: s.kl, at: s.kl_step };
+  });
+
+  await check('scrub and step the animation', async () => {
+    await commandOk({ cmd: 'scrub', step: 7 });
+    let s = await status();
+    assert(s.anim_step === 7 && !s.anim_playing, `after scrub: ${s.anim_step}, playing ${s.anim_playing}`);
+    await commandOk({ cmd: 'anim_step', delta: -1 });
+    s = await status();
+    assert(s.anim_step === 6, `after one step back: ${s.anim_step}`);
+    await commandOk({ cmd: 'direction', name: 'normalize' });
+    s = await status();
+    assert(s.direction === 'normalize', `direction ${s.direction}`);
+    await screenshot('04-normalize-paused.png');
+    await commandOk({ cmd: 'direction', name: 'generate' });
+    return s.anim_states;
+  });
+
+  const VIEWS = ['position', 'phase', 'densities', 'training', 'energy'];
+  for (const only of VIEWS) {
+    await check(`view ${only} alone, screenshot`, async () => {
+      for (const v of VIEWS) await commandOk({ cmd: 'view', name: v, visible: v === only });
+      await waitFrames(4);
+      const s = await status();
+      assert(JSON.stringify(s.views) === JSON.stringify([only]), `views = ${fmt(s.views)}`);
+      await screenshot(`view-${only}.png`);
+      return s.views;
+    });
+  }
+  await check('all views back on; bad view and bad setting are refused', async () => {
+    for (const v of VIEWS) await commandOk({ cmd: 'view', name: v, visible: true });
+    const bad = await command({ cmd: 'view', name: 'hologram', visible: true });
+    assert(bad.ok === false && /unknown view/.test(bad.error), fmt(bad));
+    const before = (await status()).settings;
+    const dt = await command({ cmd: 'set', key: 'dt', value: 99 });
+    assert(dt.ok === false && /dt/.test(dt.error), fmt(dt));
+    const after = (await status()).settings;
+    assert(JSON.stringify(before) === JSON.stringify(after), 'a refused setting changed the settings');
+    await commandOk({ cmd: 'set', key: 'blocks', value: 2 });
+    const s = await status();
+    assert(s.settings.flow.blocks === 2 && s.anim_states === 2 * s.settings.flow.leapfrog_steps + 1, `blocks ${s.settings.flow.blocks}, states ${s.anim_states}`);
+    await commandOk({ cmd: 'set', key: 'blocks', value: 4 });
+    await waitFrames(3);
+    await screenshot('05-all-views.png');
+    return s.views;
+  });
+
   await check('frames still advancing at the end', async () => {
     await waitFrames(3);
     noPanicSoFar();

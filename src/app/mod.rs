@@ -191,8 +191,13 @@ impl NhfApp {
 }
 
 impl eframe::App for NhfApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        // The previous frame's CPU time, all of it (the tick alone until eframe reports one).
+        self.session.frame_ms = frame
+            .info()
+            .cpu_usage
+            .map_or(self.session.tick_ms, |s| f64::from(s) * 1000.0);
         let dt = f64::from(ctx.input(|i| i.stable_dt));
         self.session.tick(dt);
         let keys = self.keyboard(&ctx);

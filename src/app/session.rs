@@ -131,8 +131,11 @@ pub struct Session {
     pub frames: u64,
     /// Smoothed frames per second.
     pub fps: f64,
-    /// Milliseconds the app spent in the last frame (training included).
+    /// Milliseconds of CPU the app spent on the last frame: training, evaluation, building
+    /// the UI and tessellating it (eframe's `cpu_usage`), not the browser's rasterising.
     pub frame_ms: f64,
+    /// Milliseconds of the last frame's `tick` alone (training and grid evaluation).
+    pub tick_ms: f64,
     /// Training iterations per second over the last second.
     pub iters_per_sec: f64,
     /// The last problem to show the user, if any.
@@ -168,6 +171,7 @@ impl Session {
             frames: 0,
             fps: 0.0,
             frame_ms: 0.0,
+            tick_ms: 0.0,
             iters_per_sec: 0.0,
             error,
             anim: Animation {
@@ -393,6 +397,8 @@ impl Session {
         self.error = error;
         self.anim.position = 0.0;
         self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, 0);
+        self.rate_window = (Instant::now(), 0);
+        self.iters_per_sec = 0.0;
         self.record_trajectory();
     }
 
@@ -463,7 +469,9 @@ impl Session {
         }
         let window = self.rate_window.0.elapsed().as_secs_f64();
         if window >= 1.0 {
-            self.iters_per_sec = (self.trainer.step - self.rate_window.1) as f64 / window;
+            // saturating: a reset in the window puts the step below the window's start.
+            self.iters_per_sec =
+                self.trainer.step.saturating_sub(self.rate_window.1) as f64 / window;
             self.rate_window = (Instant::now(), self.trainer.step);
         }
         let states = self.anim.trajectory.states.max(1);
@@ -479,6 +487,6 @@ impl Session {
         } else if self.anim.recorded_at_step != self.trainer.step && !self.running {
             self.record_trajectory();
         }
-        self.frame_ms = start.elapsed().as_secs_f64() * 1000.0;
+        self.tick_ms = start.elapsed().as_secs_f64() * 1000.0;
     }
 }
