@@ -253,3 +253,51 @@ fn a_diverging_run_is_rolled_back_and_reported() {
     t.step().unwrap();
     assert_eq!(t.step, 2);
 }
+
+/// A step split across threads computes the same loss and moves the parameters the same way
+/// as one thread, up to the rounding of summing the shards (both objectives, a batch that
+/// does not divide evenly into the shards).
+#[test]
+fn threaded_steps_match_the_single_thread_step() {
+    for (target, objective) in [
+        ("8gaussians", Objective::Samples),
+        ("banana", Objective::Density),
+    ] {
+        let make = |threads: usize| {
+            let target: Arc<dyn Target> = Arc::from(targets::by_id(target).unwrap());
+            let config = FlowConfig {
+                objective,
+                blocks: 2,
+                leapfrog_steps: 3,
+                ..FlowConfig::default()
+            };
+            let train = TrainConfig {
+                batch: 100,
+                ..TrainConfig::default()
+            };
+            let mut t = Trainer::new(config, train, target).unwrap();
+            t.set_threads(threads);
+            t
+        };
+        let (mut one, mut three) = (make(1), make(3));
+        for _ in 0..3 {
+            let (a, b) = (one.step().unwrap(), three.step().unwrap());
+            assert!(
+                (a - b).abs() <= 1e-5 * a.abs().max(1.0),
+                "{target}: loss {a} vs {b}"
+            );
+        }
+        let worst = one
+            .flow
+            .params
+            .iter()
+            .zip(&three.flow.params)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 1e-4, "{target}: parameters differ by {worst}");
+        assert!(
+            one.flow.params != make(1).flow.params,
+            "training moved nothing"
+        );
+    }
+}

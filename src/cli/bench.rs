@@ -1,6 +1,6 @@
 //! `bench`: median milliseconds per training step of the standard configuration (B = 512,
 //! W = 32, L = 10, K = 4, samples objective on 8gaussians) and GFLOP/s by MATH.md §4's cost
-//! model, 16·B·K·(L+1)·W² FLOPs per step.
+//! model, 16·B·K·(L+1)·W² FLOPs per step. `--threads N` splits the batch across N threads.
 
 use std::sync::Arc;
 
@@ -28,6 +28,9 @@ pub struct BenchArgs {
     /// Timed steps (after 5 warm-up steps).
     #[arg(long, default_value_t = 40)]
     reps: usize,
+    /// Threads the batch is split across (scoped threads over whole tiles).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
     /// Print a JSON result line last.
     #[arg(long)]
     json: bool,
@@ -49,6 +52,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     };
     let target = Arc::from(targets::by_id("8gaussians").map_err(|e| e.to_string())?);
     let mut trainer = Trainer::new(config.clone(), train, target).map_err(|e| e.to_string())?;
+    trainer.set_threads(args.threads);
     for _ in 0..5 {
         trainer.step().map_err(|e| e.to_string())?;
     }
@@ -64,11 +68,12 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         * (args.batch * args.blocks * (args.leapfrog_steps + 1) * args.width * args.width) as f64;
     let gflops = flops / (median / 1000.0) / 1e9;
     println!(
-        "B={} W={} L={} K={} (1 thread): median {median:.2} ms/step (min {:.2}, max {:.2}) | {gflops:.1} GFLOP/s (model flops {:.3e})",
+        "B={} W={} L={} K={} ({} thread(s)): median {median:.2} ms/step (min {:.2}, max {:.2}) | {gflops:.1} GFLOP/s (model flops {:.3e})",
         args.batch,
         args.width,
         args.leapfrog_steps,
         args.blocks,
+        args.threads.max(1),
         times[0],
         times[times.len() - 1],
         flops
@@ -76,7 +81,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     if args.json {
         let line = serde_json::json!({
             "ms_per_step": median, "gflops": gflops,
-            "config": {"batch": args.batch, "width": args.width, "leapfrog_steps": args.leapfrog_steps, "blocks": args.blocks, "threads": 1},
+            "config": {"batch": args.batch, "width": args.width, "leapfrog_steps": args.leapfrog_steps, "blocks": args.blocks, "threads": args.threads.max(1)},
         });
         println!("{line}");
     }

@@ -65,6 +65,9 @@ pub struct TrainArgs {
     /// Write the target's density next to the model's (grid KL grid, one colour scale) as PNG.
     #[arg(long)]
     png: Option<PathBuf>,
+    /// Threads each step's batch is split across.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
     /// Print a JSON result line last.
     #[arg(long)]
     json: bool,
@@ -218,6 +221,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
     };
     let mut trainer =
         Trainer::new(config, train.clone(), target.clone()).map_err(|e| e.to_string())?;
+    trainer.set_threads(args.threads);
     let bar = indicatif::ProgressBar::new(args.iters as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(

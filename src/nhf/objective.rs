@@ -46,6 +46,21 @@ impl Inputs<'_> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The points `range` of the batch (for splitting a step across threads).
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Inputs<'_> {
+        match self {
+            Inputs::Samples { data, eps } => Inputs::Samples {
+                data: &data[range.clone()],
+                eps: &eps[range],
+            },
+            Inputs::Density { q0, p0, target } => Inputs::Density {
+                q0: &q0[range.clone()],
+                p0: &p0[range],
+                target: *target,
+            },
+        }
+    }
 }
 
 /// Every buffer a loss-and-gradient evaluation needs, sized once per configuration.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::adam::{Adam, cosine_lr};
 use super::config::{ConfigError, FlowConfig, Objective, TrainConfig};
 use super::flow::Flow;
+use super::mlp::TILE;
 use super::objective::{Inputs, Workspace, loss_and_grad};
 use crate::rng::Rng;
 use crate::targets::Target;
@@ -63,6 +64,8 @@ pub struct Trainer {
     batch_b: Vec<[f64; 2]>,
     backup_params: Vec<f32>,
     backup_adam: Adam,
+    /// Buffers of the extra threads of a multi-threaded step (empty: one thread).
+    shards: Vec<(Workspace<f32>, Vec<f32>)>,
 }
 
 impl Trainer {
@@ -112,6 +115,7 @@ impl Trainer {
             batch_b: vec![[0.0; 2]; b],
             backup_params: flow.params.clone(),
             backup_adam: adam.clone(),
+            shards: Vec::new(),
             flow,
             train,
             adam,
@@ -136,6 +140,21 @@ impl Trainer {
     /// The most recent accepted loss.
     pub fn last_loss(&self) -> Option<f64> {
         self.history.last().map(|&(_, l)| l)
+    }
+
+    /// Splits each step's batch across `threads` threads (whole tiles each; 1 = this thread
+    /// only). Needs platform threads: native only. The result equals the one-thread step up to
+    /// the rounding of summing the shards' gradients, and is the same for a given count.
+    pub fn set_threads(&mut self, threads: usize) {
+        let extra = threads.max(1) - 1;
+        self.shards = (0..extra)
+            .map(|_| {
+                (
+                    Workspace::new(&self.flow.config),
+                    vec![0.0; self.grad.len()],
+                )
+            })
+            .collect();
     }
 
     /// One training step on a fresh batch; returns the loss, or why the step was rejected
@@ -164,14 +183,24 @@ impl Trainer {
                 }
             }
         };
-        let loss = loss_and_grad(
-            &self.flow.params,
-            &self.flow.config,
-            &self.flow.layout,
-            &inputs,
-            &mut self.ws,
-            Some(&mut self.grad),
-        );
+        let loss = if self.shards.is_empty() {
+            loss_and_grad(
+                &self.flow.params,
+                &self.flow.config,
+                &self.flow.layout,
+                &inputs,
+                &mut self.ws,
+                Some(&mut self.grad),
+            )
+        } else {
+            sharded_loss_and_grad(
+                &self.flow,
+                &inputs,
+                &mut self.ws,
+                &mut self.grad,
+                &mut self.shards,
+            )
+        };
         if !loss.is_finite() {
             self.rejected += 1;
             return Err(StepError::NonFiniteLoss);
@@ -196,4 +225,51 @@ impl Trainer {
         self.history.push((self.step, loss));
         Ok(loss)
     }
+}
+
+/// The batch's loss and gradient with the batch split into `shards.len() + 1` parts of whole
+/// tiles, the first on this thread, the others on scoped threads; combined in shard order
+/// (deterministic), each shard weighted by its share of the batch.
+fn sharded_loss_and_grad(
+    flow: &Flow,
+    inputs: &Inputs,
+    ws: &mut Workspace<f32>,
+    grad: &mut [f32],
+    shards: &mut [(Workspace<f32>, Vec<f32>)],
+) -> f32 {
+    let n = inputs.len();
+    let parts = shards.len() + 1;
+    let per = n.div_ceil(parts).div_ceil(TILE) * TILE;
+    let range = |i: usize| (i * per).min(n)..((i + 1) * per).min(n);
+    let run = |r: std::ops::Range<usize>, ws: &mut Workspace<f32>, g: &mut [f32]| {
+        if r.is_empty() {
+            g.iter_mut().for_each(|x| *x = 0.0);
+            return 0.0;
+        }
+        let w = r.len() as f32 / n as f32;
+        let loss = loss_and_grad(
+            &flow.params,
+            &flow.config,
+            &flow.layout,
+            &inputs.slice(r),
+            ws,
+            Some(g),
+        );
+        g.iter_mut().for_each(|x| *x *= w);
+        loss * w
+    };
+    let mut losses = vec![0.0f32; shards.len()];
+    let first = std::thread::scope(|scope| {
+        for (i, ((sws, sg), loss)) in shards.iter_mut().zip(&mut losses).enumerate() {
+            let r = range(i + 1);
+            scope.spawn(move || *loss = run(r, sws, sg));
+        }
+        run(range(0), ws, grad)
+    });
+    let mut loss = first;
+    for ((_, sg), l) in shards.iter().zip(&losses) {
+        loss += l;
+        grad.iter_mut().zip(sg).for_each(|(g, s)| *g += s);
+    }
+    loss
 }
