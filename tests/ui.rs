@@ -140,3 +140,85 @@ fn every_target_can_be_selected_through_the_test_interface() {
         );
     }
 }
+
+#[test]
+fn view_toggles_direction_and_model_controls_are_reachable_by_label() {
+    let mut h = harness();
+    for name in ["position", "phase", "densities", "training", "energy"] {
+        assert!(h.state().session.settings.views.is_visible(name));
+        h.get_by_label(name).click();
+        h.run_steps(2);
+        assert!(
+            !h.state().session.settings.views.is_visible(name),
+            "clicking {name} did not hide it"
+        );
+        h.get_by_label(name).click();
+        h.run_steps(2);
+        assert!(h.state().session.settings.views.is_visible(name));
+    }
+    h.get_by_label("normalize").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().session.anim.direction,
+        Some(nhf_playground::nhf::Direction::Normalize)
+    );
+    let fixed_params = h.state().session.flow().param_count();
+    h.get_by_label("learned").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().session.flow().config.kinetic,
+        nhf_playground::nhf::Kinetic::Learned
+    );
+    assert!(h.state().session.flow().param_count() > fixed_params);
+    h.get_by_label("density").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().session.flow().config.objective,
+        nhf_playground::nhf::Objective::Density
+    );
+    for label in [
+        "blocks K",
+        "leapfrog steps L",
+        "step size dt",
+        "width W",
+        "learning rate",
+        "batch",
+        "seed",
+        "state",
+        "steps/s",
+        "particles",
+        "trails",
+        "Play",
+    ] {
+        assert!(
+            h.query_all_by_label_contains(label).next().is_some(),
+            "no control labelled {label}"
+        );
+    }
+}
+
+#[test]
+fn training_fills_the_views_data_and_scrubbing_moves_the_animation() {
+    let mut h = harness();
+    h.get_by_label("Train").click();
+    h.run_steps(40);
+    let s = &h.state().session;
+    assert!(
+        s.trainer.history.len() >= 2,
+        "no loss history for the training view"
+    );
+    let first = s.trainer.history[0].1;
+    assert!(first.is_finite());
+    assert!(
+        s.grid.eval.progress() > 0.0 || s.grid.done.is_some(),
+        "the density grid never advanced"
+    );
+    let answer = h.state_mut().command(r#"{"cmd":"scrub","step":3}"#);
+    assert!(answer.contains("\"ok\":true"), "{answer}");
+    h.run_steps(2);
+    assert_eq!(h.state().session.anim.step(), 3);
+    let bad = h
+        .state_mut()
+        .command(r#"{"cmd":"set","key":"dt","value":-5}"#);
+    assert!(bad.contains("\"ok\":false") && bad.contains("dt"), "{bad}");
+}

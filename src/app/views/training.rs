@@ -16,7 +16,7 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
         Objective::Density => "loss: reverse KL + const",
     };
     ui.horizontal_wrapped(|ui| {
-        ui.label("training").on_hover_text(
+        ui.label("loss and grid KL").on_hover_text(
             "Samples objective: the negative ELBO, an upper bound on the negative log-likelihood \
              of the data (lower is better). Density objective: the reverse KL to the target up \
              to its unknown normalising constant. Grid KL: KL(target || model) on a grid, \
