@@ -27,6 +27,9 @@ pub struct Settings {
     pub train_budget_ms: f64,
     /// The views shown.
     pub views: ViewSet,
+    /// Position space shows the current block's learned potential V_k (with the target's
+    /// density as contours) rather than the target's density.
+    pub potential_background: bool,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
             trails: true,
             train_budget_ms: 10.0,
             views: ViewSet::default(),
+            potential_background: true,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The playground's views. Each reads the session and draws; none changes it.
 
 pub mod colormap;
+pub mod contours;
 pub mod densities;
 pub mod energy;
 pub mod phase;

@@ -1,15 +1,30 @@
-//! Position space: the target's density as a heatmap, and particles moving along their
-//! leapfrog trajectories step by step, with fading trails.
+//! Position space: the current block's learned potential V_k as a heatmap with isolines and
+//! the target's density as contours (or the target's density as the heatmap), and particles
+//! moving along their leapfrog trajectories step by step, with fading trails and, while
+//! stepping by hand, momentum arrows.
 
 use egui::{
     Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, emath::RectTransform, pos2, vec2,
 };
 
-use super::colormap::density_image;
+use super::colormap::{density_image, magma};
+use super::contours::isolines;
 use crate::app::session::Session;
 
 /// Grid resolution of the target heatmap.
 const HEATMAP_CELLS: usize = 128;
+/// Grid resolution of the potential and of the contours.
+const POTENTIAL_CELLS: usize = 64;
+/// Isolines of the potential drawn.
+const POTENTIAL_LEVELS: usize = 12;
+
+/// The current block's potential as a texture and isolines (data coordinates), for one
+/// (training step, block, target).
+struct PotentialLayer {
+    key: (u64, usize, String),
+    texture: TextureHandle,
+    lines: Vec<[[f64; 2]; 2]>,
+}
 /// States a trail reaches back.
 const TRAIL_STATES: usize = 6;
 
@@ -17,6 +32,83 @@ const TRAIL_STATES: usize = 6;
 #[derive(Default)]
 pub struct PositionView {
     heatmap: Option<(String, TextureHandle)>,
+    /// The target's density contours (data coordinates), per target.
+    target_contours: Option<(String, Vec<[[f64; 2]; 2]>)>,
+    potential: Option<PotentialLayer>,
+}
+
+/// The potential of `block` on the grid, as an image (low V bright: where particles gather)
+/// and its isolines.
+fn potential_layer(
+    session: &Session,
+    block: usize,
+    ctx: &egui::Context,
+) -> (TextureHandle, Vec<[[f64; 2]; 2]>) {
+    let n = POTENTIAL_CELLS;
+    let bounds = session.target.bounds();
+    let points: Vec<[f64; 2]> = (0..n * n)
+        .map(|c| bounds.cell_centre(n, c % n, c / n))
+        .collect();
+    let v = session.flow().potential(block, &points);
+    let mut sorted: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let (lo, hi) = match (
+        sorted.first(),
+        sorted.get(sorted.len().saturating_sub(1) * 95 / 100),
+    ) {
+        (Some(&lo), Some(&hi)) if hi > lo => (lo, hi),
+        _ => (0.0, 1.0),
+    };
+    let mut pixels = Vec::with_capacity(n * n);
+    for row in 0..n {
+        let j = n - 1 - row;
+        for i in 0..n {
+            let x = v[j * n + i];
+            let t = if x.is_finite() {
+                1.0 - ((x - lo) / (hi - lo)).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            pixels.push(magma(0.9 * t));
+        }
+    }
+    let texture = ctx.load_texture(
+        "potential",
+        egui::ColorImage::new([n, n], pixels),
+        egui::TextureOptions::LINEAR,
+    );
+    let mut lines = Vec::new();
+    for k in 1..POTENTIAL_LEVELS {
+        let level = lo + (hi - lo) * k as f64 / POTENTIAL_LEVELS as f64;
+        lines.extend(isolines(&v, n, bounds.0, level));
+    }
+    (texture, lines)
+}
+
+/// The target's log density at the centres of an n×n grid over its box, and its maximum.
+fn target_log_density(target: &dyn crate::targets::Target, n: usize) -> (Vec<f64>, f64) {
+    let bounds = target.bounds();
+    let log_p: Vec<f64> = (0..n * n)
+        .map(|c| target.log_prob(bounds.cell_centre(n, c % n, c / n)))
+        .collect();
+    let max = log_p
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    (log_p, max)
+}
+
+/// Contours of the target's density at fractions of its peak.
+fn target_contours(session: &Session) -> Vec<[[f64; 2]; 2]> {
+    let n = POTENTIAL_CELLS;
+    let (log_p, max) = target_log_density(session.target.as_ref(), n);
+    let bounds = session.target.bounds();
+    let mut lines = Vec::new();
+    for frac in [0.05f64, 0.3, 0.7] {
+        lines.extend(isolines(&log_p, n, bounds.0, max + frac.ln()));
+    }
+    lines
 }
 
 impl PositionView {
@@ -37,16 +129,8 @@ impl PositionView {
 
         let key = target.id().to_string();
         if self.heatmap.as_ref().is_none_or(|(k, _)| *k != key) {
-            let bounds = target.bounds();
             let n = HEATMAP_CELLS;
-            let log_p: Vec<f64> = (0..n * n)
-                .map(|c| target.log_prob(bounds.cell_centre(n, c % n, c / n)))
-                .collect();
-            let max = log_p
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite())
-                .fold(f64::NEG_INFINITY, f64::max);
+            let (log_p, max) = target_log_density(target.as_ref(), n);
             let density: Vec<f64> = log_p
                 .iter()
                 .map(|v| if v.is_finite() { (v - max).exp() } else { 0.0 })
@@ -56,15 +140,44 @@ impl PositionView {
                 density_image(&density, n),
                 egui::TextureOptions::LINEAR,
             );
-            self.heatmap = Some((key, texture));
+            self.heatmap = Some((key.clone(), texture));
         }
-        if let Some((_, texture)) = &self.heatmap {
-            painter.image(
-                texture.id(),
-                square,
-                Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
-                Color32::WHITE,
-            );
+        let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+        let to_screen_pt = |q: [f64; 2]| to_screen.transform_pos(pos2(q[0] as f32, q[1] as f32));
+        if session.settings.potential_background {
+            let traj = &session.anim.trajectory;
+            let s = session
+                .anim
+                .step()
+                .min(traj.block_of_state.len().saturating_sub(1));
+            let block = traj.block_of_state.get(s).copied().unwrap_or(0);
+            let pkey = (session.anim.recorded_at_step, block, key.clone());
+            if self.potential.as_ref().is_none_or(|p| p.key != pkey) {
+                let (texture, lines) = potential_layer(session, block, ui.ctx());
+                self.potential = Some(PotentialLayer {
+                    key: pkey,
+                    texture,
+                    lines,
+                });
+            }
+            if self.target_contours.as_ref().is_none_or(|(k, _)| *k != key) {
+                self.target_contours = Some((key.clone(), target_contours(session)));
+            }
+            if let Some(layer) = &self.potential {
+                painter.image(layer.texture.id(), square, uv, Color32::WHITE);
+                let stroke = Stroke::new(0.8, Color32::from_rgba_unmultiplied(255, 255, 255, 60));
+                for [a, b] in &layer.lines {
+                    painter.line_segment([to_screen_pt(*a), to_screen_pt(*b)], stroke);
+                }
+            }
+            if let Some((_, lines)) = &self.target_contours {
+                let stroke = Stroke::new(1.4, Color32::from_rgb(140, 230, 140));
+                for [a, b] in lines {
+                    painter.line_segment([to_screen_pt(*a), to_screen_pt(*b)], stroke);
+                }
+            }
+        } else if let Some((_, texture)) = &self.heatmap {
+            painter.image(texture.id(), square, uv, Color32::WHITE);
         }
         painter.rect_stroke(
             square,
@@ -126,7 +239,16 @@ impl PositionView {
             }
             painter.circle_filled(here, 2.2, particle);
         }
-        let label = format!("state {} / {}", s0, traj.states - 1);
+        let label = if session.settings.potential_background {
+            format!(
+                "state {} / {} | block {}: potential V (bright = low), target contours green",
+                s0,
+                traj.states - 1,
+                traj.block_of_state.get(s0).map_or(1, |b| b + 1)
+            )
+        } else {
+            format!("state {} / {} | target density", s0, traj.states - 1)
+        };
         painter.text(
             square.left_top() + vec2(8.0, 6.0),
             egui::Align2::LEFT_TOP,
