@@ -751,7 +751,7 @@ async function main() {
     return s.anim_states;
   });
 
-  const VIEWS = ['position', 'phase', 'densities', 'training', 'energy'];
+  const VIEWS = ['position', 'phase', 'densities', 'training', 'energy', 'integrators'];
   for (const only of VIEWS) {
     await check(`view ${only} alone, screenshot`, async () => {
       for (const v of VIEWS) await commandOk({ cmd: 'view', name: v, visible: v === only });

@@ -29,6 +29,7 @@ pub struct NhfApp {
     pub widgets: WidgetRects,
     position: views::PositionView,
     densities: views::DensitiesView,
+    integrators: views::IntegratorView,
     hook: Option<FrameHook>,
 }
 
@@ -49,6 +50,7 @@ impl NhfApp {
             widgets: WidgetRects::default(),
             position: views::PositionView::default(),
             densities: views::DensitiesView::default(),
+            integrators: views::IntegratorView::default(),
             hook,
         }
     }
@@ -185,6 +187,7 @@ impl NhfApp {
                                 "densities" => self.densities.ui(ui, &self.session, each),
                                 "training" => views::training::ui(ui, &self.session, each),
                                 "energy" => views::energy::ui(ui, &self.session, each),
+                                "integrators" => self.integrators.ui(ui, &self.session, each),
                                 _ => {}
                             });
                         });

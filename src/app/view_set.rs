@@ -16,6 +16,8 @@ pub struct ViewSet {
     pub training: bool,
     /// H along each trajectory and its drift.
     pub energy: bool,
+    /// Explicit Euler against leapfrog: energy error and phase-space area.
+    pub integrators: bool,
 }
 
 impl Default for ViewSet {
@@ -26,13 +28,21 @@ impl Default for ViewSet {
             densities: true,
             training: true,
             energy: true,
+            integrators: false,
         }
     }
 }
 
 impl ViewSet {
     /// The views' names, in display order (as the test interface spells them).
-    pub const NAMES: [&'static str; 5] = ["position", "phase", "densities", "training", "energy"];
+    pub const NAMES: [&'static str; 6] = [
+        "position",
+        "phase",
+        "densities",
+        "training",
+        "energy",
+        "integrators",
+    ];
 
     /// The flag of a view by name.
     pub fn flag_mut(&mut self, name: &str) -> Option<&mut bool> {
@@ -42,6 +52,7 @@ impl ViewSet {
             "densities" => &mut self.densities,
             "training" => &mut self.training,
             "energy" => &mut self.energy,
+            "integrators" => &mut self.integrators,
             _ => return None,
         })
     }

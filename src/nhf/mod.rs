@@ -10,6 +10,7 @@ pub mod config;
 pub mod encoder;
 pub mod eval;
 pub mod flow;
+pub mod integrators;
 pub mod lanes;
 pub mod layout;
 pub mod leapfrog;

@@ -4,9 +4,11 @@ pub mod colormap;
 pub mod contours;
 pub mod densities;
 pub mod energy;
+pub mod integrators;
 pub mod phase;
 pub mod position;
 pub mod training;
 
 pub use densities::DensitiesView;
+pub use integrators::IntegratorView;
 pub use position::PositionView;
