@@ -31,20 +31,40 @@ pub fn start() {
             log::warn!("no canvas with id the_canvas_id");
             return;
         };
+        let location = web_sys::window().map(|w| w.location());
+        let hash = location.as_ref().and_then(|l| l.hash().ok());
+        let base_url = location
+            .as_ref()
+            .and_then(|l| l.href().ok())
+            .map(|href| href.split('#').next().unwrap_or_default().to_string())
+            .unwrap_or_default();
         // The loading message goes once the first frame is drawn.
         let mut first_frame = true;
-        let hook: crate::app::FrameHook = Box::new(move |_ctx, _session, _widgets| {
+        let mut frames = 0u64;
+        let mut written: Option<String> = None;
+        let hook: crate::app::FrameHook = Box::new(move |_ctx, session, _widgets| {
             if std::mem::take(&mut first_frame)
                 && let Some(loading) = document.get_element_by_id("loading")
             {
                 loading.remove();
+            }
+            frames += 1;
+            if frames % 30 == 0 {
+                sync_address_bar(session, &mut written);
             }
         });
         let result = runner
             .start(
                 canvas,
                 eframe::WebOptions::default(),
-                Box::new(move |cc| Ok(Box::new(NhfApp::new(cc, Some(hook))))),
+                Box::new(move |cc| {
+                    Ok(Box::new(NhfApp::new(
+                        cc,
+                        Some(hook),
+                        hash.as_deref(),
+                        &base_url,
+                    )))
+                }),
             )
             .await;
         if let Err(e) = result
@@ -53,6 +73,26 @@ pub fn start() {
             loading.set_text_content(Some(&format!("The app failed to start: {e:?}")));
         }
     });
+}
+
+/// Keeps the address bar's hash and the app in step, twice a second: a hash the user typed or
+/// pasted (different from the one last written) is opened as a link; then the hash is
+/// replaced by the current state's, so the address bar is always a link to what is shown.
+fn sync_address_bar(session: &mut crate::app::session::Session, written: &mut Option<String>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let current = window.location().hash().unwrap_or_default();
+    if written.as_ref().is_some_and(|w| *w != current) && !current.is_empty() {
+        let _ = session.apply(crate::app::session::Command::Link(current.clone()));
+    }
+    let hash = session.link_hash();
+    if hash != current
+        && let Ok(history) = window.history()
+    {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
+    }
+    *written = Some(hash);
 }
 
 /// The app's status as JSON (see the README's test interface).

@@ -222,3 +222,171 @@ fn training_fills_the_views_data_and_scrubbing_moves_the_animation() {
         .command(r#"{"cmd":"set","key":"dt","value":-5}"#);
     assert!(bad.contains("\"ok\":false") && bad.contains("dt"), "{bad}");
 }
+
+fn pointer(h: &mut Harness<'static, NhfApp>, event: egui::Event) {
+    h.input_mut().events.push(event);
+    h.run_steps(1);
+}
+
+#[test]
+fn painting_on_the_position_view_changes_the_drawn_target() {
+    let mut h = harness();
+    h.state_mut().command(r#"{"cmd":"target","name":"drawn"}"#);
+    h.run_steps(2);
+    assert!(
+        h.state().session.canvas.is_some(),
+        "drawn target opens a canvas"
+    );
+    h.get_by_label("brush");
+    h.get_by_label("erase");
+    h.get_by_label("clear").click();
+    h.run_steps(1);
+    let heart = h.state().session.target_key();
+    let [x, y, w, s] = h.state().widgets.position_square.expect("position square");
+    assert!(w > 100.0 && s > 100.0, "{x} {y} {w} {s}");
+    // Committing the cleared canvas is refused: the heart stays the target, with a message.
+    let answer = h.state_mut().command(r#"{"cmd":"commit_canvas"}"#);
+    assert!(answer.contains("empty"), "{answer}");
+    assert_eq!(h.state().session.target_key(), heart);
+    // A real drag across the left half of the picture paints a stroke there.
+    let at = |fx: f32, fy: f32| egui::pos2(x + fx * w, y + fy * s);
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    pointer(&mut h, egui::Event::PointerMoved(at(0.2, 0.5)));
+    pointer(&mut h, button(at(0.2, 0.5), true));
+    for k in 1..=10 {
+        pointer(
+            &mut h,
+            egui::Event::PointerMoved(at(0.2, 0.5 - 0.03 * k as f32)),
+        );
+    }
+    pointer(&mut h, button(at(0.2, 0.2), false));
+    h.run_steps(1);
+    let session = &h.state().session;
+    assert_ne!(
+        session.target_key(),
+        heart,
+        "the stroke did not become the target"
+    );
+    let canvas = session.canvas.as_ref().expect("canvas");
+    assert!(!canvas.dirty);
+    // The stroke is on the left (x < 0) and above the middle (y > 0) in flow coordinates.
+    let t = session.target.as_ref();
+    assert!(t.log_prob([-2.4, 1.2]) > t.log_prob([2.4, -1.2]) + 3.0);
+    assert_eq!(session.settings.drawing.as_ref(), Some(&canvas.grid));
+}
+
+#[test]
+fn interpretability_view_reports_the_potential_correlation() {
+    let mut h = harness();
+    h.get_by_label("interpretability").click();
+    h.run_steps(2);
+    let c = h
+        .state()
+        .widgets
+        .potential_correlation
+        .expect("a correlation once the view is shown");
+    assert!((-1.0..=1.0).contains(&c), "{c}");
+    h.get_by_label("interpretability").click();
+    h.run_steps(2);
+    assert_eq!(h.state().widgets.potential_correlation, None);
+}
+
+#[test]
+fn a_link_reproduces_a_run_and_a_broken_one_changes_nothing() {
+    let mut a = harness();
+    a.state_mut()
+        .command(r##"{"cmd":"link","link":"https://x.org/#target=banana&blocks=2&seed=7&views=position,energy&dir=normalize"}"##);
+    a.run_steps(2);
+    let s = &a.state().session;
+    assert_eq!(s.settings.target, "banana");
+    assert_eq!(s.settings.flow.blocks, 2);
+    assert_eq!(s.settings.train.seed, 7);
+    assert_eq!(s.settings.views.visible(), vec!["position", "energy"]);
+    assert_eq!(s.message.as_deref(), Some("link opened"));
+    // The current state's link opened in a second app gives the same trajectories.
+    let link = s.link_hash();
+    let mut b = harness();
+    b.state_mut()
+        .session
+        .apply(nhf_playground::app::session::Command::Link(link.clone()))
+        .unwrap();
+    b.run_steps(2);
+    assert_eq!(b.state().session.link_hash(), link);
+    assert_eq!(
+        b.state().session.anim.trajectory.q,
+        a.state().session.anim.trajectory.q,
+        "same link, different trajectories"
+    );
+    // A broken link: a message, and the settings and parameters stay.
+    let params = b.state().session.flow().params.clone();
+    let answer = b
+        .state_mut()
+        .command(r##"{"cmd":"link","link":"#target=banana&blocks=999"}"##);
+    assert!(answer.contains("blocks"), "{answer}");
+    b.run_steps(1);
+    let s = &b.state().session;
+    assert_eq!(s.link_hash(), link);
+    assert_eq!(s.flow().params, params);
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("nothing was changed"))
+    );
+    b.get_by_label_contains("nothing was changed");
+}
+
+#[test]
+fn presets_apply_by_label_and_explain_themselves() {
+    let mut h = harness();
+    h.get_by_label("Why leapfrog? Euler vs leapfrog").click();
+    h.run_steps(2);
+    let s = &h.state().session;
+    assert_eq!(s.preset.map(|p| p.id), Some("euler-vs-leapfrog"));
+    assert!(s.settings.views.integrators);
+    assert!(s.link_hash().contains("preset=euler-vs-leapfrog"));
+    h.get_by_label_contains("Leapfrog is a composition of shears");
+    h.get_by_label("close").click();
+    h.run_steps(1);
+    assert!(h.state().session.preset.is_none());
+    for preset in &nhf_playground::app::presets::PRESETS {
+        h.get_by_label(preset.title).click();
+        h.run_steps(2);
+        assert_eq!(h.state().session.preset.map(|p| p.id), Some(preset.id));
+        assert!(
+            h.state().session.error.is_none(),
+            "{:?}",
+            h.state().session.error
+        );
+    }
+}
+
+#[test]
+fn a_classroom_link_hides_panels_and_enlarges_text() {
+    let mut h = harness();
+    h.state_mut()
+        .command(r##"{"cmd":"link","link":"#target=moons&hide=model,status,views&zoom=1.5"}"##);
+    h.run_steps(3);
+    assert!((h.ctx.zoom_factor() - 1.5).abs() < 1e-6);
+    h.get_by_label("Train");
+    assert!(
+        h.query_by_label("width W").is_none(),
+        "the model panel is hidden"
+    );
+    assert!(
+        h.query_by_label("phase").is_none(),
+        "the view bar is hidden"
+    );
+    h.state_mut()
+        .command(r##"{"cmd":"link","link":"#target=moons&hide=controls"}"##);
+    h.run_steps(3);
+    assert!(
+        h.query_by_label("Train").is_none(),
+        "the controls are hidden"
+    );
+    assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-6);
+}

@@ -2,7 +2,10 @@
 //! engine; the engine never knows it exists. Platform specifics (screenshots, the browser's
 //! test hooks) come in from the entries through [`FrameHook`].
 
+pub mod canvas;
+pub mod link;
 pub mod panel;
+pub mod presets;
 pub mod session;
 pub mod settings;
 pub mod status;
@@ -12,11 +15,11 @@ pub mod views;
 use crate::nhf::Direction;
 use session::{Command, Session};
 use settings::Settings;
-use status::WidgetRects;
+use status::UiReport;
 
 /// Called at the end of every frame with the context and the session (the native entry uses
 /// it for `--screenshot` and `--print-status`).
-pub type FrameHook = Box<dyn FnMut(&egui::Context, &Session, &WidgetRects)>;
+pub type FrameHook = Box<dyn FnMut(&egui::Context, &mut Session, &UiReport)>;
 
 /// The key under which settings persist.
 const SETTINGS_KEY: &str = "nhf-playground-settings";
@@ -26,31 +29,49 @@ pub struct NhfApp {
     /// The playground's state.
     pub session: Session,
     /// Rectangles of key widgets (for end-to-end tests).
-    pub widgets: WidgetRects,
+    pub widgets: UiReport,
     position: views::PositionView,
     densities: views::DensitiesView,
     integrators: views::IntegratorView,
+    interpretability: views::InterpretabilityView,
+    /// The classroom zoom last applied (the user may zoom further by hand).
+    applied_zoom: Option<f32>,
     hook: Option<FrameHook>,
 }
 
 impl NhfApp {
-    /// The app with settings restored from eframe's storage when present.
-    pub fn new(cc: &eframe::CreationContext<'_>, hook: Option<FrameHook>) -> Self {
+    /// The app with settings restored from eframe's storage when present, then the link
+    /// (a URL, its hash or `key=value&…`) applied over them if one is given: a bad link leaves
+    /// the restored settings and says why. `base_url` is the page's address without its hash
+    /// (empty natively), for "Copy link".
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        hook: Option<FrameHook>,
+        link: Option<&str>,
+        base_url: &str,
+    ) -> Self {
         let settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
             .unwrap_or_default();
-        Self::with_settings(settings, hook)
+        let mut app = Self::with_settings(settings, hook);
+        app.session.base_url = base_url.to_string();
+        if let Some(link) = link.filter(|l| !l.trim().trim_start_matches('#').is_empty()) {
+            let _ = app.session.apply(Command::Link(link.to_string()));
+        }
+        app
     }
 
     /// The app with given settings (tests use this).
     pub fn with_settings(settings: Settings, hook: Option<FrameHook>) -> Self {
         Self {
             session: Session::new(settings),
-            widgets: WidgetRects::default(),
+            widgets: UiReport::default(),
             position: views::PositionView::default(),
             densities: views::DensitiesView::default(),
             integrators: views::IntegratorView::default(),
+            interpretability: views::InterpretabilityView::default(),
+            applied_zoom: None,
             hook,
         }
     }
@@ -93,11 +114,30 @@ impl NhfApp {
 
     fn apply(&mut self, commands: Vec<Command>) {
         for c in commands {
-            if let Err(e) = self.session.apply(c) {
-                self.session.error = Some(e);
-            }
+            // Failures are kept in the session's message for the user to read.
+            let _ = self.session.apply(c);
         }
     }
+}
+
+/// The active preset's explanation, above the views, with a button to close it.
+fn preset_note(ui: &mut egui::Ui, preset: &presets::Preset) -> Option<Command> {
+    let mut close = false;
+    egui::Frame::group(ui.style())
+        .fill(ui.visuals().faint_bg_color)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(format!("Preset: {}", preset.title)).strong());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    close = ui
+                        .small_button("close")
+                        .on_hover_text("Hide this explanation")
+                        .clicked();
+                });
+            });
+            ui.label(preset.explanation);
+        });
+    close.then_some(Command::ClosePreset)
 }
 
 /// The strip above the views: which views are shown, and which way the particles move.
@@ -146,7 +186,9 @@ fn view_bar(ui: &mut egui::Ui, session: &mut Session) -> Vec<Command> {
 impl NhfApp {
     /// Lays out the visible views: position space as a square on the left, the others
     /// stacked on the right (or everything stacked when position space is hidden).
-    fn views(&mut self, ui: &mut egui::Ui) {
+    fn views(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
+        self.widgets.position_square = None;
         let views = &self.session.settings.views;
         let others: Vec<&str> = views
             .visible()
@@ -167,7 +209,9 @@ impl NhfApp {
         ui.horizontal_top(|ui| {
             if views.position {
                 ui.allocate_ui(egui::vec2(left, size.y), |ui| {
-                    self.position.ui(ui, &self.session);
+                    ui.vertical(|ui| {
+                        commands = self.position.ui(ui, &self.session, &mut self.widgets);
+                    });
                 });
             }
             if others.is_empty() {
@@ -188,6 +232,9 @@ impl NhfApp {
                                 "training" => views::training::ui(ui, &self.session, each),
                                 "energy" => views::energy::ui(ui, &self.session, each),
                                 "integrators" => self.integrators.ui(ui, &self.session, each),
+                                "interpretability" => {
+                                    self.interpretability.ui(ui, &self.session, each);
+                                }
                                 _ => {}
                             });
                         });
@@ -195,6 +242,7 @@ impl NhfApp {
                 });
             });
         });
+        commands
     }
 }
 
@@ -211,39 +259,63 @@ impl eframe::App for NhfApp {
         let keys = self.keyboard(&ctx);
         self.apply(keys);
 
-        egui::Panel::bottom("status").show(ui, |ui| {
-            let s = &self.session;
-            ui.horizontal(|ui| {
-                ui.monospace(format!(
-                    "{:5.1} fps | frame {:4.1} ms | iteration {} | loss {} | {} | state {}/{}",
-                    s.fps,
-                    s.frame_ms,
-                    s.trainer.step,
-                    s.trainer
-                        .last_loss()
-                        .filter(|l| l.is_finite())
-                        .map_or("—".into(), |l| format!("{l:.3}")),
-                    if s.running { "training" } else { "paused" },
-                    s.anim.step(),
-                    s.anim.trajectory.states.saturating_sub(1),
-                ));
-            });
-        });
-        let mut commands = Vec::new();
-        egui::Panel::left("controls")
-            .default_size(260.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    commands = panel::controls(ui, &mut self.session, &mut self.widgets);
+        let zoom = self.session.classroom.zoom;
+        if self.applied_zoom != Some(zoom) {
+            self.applied_zoom = Some(zoom);
+            ctx.set_zoom_factor(zoom);
+        }
+        let hidden = self.session.classroom.clone();
+        if !hidden.hides("status") {
+            egui::Panel::bottom("status").show(ui, |ui| {
+                let s = &self.session;
+                ui.horizontal(|ui| {
+                    ui.monospace(format!(
+                        "{:5.1} fps | frame {:4.1} ms | iteration {} | loss {} | {} | state {}/{}",
+                        s.fps,
+                        s.frame_ms,
+                        s.trainer.step,
+                        s.trainer
+                            .last_loss()
+                            .filter(|l| l.is_finite())
+                            .map_or("—".into(), |l| format!("{l:.3}")),
+                        if s.running { "training" } else { "paused" },
+                        s.anim.step(),
+                        s.anim.trajectory.states.saturating_sub(1),
+                    ));
                 });
             });
+        }
+        let mut commands = Vec::new();
+        if !hidden.hides("controls") {
+            egui::Panel::left("controls")
+                .default_size(260.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        commands = panel::controls(ui, &mut self.session, &mut self.widgets);
+                    });
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
-            commands.extend(view_bar(ui, &mut self.session));
-            self.views(ui);
+            if let Some(preset) = self.session.preset {
+                commands.extend(preset_note(ui, preset));
+            }
+            if !hidden.hides("views") {
+                commands.extend(view_bar(ui, &mut self.session));
+            }
+            let painted = self.views(ui);
+            commands.extend(painted);
         });
+        self.widgets.potential_correlation = self
+            .session
+            .settings
+            .views
+            .interpretability
+            .then(|| self.interpretability.correlation())
+            .flatten()
+            .filter(|c| c.is_finite());
         self.apply(commands);
         if let Some(hook) = &mut self.hook {
-            hook(&ctx, &self.session, &self.widgets);
+            hook(&ctx, &mut self.session, &self.widgets);
         }
         // The view animates every frame.
         ctx.request_repaint();

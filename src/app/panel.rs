@@ -3,7 +3,7 @@
 use egui::{RichText, Ui};
 
 use super::session::{Command, Session};
-use super::status::WidgetRects;
+use super::status::UiReport;
 use crate::nhf::{Kinetic, Objective};
 use crate::targets;
 
@@ -13,7 +13,7 @@ fn rect_of(r: &egui::Response) -> Option<[f32; 4]> {
 }
 
 /// Draws the controls; returns the commands the user gave this frame.
-pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut WidgetRects) -> Vec<Command> {
+pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.heading("NHF Playground");
     ui.label(RichText::new("Neural Hamiltonian Flows, live").weak());
@@ -39,7 +39,64 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut WidgetRects) -
         });
     ui.label(RichText::new(session.target.caption()).small().weak());
     ui.separator();
+    share(ui, session, &mut commands);
+    ui.separator();
 
+    let hidden = session.classroom.clone();
+    if !hidden.hides("training") {
+        training_controls(ui, session, widgets, &mut commands);
+        ui.separator();
+    }
+    if !hidden.hides("model") {
+        model_controls(ui, session, &mut commands);
+        ui.separator();
+    }
+    if !hidden.hides("animation") {
+        animation_controls(ui, session, &mut commands);
+    }
+    if let Some(error) = &session.error {
+        ui.separator();
+        ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+    commands
+}
+
+/// Presets and the link to the current state.
+fn share(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
+    egui::CollapsingHeader::new(RichText::new("Presets").strong())
+        .default_open(!session.classroom.is_active())
+        .show(ui, |ui| {
+            for preset in &super::presets::PRESETS {
+                let active = session.preset.is_some_and(|p| p.id == preset.id);
+                if ui
+                    .selectable_label(active, preset.title)
+                    .on_hover_text(preset.explanation)
+                    .clicked()
+                {
+                    commands.push(Command::Preset(preset.id.into()));
+                }
+            }
+        });
+    if ui
+        .button("Copy link")
+        .on_hover_text(
+            "Copy a link to exactly this: target, model, seed, views and animation. Whoever \
+             opens it (in a browser, or as the desktop app's argument) gets the same run.",
+        )
+        .clicked()
+    {
+        let url = format!("{}{}", session.base_url, session.link_hash());
+        ui.ctx().copy_text(url);
+    }
+}
+
+/// Train, pause, step, reset and the run's figures.
+fn training_controls(
+    ui: &mut Ui,
+    session: &Session,
+    widgets: &mut UiReport,
+    commands: &mut Vec<Command>,
+) {
     ui.label(RichText::new("Training").strong());
     ui.horizontal(|ui| {
         let (label, cmd) = if session.running {
@@ -89,14 +146,10 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut WidgetRects) -
         ui.label(format!("{:.0}", session.iters_per_sec));
         ui.end_row();
     });
-    if let Some(error) = &session.error {
-        ui.colored_label(ui.visuals().error_fg_color, error);
-    }
-    ui.separator();
+}
 
-    model_controls(ui, session, &mut commands);
-    ui.separator();
-
+/// Play, step, scrub, speed, trails and particle count.
+fn animation_controls(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Command>) {
     ui.label(RichText::new("Animation").strong());
     ui.horizontal(|ui| {
         let play = if session.anim.playing { "Stop" } else { "Play" };
@@ -147,7 +200,6 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut WidgetRects) -
     {
         commands.push(Command::Set("particles".into(), particles.into()));
     }
-    commands
 }
 
 /// A slider bound to one setting: a change becomes a [`Command::Set`].

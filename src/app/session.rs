@@ -5,12 +5,15 @@ use std::sync::Arc;
 
 use web_time::Instant;
 
-use super::settings::Settings;
+use super::canvas::Canvas;
+use super::link::{self, Classroom, Link};
+use super::presets::{self, Preset};
+use super::settings::{SettingEffect, Settings};
 use crate::nhf::eval::GridEval;
 use crate::nhf::flow::Trajectory;
-use crate::nhf::{Direction, Flow, Kinetic, Objective, Trainer};
+use crate::nhf::{Direction, Flow, Trainer};
 use crate::rng::Rng;
-use crate::targets::{self, Target};
+use crate::targets::{self, DrawnTarget, Target, TargetError};
 
 /// Something the user (or a test) asks the playground to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +40,27 @@ pub enum Command {
     Set(String, serde_json::Value),
     /// Which way the particles move.
     Direction(Direction),
+    /// Paints (or erases) along a segment on the drawn target's canvas.
+    Paint {
+        /// Start of the segment, in flow coordinates.
+        from: [f64; 2],
+        /// End of the segment.
+        to: [f64; 2],
+        /// Brush radius, in flow coordinates.
+        radius: f64,
+        /// Erase rather than paint.
+        erase: bool,
+    },
+    /// Erases the whole canvas (the target changes at the next commit).
+    ClearCanvas,
+    /// Makes the canvas the target; the flow keeps its parameters and adapts to it.
+    CommitCanvas,
+    /// Opens a link (a URL, its hash, or `key=value&…`): settings, views, classroom mode.
+    Link(String),
+    /// Applies a preset demo by identifier (see [`super::presets`]).
+    Preset(String),
+    /// Closes the preset's explanation.
+    ClosePreset,
 }
 
 /// Cells per side of the playground's density grid (the grid KL and the densities view).
@@ -117,6 +141,15 @@ impl Animation {
     }
 }
 
+/// The target the settings name: a built-in, or for `drawn` the user's picture when there is
+/// one.
+fn target_for(settings: &Settings) -> Result<Box<dyn Target>, TargetError> {
+    match (&settings.drawing, settings.target.as_str()) {
+        (Some(grid), "drawn") => Ok(Box::new(DrawnTarget::from_drawn_grid(grid)?)),
+        _ => targets::by_id(&settings.target),
+    }
+}
+
 /// The playground's state.
 pub struct Session {
     /// The user's settings (what a link or a reload restores).
@@ -144,6 +177,18 @@ pub struct Session {
     pub anim: Animation,
     /// The model density on a grid and the grid KL, computed across frames.
     pub grid: DensityGrid,
+    /// The picture being painted, while the target is `drawn`.
+    pub canvas: Option<Canvas>,
+    /// Counts target changes (a new picture keeps the id), so views know to redraw.
+    pub target_revision: u64,
+    /// Hidden panels and text zoom, from a classroom link.
+    pub classroom: Classroom,
+    /// The preset demo whose explanation is shown, if any.
+    pub preset: Option<&'static Preset>,
+    /// The last message for the user (an error, or the outcome of a link, preset or file).
+    pub message: Option<String>,
+    /// The page's address without its hash (empty natively): "Copy link" prefixes it.
+    pub base_url: String,
     last_frame: Option<Instant>,
     rate_window: (Instant, u64),
 }
@@ -152,7 +197,7 @@ impl Session {
     /// A session from settings; a bad target falls back to 8gaussians with a message.
     pub fn new(settings: Settings) -> Self {
         let mut error = None;
-        let target: Arc<dyn Target> = match targets::by_id(&settings.target) {
+        let target: Arc<dyn Target> = match target_for(&settings) {
             Ok(t) => Arc::from(t),
             Err(e) => {
                 error = Some(format!("{e}; showing 8gaussians instead"));
@@ -163,6 +208,7 @@ impl Session {
         settings.target = target.id().to_string();
         let (trainer, settings) = Self::make_trainer(settings, target.clone(), &mut error);
         let grid = DensityGrid::new(target.as_ref(), &trainer.flow, 0);
+        let message = error.clone();
         let mut session = Self {
             settings,
             target,
@@ -180,11 +226,34 @@ impl Session {
                 ..Animation::default()
             },
             grid,
+            canvas: None,
+            target_revision: 0,
+            classroom: Classroom::default(),
+            preset: None,
+            message,
+            base_url: String::new(),
             last_frame: None,
             rate_window: (Instant::now(), 0),
         };
+        session.sync_canvas();
         session.record_trajectory();
         session
+    }
+
+    /// Opens the canvas when the target is `drawn` (with the current picture), closes it
+    /// otherwise.
+    fn sync_canvas(&mut self) {
+        self.canvas = (self.target.id() == "drawn").then(|| {
+            self.settings
+                .drawing
+                .clone()
+                .map_or_else(Canvas::heart, Canvas::from_grid)
+        });
+    }
+
+    /// A key that changes whenever the target does (views cache per target).
+    pub fn target_key(&self) -> (String, u64) {
+        (self.target.id().to_string(), self.target_revision)
     }
 
     /// A trainer for the settings, repairing what is invalid (with a message) so the
@@ -223,9 +292,100 @@ impl Session {
         &self.trainer.flow
     }
 
+    /// The block the animation is in (0-based): the views show this block's potential.
+    pub fn anim_block(&self) -> usize {
+        let traj = &self.anim.trajectory;
+        let s = self
+            .anim
+            .step()
+            .min(traj.block_of_state.len().saturating_sub(1));
+        traj.block_of_state.get(s).copied().unwrap_or(0)
+    }
+
     /// Applies a command; returns a short confirmation, or an error message for the user.
+    /// The messages of failures, and of links, presets and pictures, are kept for the user
+    /// ([`Session::message`]); a failure also shows as the error until something succeeds.
     pub fn apply(&mut self, command: Command) -> Result<String, String> {
+        let notable = matches!(
+            command,
+            Command::Link(_)
+                | Command::Preset(_)
+                | Command::ClearCanvas
+                | Command::CommitCanvas
+                | Command::Target(_)
+                | Command::Reset
+        );
+        let result = self.apply_quietly(command);
+        match &result {
+            Err(e) => {
+                self.error = Some(e.clone());
+                self.message = Some(e.clone());
+            }
+            Ok(m) if notable => {
+                self.error = None;
+                self.message = Some(m.clone());
+            }
+            Ok(_) => {}
+        }
+        result
+    }
+
+    /// Everything the current state would put in a link.
+    pub fn link(&self) -> Link {
+        Link {
+            settings: self.settings.clone(),
+            direction: self.anim.direction.unwrap_or(Direction::Generate),
+            classroom: self.classroom.clone(),
+            preset: self.preset.map(|p| p.id.to_string()),
+        }
+    }
+
+    /// The link's hash (with `#`) that reproduces the current state.
+    pub fn link_hash(&self) -> String {
+        link::encode(&self.link())
+    }
+
+    /// Opens a parsed link: replaces settings, target, direction, classroom mode and preset,
+    /// and restarts training. A link to the drawn target without a picture keeps the user's.
+    fn open_link(&mut self, link: Link) -> Result<(), String> {
+        let mut settings = link.settings;
+        if settings.drawing.is_none() {
+            settings.drawing = self.settings.drawing.clone();
+        }
+        let target = target_for(&settings).map_err(|e| e.to_string())?;
+        self.target = Arc::from(target);
+        self.target_revision += 1;
+        self.settings = settings;
+        self.anim.direction = Some(link.direction);
+        self.classroom = link.classroom;
+        self.preset = link.preset.as_deref().and_then(presets::by_id);
+        self.sync_canvas();
+        self.rebuild();
+        Ok(())
+    }
+
+    fn apply_quietly(&mut self, command: Command) -> Result<String, String> {
         match command {
+            Command::Link(text) => {
+                let parsed = link::parse(&text).map_err(|e| {
+                    format!("This link cannot be opened ({e}); nothing was changed.")
+                })?;
+                self.open_link(parsed)?;
+                Ok("link opened".into())
+            }
+            Command::Preset(id) => {
+                let preset =
+                    presets::by_id(&id).ok_or_else(|| format!("unknown preset \"{id}\""))?;
+                let mut parsed = link::parse(preset.link)?;
+                parsed.preset = Some(preset.id.into());
+                parsed.classroom = self.classroom.clone();
+                self.open_link(parsed)?;
+                Ok(format!("preset: {}", preset.title))
+            }
+            Command::ClosePreset => {
+                self.preset = None;
+                Ok("preset closed".into())
+            }
             Command::Train => {
                 self.running = true;
                 Ok("training".into())
@@ -244,13 +404,41 @@ impl Session {
                 Ok("reset".into())
             }
             Command::Target(name) => {
-                let target = targets::by_id(&name).map_err(|e| e.to_string())?;
+                let next = Settings {
+                    target: name.clone(),
+                    ..self.settings.clone()
+                };
+                let target = target_for(&next).map_err(|e| e.to_string())?;
                 self.target = Arc::from(target);
+                self.target_revision += 1;
                 self.settings.target = name;
                 self.settings.flow.objective = self.target.default_objective();
+                self.sync_canvas();
                 self.rebuild();
                 Ok(format!("target {}", self.settings.target))
             }
+            Command::Paint {
+                from,
+                to,
+                radius,
+                erase,
+            } => {
+                let canvas = self
+                    .canvas
+                    .as_mut()
+                    .ok_or("painting needs the drawn target: pick \"Drawn\" first")?;
+                canvas.stroke(from, to, radius, erase);
+                Ok("painted".into())
+            }
+            Command::ClearCanvas => {
+                let canvas = self
+                    .canvas
+                    .as_mut()
+                    .ok_or("there is no canvas: pick the drawn target first")?;
+                canvas.clear();
+                Ok("canvas cleared: paint something, it becomes the target".into())
+            }
+            Command::CommitCanvas => self.commit_canvas(),
             Command::AnimStep(delta) => {
                 self.anim.playing = false;
                 let max = self.anim.trajectory.states.saturating_sub(1) as i64;
@@ -296,94 +484,49 @@ impl Session {
         }
     }
 
-    /// Changes one setting by name after checking its range; model and optimiser settings
-    /// restart training from fresh parameters. A bad value changes nothing and says why.
+    /// Changes one setting by name after checking its range (see [`Settings::set_field`]);
+    /// model and optimiser settings restart training from fresh parameters. A bad value
+    /// changes nothing and says why.
     pub fn set(&mut self, key: &str, value: &serde_json::Value) -> Result<String, String> {
-        let num = |lo: f64, hi: f64| -> Result<f64, String> {
-            let v = value
-                .as_f64()
-                .ok_or_else(|| format!("{key} needs a number, got {value}"))?;
-            if v.is_finite() && (lo..=hi).contains(&v) {
-                Ok(v)
-            } else {
-                Err(format!("{key} must be between {lo} and {hi}, got {v}"))
-            }
-        };
-        let int = |lo: usize, hi: usize| -> Result<usize, String> {
-            let v = num(lo as f64, hi as f64)?;
-            if v.fract() == 0.0 {
-                Ok(v as usize)
-            } else {
-                Err(format!("{key} must be a whole number, got {v}"))
-            }
-        };
         let mut next = self.settings.clone();
-        let mut restart = true;
-        match key {
-            "blocks" => next.flow.blocks = int(1, 8)?,
-            "leapfrog_steps" => next.flow.leapfrog_steps = int(1, 40)?,
-            "dt" => next.flow.dt = num(0.001, 1.0)?,
-            "width" => next.flow.width = int(2, 128)?,
-            "lr" => next.train.lr = num(1e-5, 0.1)?,
-            "batch" => next.train.batch = int(8, 4096)?,
-            "seed" => next.train.seed = int(0, u32::MAX as usize)? as u64,
-            "kinetic" => {
-                next.flow.kinetic = match value.as_str() {
-                    Some("fixed") => Kinetic::Fixed,
-                    Some("learned") => Kinetic::Learned,
-                    _ => return Err(format!("kinetic is \"fixed\" or \"learned\", got {value}")),
-                }
-            }
-            "objective" => {
-                let objective = match value.as_str() {
-                    Some("samples") => Objective::Samples,
-                    Some("density") => Objective::Density,
-                    _ => {
-                        return Err(format!(
-                            "objective is \"samples\" or \"density\", got {value}"
-                        ));
-                    }
-                };
-                if !self.target.objectives().contains(&objective) {
-                    return Err(format!(
-                        "{} cannot be fitted with the {objective:?} objective",
-                        self.target.name()
-                    ));
-                }
-                next.flow.objective = objective;
-            }
-            "particles" => {
-                next.particles = int(1, 5000)?;
-                restart = false;
-            }
-            "anim_speed" => {
-                next.anim_speed = num(1.0, 60.0)?;
-                restart = false;
-            }
-            "trails" => {
-                next.trails = value
-                    .as_bool()
-                    .ok_or_else(|| format!("trails needs true or false, got {value}"))?;
-                restart = false;
-            }
-            _ => {
-                return Err(format!(
-                    "unknown setting \"{key}\" (known: blocks, leapfrog_steps, dt, width, lr, batch, seed, kinetic, objective, particles, anim_speed, trails)"
-                ));
-            }
-        }
-        if restart {
-            next.flow.validate().map_err(|e| e.to_string())?;
-            next.train.validate().map_err(|e| e.to_string())?;
+        let effect = next.set_field(key, value)?;
+        if !self.target.objectives().contains(&next.flow.objective) {
+            return Err(format!(
+                "{} cannot be fitted with the {:?} objective",
+                self.target.name(),
+                next.flow.objective
+            ));
         }
         let particles_changed = next.particles != self.settings.particles;
         self.settings = next;
-        if restart {
-            self.rebuild();
-        } else if particles_changed {
-            self.record_trajectory();
+        match effect {
+            SettingEffect::Restart => self.rebuild(),
+            SettingEffect::Display if particles_changed => self.record_trajectory(),
+            SettingEffect::Display => {}
         }
         Ok(format!("{key} = {value}"))
+    }
+
+    /// Makes the painted picture the target. The flow keeps its parameters and optimiser
+    /// state, so the class watches it adapt to the new picture; an empty canvas is refused and
+    /// the previous target stays.
+    fn commit_canvas(&mut self) -> Result<String, String> {
+        let canvas = self
+            .canvas
+            .as_mut()
+            .ok_or("there is no canvas: pick the drawn target first")?;
+        let target = DrawnTarget::from_drawn_grid(&canvas.grid)
+            .map_err(|e| format!("{e}; the previous picture stays the target"))?;
+        canvas.dirty = false;
+        self.settings.drawing = Some(canvas.grid.clone());
+        self.target = Arc::new(target);
+        self.target_revision += 1;
+        if !self.trainer.set_target(self.target.clone()) {
+            self.rebuild();
+        }
+        self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, self.trainer.step);
+        self.record_trajectory();
+        Ok("the picture is the new target".into())
     }
 
     /// Rebuilds the training run from the settings (fresh parameters from the seed).

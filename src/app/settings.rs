@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::view_set::ViewSet;
-use crate::nhf::{FlowConfig, TrainConfig};
+use crate::nhf::{FlowConfig, Kinetic, Objective, TrainConfig};
+use crate::targets::DrawnGrid;
 
 /// The user's settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,6 +31,8 @@ pub struct Settings {
     /// Position space shows the current block's learned potential V_k (with the target's
     /// density as contours) rather than the target's density.
     pub potential_background: bool,
+    /// The user's picture for the `drawn` target (the built-in heart when absent).
+    pub drawing: Option<DrawnGrid>,
 }
 
 impl Default for Settings {
@@ -50,6 +53,118 @@ impl Default for Settings {
             train_budget_ms: 10.0,
             views: ViewSet::default(),
             potential_background: true,
+            drawing: None,
         }
+    }
+}
+
+/// What changing a setting requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingEffect {
+    /// A model or optimiser setting: training restarts from fresh parameters.
+    Restart,
+    /// Only what is shown changes.
+    Display,
+}
+
+/// The settings [`Settings::set_field`] knows, as commands and links spell them.
+pub const SETTING_KEYS: [&str; 13] = [
+    "blocks",
+    "leapfrog_steps",
+    "dt",
+    "width",
+    "lr",
+    "batch",
+    "seed",
+    "schedule_iters",
+    "kinetic",
+    "objective",
+    "particles",
+    "anim_speed",
+    "trails",
+];
+
+impl Settings {
+    /// Changes one setting by name, checking its type and range (the ranges the playground's
+    /// sliders offer, inside what the engine accepts). On error nothing changes and the
+    /// message names the setting, the value and what is allowed. Whether the objective suits
+    /// the target is for the caller to check.
+    pub fn set_field(
+        &mut self,
+        key: &str,
+        value: &serde_json::Value,
+    ) -> Result<SettingEffect, String> {
+        let num = |lo: f64, hi: f64| -> Result<f64, String> {
+            let v = value
+                .as_f64()
+                .ok_or_else(|| format!("{key} needs a number, got {value}"))?;
+            if v.is_finite() && (lo..=hi).contains(&v) {
+                Ok(v)
+            } else {
+                Err(format!("{key} must be between {lo} and {hi}, got {v}"))
+            }
+        };
+        let int = |lo: usize, hi: usize| -> Result<usize, String> {
+            let v = num(lo as f64, hi as f64)?;
+            if v.fract() == 0.0 {
+                Ok(v as usize)
+            } else {
+                Err(format!("{key} must be a whole number, got {v}"))
+            }
+        };
+        let mut next = self.clone();
+        let mut effect = SettingEffect::Restart;
+        match key {
+            "blocks" => next.flow.blocks = int(1, 8)?,
+            "leapfrog_steps" => next.flow.leapfrog_steps = int(1, 40)?,
+            "dt" => next.flow.dt = num(0.001, 1.0)?,
+            "width" => next.flow.width = int(2, 128)?,
+            "lr" => next.train.lr = num(1e-5, 0.1)?,
+            "batch" => next.train.batch = int(8, 4096)?,
+            "seed" => next.train.seed = int(0, u32::MAX as usize)? as u64,
+            "schedule_iters" => next.train.schedule_iters = int(0, 1_000_000)?,
+            "kinetic" => {
+                next.flow.kinetic = match value.as_str() {
+                    Some("fixed") => Kinetic::Fixed,
+                    Some("learned") => Kinetic::Learned,
+                    _ => return Err(format!("kinetic is \"fixed\" or \"learned\", got {value}")),
+                }
+            }
+            "objective" => {
+                next.flow.objective = match value.as_str() {
+                    Some("samples") => Objective::Samples,
+                    Some("density") => Objective::Density,
+                    _ => {
+                        return Err(format!(
+                            "objective is \"samples\" or \"density\", got {value}"
+                        ));
+                    }
+                };
+            }
+            "particles" => {
+                next.particles = int(1, 5000)?;
+                effect = SettingEffect::Display;
+            }
+            "anim_speed" => {
+                next.anim_speed = num(1.0, 60.0)?;
+                effect = SettingEffect::Display;
+            }
+            "trails" => {
+                next.trails = value
+                    .as_bool()
+                    .ok_or_else(|| format!("trails needs true or false, got {value}"))?;
+                effect = SettingEffect::Display;
+            }
+            _ => {
+                return Err(format!(
+                    "unknown setting \"{key}\" (known: {})",
+                    SETTING_KEYS.join(", ")
+                ));
+            }
+        }
+        next.flow.validate().map_err(|e| e.to_string())?;
+        next.train.validate().map_err(|e| e.to_string())?;
+        *self = next;
+        Ok(effect)
     }
 }

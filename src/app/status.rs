@@ -7,14 +7,19 @@ use serde_json::Value;
 
 use super::session::{Command, Session};
 
-/// Screen rectangles of key widgets, `[x, y, w, h]` in points from the canvas's top-left, so
-/// an end-to-end test can click them with the real mouse.
+/// What the last frame's UI knows and the session does not: screen rectangles of key widgets,
+/// `[x, y, w, h]` in points from the canvas's top-left, so an end-to-end test can click them
+/// with the real mouse, and readings the views computed.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct WidgetRects {
+pub struct UiReport {
     /// The Train / Pause button.
     pub train_button: Option<[f32; 4]>,
     /// The Reset button.
     pub reset_button: Option<[f32; 4]>,
+    /// The position view's square (the target's box on screen), for painting by mouse.
+    pub position_square: Option<[f32; 4]>,
+    /// The interpretability view's p-weighted correlation of V and −log p (when shown).
+    pub potential_correlation: Option<f64>,
 }
 
 /// The JSON snapshot.
@@ -42,7 +47,12 @@ struct Status<'a> {
     grid_progress: f64,
     direction: &'static str,
     settings: &'a super::settings::Settings,
-    widgets: &'a WidgetRects,
+    widgets: &'a UiReport,
+    link: String,
+    message: Option<&'a str>,
+    preset: Option<&'static str>,
+    hidden_panels: &'a [String],
+    zoom: f32,
 }
 
 /// Rounds for display and maps non-finite values to null (JSON has no NaN).
@@ -51,7 +61,7 @@ fn finite(x: f64) -> Option<f64> {
 }
 
 /// The status as one line of JSON.
-pub fn status_json(session: &Session, widgets: &WidgetRects) -> String {
+pub fn status_json(session: &Session, widgets: &UiReport) -> String {
     let status = Status {
         frames: session.frames,
         step: session.trainer.step,
@@ -79,6 +89,11 @@ pub fn status_json(session: &Session, widgets: &WidgetRects) -> String {
         },
         settings: &session.settings,
         widgets,
+        link: session.link_hash(),
+        message: session.message.as_deref(),
+        preset: session.preset.map(|p| p.id),
+        hidden_panels: &session.classroom.hide,
+        zoom: session.classroom.zoom,
     };
     serde_json::to_string(&status).unwrap_or_else(|e| format!("{{\"error\":\"status: {e}\"}}"))
 }
@@ -146,9 +161,55 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
             Some("normalize") => crate::nhf::Direction::Normalize,
             _ => return Err("\"direction\" needs \"name\": \"generate\" or \"normalize\"".into()),
         }),
+        "paint" => {
+            let point = |key: &str| -> Result<[f64; 2], String> {
+                let pair = value
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .filter(|a| a.len() == 2)
+                    .ok_or(format!("\"paint\" needs \"{key}\": [x, y]"))?;
+                let x = |k: usize| {
+                    pair[k]
+                        .as_f64()
+                        .ok_or(format!("\"{key}\" must hold numbers"))
+                };
+                Ok([x(0)?, x(1)?])
+            };
+            let from = point("from")?;
+            Command::Paint {
+                from,
+                to: if value.get("to").is_some() {
+                    point("to")?
+                } else {
+                    from
+                },
+                radius: value
+                    .get("radius")
+                    .and_then(Value::as_f64)
+                    .ok_or("\"paint\" needs a number \"radius\"")?,
+                erase: value.get("erase").and_then(Value::as_bool).unwrap_or(false),
+            }
+        }
+        "link" => Command::Link(
+            value
+                .get("link")
+                .and_then(Value::as_str)
+                .ok_or("\"link\" needs a string \"link\"")?
+                .to_string(),
+        ),
+        "preset" => Command::Preset(
+            value
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or("\"preset\" needs a string \"name\"")?
+                .to_string(),
+        ),
+        "close_preset" => Command::ClosePreset,
+        "clear_canvas" => Command::ClearCanvas,
+        "commit_canvas" => Command::CommitCanvas,
         other => {
             return Err(format!(
-                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction)"
+                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset)"
             ));
         }
     })
@@ -167,6 +228,31 @@ pub fn run_command(session: &mut Session, json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paint_commands_parse_and_refuse_malformed_points() {
+        assert_eq!(
+            parse_command(r#"{"cmd":"paint","from":[0,1],"radius":0.5}"#),
+            Ok(Command::Paint {
+                from: [0.0, 1.0],
+                to: [0.0, 1.0],
+                radius: 0.5,
+                erase: false
+            })
+        );
+        for bad in [
+            r#"{"cmd":"paint","from":[0],"radius":0.5}"#,
+            r#"{"cmd":"paint","from":[0,"a"],"radius":0.5}"#,
+            r#"{"cmd":"paint","from":[0,1]}"#,
+            r#"{"cmd":"paint","from":[0,1],"to":3,"radius":1}"#,
+        ] {
+            assert!(parse_command(bad).is_err(), "{bad} accepted");
+        }
+        assert_eq!(
+            parse_command(r#"{"cmd":"commit_canvas"}"#),
+            Ok(Command::CommitCanvas)
+        );
+    }
 
     #[test]
     fn commands_parse_and_bad_ones_explain_themselves() {

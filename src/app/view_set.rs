@@ -18,6 +18,8 @@ pub struct ViewSet {
     pub energy: bool,
     /// Explicit Euler against leapfrog: energy error and phase-space area.
     pub integrators: bool,
+    /// The learned potential next to −log p of the target, and their correlation.
+    pub interpretability: bool,
 }
 
 impl Default for ViewSet {
@@ -29,19 +31,21 @@ impl Default for ViewSet {
             training: true,
             energy: true,
             integrators: false,
+            interpretability: false,
         }
     }
 }
 
 impl ViewSet {
     /// The views' names, in display order (as the test interface spells them).
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "position",
         "phase",
         "densities",
         "training",
         "energy",
         "integrators",
+        "interpretability",
     ];
 
     /// The flag of a view by name.
@@ -53,6 +57,7 @@ impl ViewSet {
             "training" => &mut self.training,
             "energy" => &mut self.energy,
             "integrators" => &mut self.integrators,
+            "interpretability" => &mut self.interpretability,
             _ => return None,
         })
     }

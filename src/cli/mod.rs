@@ -13,10 +13,19 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// NHF Playground: train and watch Neural Hamiltonian Flows on 2D targets.
 #[derive(Parser, Debug)]
-#[command(name = "nhf-playground", version, about)]
+#[command(
+    name = "nhf-playground",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
+    /// A playground link to open in the window: the whole URL, its hash (`#target=banana&…`)
+    /// or the bare `target=banana&…`.
+    #[arg(value_name = "LINK")]
+    link: Option<String>,
     /// Print the status JSON on stdout once a second while the window runs.
     #[arg(long)]
     print_status: bool,
@@ -72,6 +81,7 @@ pub fn main() -> ExitCode {
             print_status: cli.print_status,
             screenshot: cli.screenshot,
             after_frames: cli.after_frames,
+            link: cli.link,
         }),
         Some(Cmd::Train(args)) => research::train(&args),
         Some(Cmd::Eval(args)) => research::eval(&args),

@@ -16,6 +16,8 @@ pub struct WindowOptions {
     pub screenshot: Option<PathBuf>,
     /// Frames to draw before the screenshot.
     pub after_frames: u64,
+    /// A playground link to open (over the saved settings).
+    pub link: Option<String>,
 }
 
 type Shot = Arc<Mutex<Option<Arc<egui::ColorImage>>>>;
@@ -38,6 +40,7 @@ pub fn run(options: WindowOptions) -> Result<(), String> {
     let mut frames = 0u64;
     let mut requested = false;
     let mut last_print: Option<Instant> = None;
+    let link = options.link.clone();
     let hook: FrameHook = Box::new(move |ctx, session, widgets| {
         frames += 1;
         if options.print_status && last_print.is_none_or(|t| t.elapsed().as_secs_f64() >= 1.0) {
@@ -83,7 +86,7 @@ pub fn run(options: WindowOptions) -> Result<(), String> {
     eframe::run_native(
         "NHF Playground",
         native,
-        Box::new(move |cc| Ok(Box::new(NhfApp::new(cc, Some(hook))))),
+        Box::new(move |cc| Ok(Box::new(NhfApp::new(cc, Some(hook), link.as_deref(), "")))),
     )
     .map_err(|e| format!("the window could not open: {e}"))?;
     match failure.lock().ok().and_then(|mut f| f.take()) {

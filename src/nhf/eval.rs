@@ -254,9 +254,46 @@ pub fn weighted_correlation(x: &[f64], y: &[f64], w: &[f64]) -> f64 {
     sxy / (sxx * syy).sqrt()
 }
 
+/// Weighted least-squares line y ≈ slope·x + intercept under weights w (non-negative);
+/// non-finite pairs are skipped. NaN when x has no spread.
+pub fn weighted_fit(x: &[f64], y: &[f64], w: &[f64]) -> (f64, f64) {
+    let (mut sw, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    let ok = |i: usize| x[i].is_finite() && y[i].is_finite() && w[i] > 0.0;
+    for i in (0..x.len()).filter(|&i| ok(i)) {
+        sw += w[i];
+        sx += w[i] * x[i];
+        sy += w[i] * y[i];
+    }
+    let (mx, my) = (sx / sw, sy / sw);
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for i in (0..x.len()).filter(|&i| ok(i)) {
+        sxy += w[i] * (x[i] - mx) * (y[i] - my);
+        sxx += w[i] * (x[i] - mx) * (x[i] - mx);
+    }
+    let slope = if sxx > 0.0 { sxy / sxx } else { f64::NAN };
+    (slope, my - slope * mx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weighted_fit_recovers_a_line_and_ignores_zero_weights() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let y = [2.5, 4.5, 6.5, 8.5, 100.0];
+        let w = [0.3, 0.1, 0.4, 0.2, 0.0];
+        let (a, b) = weighted_fit(&x, &y, &w);
+        assert!(
+            (a - 2.0).abs() < 1e-12 && (b - 0.5).abs() < 1e-12,
+            "{a} {b}"
+        );
+        assert!(
+            weighted_fit(&[1.0, 1.0], &[0.0, 1.0], &[1.0, 1.0])
+                .0
+                .is_nan()
+        );
+    }
 
     #[test]
     fn weighted_correlation_of_a_line_is_one() {

@@ -132,6 +132,17 @@ impl Trainer {
         &self.target
     }
 
+    /// Fits a new target from here on, keeping the parameters and the optimiser's state (for
+    /// a target that changes while the class watches, such as a picture being painted). The
+    /// objective must be one the new target supports; otherwise nothing changes.
+    pub fn set_target(&mut self, target: Arc<dyn Target>) -> bool {
+        if !target.objectives().contains(&self.flow.config.objective) {
+            return false;
+        }
+        self.target = target;
+        true
+    }
+
     /// The learning rate the next step will use.
     pub fn current_lr(&self) -> f64 {
         cosine_lr(self.train.lr, self.step, self.train.schedule_iters)

@@ -61,6 +61,35 @@ pub fn density_image_scaled(values: &[f64], n: usize, max: f64) -> egui::ColorIm
     egui::ColorImage::new([n, n], pixels)
 }
 
+/// Renders an energy-like field on an n×n grid (cell (i, j) at j·n + i, j upwards) with low
+/// values bright, scaled from its minimum to its 95th percentile so that a few huge values at
+/// the edge of the box do not wash out the interesting part; returns the image and that range.
+pub fn low_bright_image(values: &[f64], n: usize) -> (egui::ColorImage, f64, f64) {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let (lo, hi) = match (
+        sorted.first(),
+        sorted.get(sorted.len().saturating_sub(1) * 95 / 100),
+    ) {
+        (Some(&lo), Some(&hi)) if hi > lo => (lo, hi),
+        _ => (0.0, 1.0),
+    };
+    let mut pixels = Vec::with_capacity(n * n);
+    for row in 0..n {
+        let j = n - 1 - row;
+        for i in 0..n {
+            let x = values[j * n + i];
+            let t = if x.is_finite() {
+                1.0 - ((x - lo) / (hi - lo)).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            pixels.push(magma(0.9 * t));
+        }
+    }
+    (egui::ColorImage::new([n, n], pixels), lo, hi)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use crate::nhf::Direction;
 /// Textures of the two panels, remade when the target or the finished grid changes.
 #[derive(Default)]
 pub struct DensitiesView {
-    key: Option<(String, Option<u64>)>,
+    key: Option<((String, u64), Option<u64>)>,
     textures: Option<(TextureHandle, Option<TextureHandle>)>,
 }
 
@@ -35,10 +35,7 @@ impl DensitiesView {
     pub fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
         let n = GRID_CELLS;
         let grid = &session.grid;
-        let key = (
-            session.target.id().to_string(),
-            grid.done.as_ref().map(|d| d.0),
-        );
+        let key = (session.target_key(), grid.done.as_ref().map(|d| d.0));
         let max = grid.eval.target_density.iter().copied().fold(0.0, f64::max);
         if self.key.as_ref() != Some(&key) {
             let ctx = ui.ctx();

@@ -50,12 +50,7 @@ fn area_ratio(r: &IntegratorRun) -> Vec<[f64; 2]> {
 impl IntegratorView {
     /// Draws the comparison in the given height.
     pub fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
-        let traj = &session.anim.trajectory;
-        let s = session
-            .anim
-            .step()
-            .min(traj.block_of_state.len().saturating_sub(1));
-        let block = traj.block_of_state.get(s).copied().unwrap_or(0);
+        let block = session.anim_block();
         let dt = session.flow().config.dt;
         let key = (session.anim.recorded_at_step, block, dt.to_bits());
         if self.key != Some(key) {

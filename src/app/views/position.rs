@@ -7,9 +7,11 @@ use egui::{
     Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, emath::RectTransform, pos2, vec2,
 };
 
-use super::colormap::{density_image, magma};
+use super::colormap::{density_image, low_bright_image};
 use super::contours::isolines;
-use crate::app::session::Session;
+use crate::app::canvas::RADIUS_RANGE;
+use crate::app::session::{Command, Session};
+use crate::app::status::UiReport;
 
 /// Grid resolution of the target heatmap.
 const HEATMAP_CELLS: usize = 128;
@@ -21,19 +23,45 @@ const POTENTIAL_LEVELS: usize = 12;
 /// The current block's potential as a texture and isolines (data coordinates), for one
 /// (training step, block, target).
 struct PotentialLayer {
-    key: (u64, usize, String),
+    key: (u64, usize, (String, u64)),
     texture: TextureHandle,
     lines: Vec<[[f64; 2]; 2]>,
 }
+/// A target's identity for caches (see `Session::target_key`).
+type TargetKey = (String, u64);
+/// A line segment in flow coordinates.
+type Segment = [[f64; 2]; 2];
+
 /// States a trail reaches back.
 const TRAIL_STATES: usize = 6;
+
+/// The brush of the drawn target's canvas.
+struct Brush {
+    erase: bool,
+    radius: f64,
+    /// Where the pointer was on the last frame of a drag (flow coordinates).
+    last: Option<[f64; 2]>,
+    overlay: Option<TextureHandle>,
+}
+
+impl Default for Brush {
+    fn default() -> Self {
+        Self {
+            erase: false,
+            radius: 0.4,
+            last: None,
+            overlay: None,
+        }
+    }
+}
 
 /// The position-space view.
 #[derive(Default)]
 pub struct PositionView {
-    heatmap: Option<(String, TextureHandle)>,
+    brush: Brush,
+    heatmap: Option<(TargetKey, TextureHandle)>,
     /// The target's density contours (data coordinates), per target.
-    target_contours: Option<(String, Vec<[[f64; 2]; 2]>)>,
+    target_contours: Option<(TargetKey, Vec<Segment>)>,
     potential: Option<PotentialLayer>,
 }
 
@@ -50,33 +78,8 @@ fn potential_layer(
         .map(|c| bounds.cell_centre(n, c % n, c / n))
         .collect();
     let v = session.flow().potential(block, &points);
-    let mut sorted: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-    sorted.sort_by(f64::total_cmp);
-    let (lo, hi) = match (
-        sorted.first(),
-        sorted.get(sorted.len().saturating_sub(1) * 95 / 100),
-    ) {
-        (Some(&lo), Some(&hi)) if hi > lo => (lo, hi),
-        _ => (0.0, 1.0),
-    };
-    let mut pixels = Vec::with_capacity(n * n);
-    for row in 0..n {
-        let j = n - 1 - row;
-        for i in 0..n {
-            let x = v[j * n + i];
-            let t = if x.is_finite() {
-                1.0 - ((x - lo) / (hi - lo)).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            pixels.push(magma(0.9 * t));
-        }
-    }
-    let texture = ctx.load_texture(
-        "potential",
-        egui::ColorImage::new([n, n], pixels),
-        egui::TextureOptions::LINEAR,
-    );
+    let (image, lo, hi) = low_bright_image(&v, n);
+    let texture = ctx.load_texture("potential", image, egui::TextureOptions::LINEAR);
     let mut lines = Vec::new();
     for k in 1..POTENTIAL_LEVELS {
         let level = lo + (hi - lo) * k as f64 / POTENTIAL_LEVELS as f64;
@@ -112,11 +115,71 @@ fn target_contours(session: &Session) -> Vec<[[f64; 2]; 2]> {
 }
 
 impl PositionView {
-    /// Draws the view into the available space.
-    pub fn ui(&mut self, ui: &mut Ui, session: &Session) {
+    /// The paint tools above the picture, while the target is `drawn`.
+    fn brush_bar(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("draw:")
+                .on_hover_text("Drag on the picture to paint the target density. When you let go, the picture becomes the target and the flow, keeping what it learned, adapts to it.");
+            ui.selectable_value(&mut self.brush.erase, false, "brush")
+                .on_hover_text("Paint mass where you drag");
+            ui.selectable_value(&mut self.brush.erase, true, "erase")
+                .on_hover_text("Remove mass where you drag");
+            ui.add(
+                egui::Slider::new(&mut self.brush.radius, RADIUS_RANGE.0..=RADIUS_RANGE.1)
+                    .text("radius")
+                    .max_decimals(2),
+            )
+            .on_hover_text("Brush radius, in the target's coordinates");
+            if ui
+                .button("clear")
+                .on_hover_text("Erase the whole picture, then paint a new one")
+                .clicked()
+            {
+                commands.push(Command::ClearCanvas);
+            }
+        });
+    }
+
+    /// Paints along the drag and commits the picture when the drag ends.
+    fn paint(
+        &mut self,
+        response: &egui::Response,
+        to_data: RectTransform,
+        commands: &mut Vec<Command>,
+    ) {
+        if let Some(pointer) = response.interact_pointer_pos()
+            && (response.dragged() || response.drag_started() || response.clicked())
+        {
+            let p = to_data.transform_pos(pointer);
+            let here = [f64::from(p.x), f64::from(p.y)];
+            commands.push(Command::Paint {
+                from: self.brush.last.unwrap_or(here),
+                to: here,
+                radius: self.brush.radius,
+                erase: self.brush.erase,
+            });
+            self.brush.last = Some(here);
+        }
+        if response.drag_stopped() || response.clicked() {
+            self.brush.last = None;
+            commands.push(Command::CommitCanvas);
+        }
+    }
+
+    /// Draws the view into the available space; returns what the user asked for (painting).
+    pub fn ui(&mut self, ui: &mut Ui, session: &Session, report: &mut UiReport) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if session.canvas.is_some() {
+            self.brush_bar(ui, &mut commands);
+        }
         let available = ui.available_size();
         let side = available.x.min(available.y).max(64.0);
-        let (response, painter) = ui.allocate_painter(vec2(available.x, side), Sense::hover());
+        let sense = if session.canvas.is_some() {
+            Sense::click_and_drag()
+        } else {
+            Sense::hover()
+        };
+        let (response, painter) = ui.allocate_painter(vec2(available.x, side), sense);
         let square = Rect::from_center_size(response.rect.center(), vec2(side, side));
         let target = &session.target;
         let b = target.bounds().0;
@@ -126,8 +189,13 @@ impl PositionView {
             pos2(b[0][1] as f32, b[1][0] as f32),
         );
         let to_screen = RectTransform::from_to(data, square);
+        report.position_square =
+            Some([square.min.x, square.min.y, square.width(), square.height()]);
+        if session.canvas.is_some() {
+            self.paint(&response, to_screen.inverse(), &mut commands);
+        }
 
-        let key = target.id().to_string();
+        let key = session.target_key();
         if self.heatmap.as_ref().is_none_or(|(k, _)| *k != key) {
             let n = HEATMAP_CELLS;
             let (log_p, max) = target_log_density(target.as_ref(), n);
@@ -145,12 +213,7 @@ impl PositionView {
         let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
         let to_screen_pt = |q: [f64; 2]| to_screen.transform_pos(pos2(q[0] as f32, q[1] as f32));
         if session.settings.potential_background {
-            let traj = &session.anim.trajectory;
-            let s = session
-                .anim
-                .step()
-                .min(traj.block_of_state.len().saturating_sub(1));
-            let block = traj.block_of_state.get(s).copied().unwrap_or(0);
+            let block = session.anim_block();
             let pkey = (session.anim.recorded_at_step, block, key.clone());
             if self.potential.as_ref().is_none_or(|p| p.key != pkey) {
                 let (texture, lines) = potential_layer(session, block, ui.ctx());
@@ -179,6 +242,29 @@ impl PositionView {
         } else if let Some((_, texture)) = &self.heatmap {
             painter.image(texture.id(), square, uv, Color32::WHITE);
         }
+        if let Some(canvas) = session.canvas.as_ref().filter(|c| c.dirty) {
+            // The stroke in progress, before it becomes the target.
+            let g = &canvas.grid;
+            let pixels = (0..g.ny)
+                .rev()
+                .flat_map(|j| (0..g.nx).map(move |i| g.values[j * g.nx + i]))
+                .map(|v| {
+                    Color32::from_rgba_unmultiplied(
+                        255,
+                        255,
+                        255,
+                        (v.clamp(0.0, 1.0) * 170.0) as u8,
+                    )
+                })
+                .collect();
+            let image = egui::ColorImage::new([g.nx, g.ny], pixels);
+            let texture = self.brush.overlay.get_or_insert_with(|| {
+                ui.ctx()
+                    .load_texture("canvas", image.clone(), egui::TextureOptions::LINEAR)
+            });
+            texture.set(image, egui::TextureOptions::LINEAR);
+            painter.image(texture.id(), square, uv, Color32::WHITE);
+        }
         painter.rect_stroke(
             square,
             0.0,
@@ -188,7 +274,7 @@ impl PositionView {
 
         let traj = &session.anim.trajectory;
         if traj.states == 0 {
-            return;
+            return commands;
         }
         let s_float = session.anim.position.clamp(0.0, (traj.states - 1) as f64);
         let s0 = s_float.floor() as usize;
@@ -256,5 +342,6 @@ impl PositionView {
             egui::FontId::proportional(13.0),
             Color32::from_gray(230),
         );
+        commands
     }
 }

@@ -1,0 +1,525 @@
+//! Shareable links: the whole configuration in the URL's hash, TF-Playground style, e.g.
+//! `#target=banana&objective=density&blocks=4&…&views=position,energy&dir=generate`.
+//!
+//! [`encode`] writes every key, so a link reproduces the run even if the defaults change
+//! later; [`parse`] starts from the defaults and applies each `key=value`, checking it with
+//! the same ranges as the sliders ([`Settings::set_field`]). A link with any bad part is
+//! refused whole, with a message naming the part: the caller keeps what it had.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use serde_json::Value;
+
+use super::settings::{SETTING_KEYS, Settings};
+use super::view_set::ViewSet;
+use crate::nhf::{Direction, Kinetic, Objective};
+use crate::targets::{self, Bounds, DrawnGrid, DrawnTarget};
+
+/// Longest link accepted, in bytes: a generous drawing fits in a few kB.
+pub const MAX_LINK_BYTES: usize = 64 * 1024;
+/// Largest inflated drawing accepted, in bytes (one byte per cell).
+const MAX_DRAWING_BYTES: usize = 256 * 256;
+/// Panels a classroom link can hide (see [`Classroom::hide`]).
+pub const PANELS: [&str; 6] = [
+    "controls",
+    "model",
+    "training",
+    "animation",
+    "views",
+    "status",
+];
+/// Allowed text zoom.
+pub const ZOOM_RANGE: (f32, f32) = (0.5, 3.0);
+
+/// What a classroom link changes about the page: hidden panels and bigger text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classroom {
+    /// Panels hidden (names from [`PANELS`]).
+    pub hide: Vec<String>,
+    /// Text and widget scale (1 is normal).
+    pub zoom: f32,
+}
+
+impl Default for Classroom {
+    fn default() -> Self {
+        Self {
+            hide: Vec::new(),
+            zoom: 1.0,
+        }
+    }
+}
+
+impl Classroom {
+    /// Whether a panel is hidden.
+    pub fn hides(&self, panel: &str) -> bool {
+        self.hide.iter().any(|h| h == panel)
+    }
+
+    /// Whether the link changes anything about the page.
+    pub fn is_active(&self) -> bool {
+        !self.hide.is_empty() || self.zoom != 1.0
+    }
+}
+
+/// Everything a link carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// Target, model, optimiser, views and animation settings.
+    pub settings: Settings,
+    /// Which way the particles move.
+    pub direction: Direction,
+    /// Classroom mode (inactive by default).
+    pub classroom: Classroom,
+    /// The preset the link came from, whose explanation is shown.
+    pub preset: Option<String>,
+}
+
+impl Default for Link {
+    fn default() -> Self {
+        Self {
+            settings: Settings::default(),
+            direction: Direction::Generate,
+            classroom: Classroom::default(),
+            preset: None,
+        }
+    }
+}
+
+/// Characters escaped in values (everything but letters, digits and `-._,`).
+const VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b',');
+
+fn kinetic_name(k: Kinetic) -> &'static str {
+    match k {
+        Kinetic::Fixed => "fixed",
+        Kinetic::Learned => "learned",
+    }
+}
+
+fn objective_name(o: Objective) -> &'static str {
+    match o {
+        Objective::Samples => "samples",
+        Objective::Density => "density",
+    }
+}
+
+/// The hash (with its leading `#`) that reproduces `link`.
+pub fn encode(link: &Link) -> String {
+    let s = &link.settings;
+    let mut pairs: Vec<(&str, String)> = vec![
+        ("target", s.target.clone()),
+        ("objective", objective_name(s.flow.objective).into()),
+        ("kinetic", kinetic_name(s.flow.kinetic).into()),
+        ("blocks", s.flow.blocks.to_string()),
+        ("leapfrog_steps", s.flow.leapfrog_steps.to_string()),
+        ("dt", s.flow.dt.to_string()),
+        ("width", s.flow.width.to_string()),
+        ("lr", s.train.lr.to_string()),
+        ("batch", s.train.batch.to_string()),
+        ("schedule_iters", s.train.schedule_iters.to_string()),
+        ("seed", s.train.seed.to_string()),
+        ("views", s.views.visible().join(",")),
+        ("dir", direction_name(link.direction).into()),
+        ("particles", s.particles.to_string()),
+        ("anim_speed", s.anim_speed.to_string()),
+        ("trails", u8::from(s.trails).to_string()),
+        ("potential", u8::from(s.potential_background).to_string()),
+    ];
+    if let (Some(grid), "drawn") = (&s.drawing, s.target.as_str()) {
+        pairs.push(("drawing", encode_drawing(grid)));
+    }
+    if !link.classroom.hide.is_empty() {
+        pairs.push(("hide", link.classroom.hide.join(",")));
+    }
+    if link.classroom.zoom != 1.0 {
+        pairs.push(("zoom", link.classroom.zoom.to_string()));
+    }
+    if let Some(p) = &link.preset {
+        pairs.push(("preset", p.clone()));
+    }
+    let mut out = String::from("#");
+    for (k, (key, value)) in pairs.iter().enumerate() {
+        let sep = if k == 0 { "" } else { "&" };
+        let _ = write!(out, "{sep}{key}={}", utf8_percent_encode(value, VALUE));
+    }
+    out
+}
+
+fn direction_name(d: Direction) -> &'static str {
+    match d {
+        Direction::Generate => "generate",
+        Direction::Normalize => "normalize",
+    }
+}
+
+/// A drawing as `NXxNY,xmin,xmax,ymin,ymax,DATA`: DATA is the cells quantised to a byte
+/// (0–255 of the largest value), deflated and base64url-encoded. Painted pictures are mostly
+/// empty or flat, so a 64×64 picture takes a few hundred characters.
+pub fn encode_drawing(grid: &DrawnGrid) -> String {
+    let max = grid.values.iter().copied().fold(0.0f32, f32::max);
+    let bytes: Vec<u8> = grid
+        .values
+        .iter()
+        .map(|&v| {
+            if max > 0.0 {
+                (v / max * 255.0).round().clamp(0.0, 255.0) as u8
+            } else {
+                0
+            }
+        })
+        .collect();
+    let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 9);
+    let b = grid.bounds.0;
+    format!(
+        "{}x{},{},{},{},{},{}",
+        grid.nx,
+        grid.ny,
+        b[0][0],
+        b[0][1],
+        b[1][0],
+        b[1][1],
+        URL_SAFE_NO_PAD.encode(packed)
+    )
+}
+
+/// Reads [`encode_drawing`]'s format, validating it like a painted picture.
+pub fn decode_drawing(text: &str) -> Result<DrawnGrid, String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    let [size, x0, x1, y0, y1, data] = parts[..] else {
+        return Err("drawing: expected NXxNY,xmin,xmax,ymin,ymax,data".into());
+    };
+    let (nx, ny) = size
+        .split_once('x')
+        .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
+        .ok_or_else(|| format!("drawing: size \"{size}\" is not NXxNY"))?;
+    if nx.saturating_mul(ny) > MAX_DRAWING_BYTES {
+        return Err(format!(
+            "drawing: {nx}x{ny} cells is more than the {MAX_DRAWING_BYTES} allowed"
+        ));
+    }
+    let num = |t: &str| {
+        t.parse::<f64>()
+            .map_err(|_| format!("drawing: \"{t}\" is not a number"))
+    };
+    let bounds = Bounds([[num(x0)?, num(x1)?], [num(y0)?, num(y1)?]]);
+    let packed = URL_SAFE_NO_PAD
+        .decode(data)
+        .map_err(|e| format!("drawing: the data is not base64url ({e})"))?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DRAWING_BYTES)
+        .map_err(|e| format!("drawing: the data does not inflate ({e:?})"))?;
+    let values: Vec<f32> = bytes.iter().map(|&b| f32::from(b) / 255.0).collect();
+    DrawnTarget::from_grid(&values, nx, ny, bounds)
+        .map(|t| t.grid().clone())
+        .map_err(|e| format!("drawing: {e}"))
+}
+
+/// The hash part of a link, whether given a whole URL, `#…` or the bare `key=value&…`.
+fn hash_part(text: &str) -> &str {
+    let text = text.trim();
+    match text.split_once('#') {
+        Some((_, hash)) => hash,
+        None if text.contains("://") => "",
+        None => text,
+    }
+}
+
+/// A link's value as a setting value: numbers, `true`/`false`/`1`/`0` and strings.
+fn setting_value(key: &str, raw: &str) -> Value {
+    if key == "trails" {
+        match raw {
+            "1" | "true" => return Value::Bool(true),
+            "0" | "false" => return Value::Bool(false),
+            _ => {}
+        }
+    }
+    match raw.parse::<f64>() {
+        Ok(x) if x.is_finite() => serde_json::json!(x),
+        _ => Value::String(raw.to_owned()),
+    }
+}
+
+/// Reads a link (a URL, `#…`, or `key=value&…`); any bad part refuses the whole link with a
+/// message naming it. An empty hash gives the defaults.
+pub fn parse(text: &str) -> Result<Link, String> {
+    if text.len() > MAX_LINK_BYTES {
+        return Err(format!(
+            "the link is {} bytes long; at most {MAX_LINK_BYTES} are accepted",
+            text.len()
+        ));
+    }
+    let mut link = Link::default();
+    let mut target_given = false;
+    let mut objective_given = false;
+    for pair in hash_part(text).split('&').filter(|p| !p.is_empty()) {
+        let (key, raw) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("\"{pair}\" is not key=value"))?;
+        let raw = percent_decode_str(raw)
+            .decode_utf8()
+            .map_err(|_| format!("{key}: the value is not UTF-8 text"))?;
+        let raw = raw.as_ref();
+        let s = &mut link.settings;
+        match key {
+            "target" => {
+                if !targets::TARGET_IDS.contains(&raw) {
+                    return Err(format!(
+                        "target: unknown id \"{raw}\" (known: {})",
+                        targets::TARGET_IDS.join(", ")
+                    ));
+                }
+                s.target = raw.into();
+                target_given = true;
+            }
+            "views" => {
+                let mut views = ViewSet {
+                    position: false,
+                    phase: false,
+                    densities: false,
+                    training: false,
+                    energy: false,
+                    integrators: false,
+                    interpretability: false,
+                };
+                for name in raw.split(',').filter(|n| !n.is_empty()) {
+                    *views.flag_mut(name).ok_or_else(|| {
+                        format!(
+                            "views: unknown view \"{name}\" (known: {})",
+                            ViewSet::NAMES.join(", ")
+                        )
+                    })? = true;
+                }
+                s.views = views;
+            }
+            "dir" => {
+                link.direction = match raw {
+                    "generate" => Direction::Generate,
+                    "normalize" => Direction::Normalize,
+                    _ => return Err(format!("dir: \"generate\" or \"normalize\", got \"{raw}\"")),
+                }
+            }
+            "potential" => {
+                s.potential_background = match raw {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    _ => return Err(format!("potential: 1 or 0, got \"{raw}\"")),
+                }
+            }
+            "drawing" => s.drawing = Some(decode_drawing(raw)?),
+            "hide" => {
+                let mut hide = Vec::new();
+                for name in raw.split(',').filter(|n| !n.is_empty()) {
+                    if !PANELS.contains(&name) {
+                        return Err(format!(
+                            "hide: unknown panel \"{name}\" (known: {})",
+                            PANELS.join(", ")
+                        ));
+                    }
+                    hide.push(name.to_owned());
+                }
+                link.classroom.hide = hide;
+            }
+            "zoom" => {
+                let (lo, hi) = ZOOM_RANGE;
+                link.classroom.zoom = raw
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|z| (lo..=hi).contains(z))
+                    .ok_or_else(|| format!("zoom: a number from {lo} to {hi}, got \"{raw}\""))?;
+            }
+            "preset" => {
+                if super::presets::by_id(raw).is_none() {
+                    return Err(format!("preset: unknown preset \"{raw}\""));
+                }
+                link.preset = Some(raw.into());
+            }
+            _ if SETTING_KEYS.contains(&key) => {
+                objective_given |= key == "objective";
+                s.set_field(key, &setting_value(key, raw))
+                    .map_err(|e| format!("{key}: {e}"))?;
+            }
+            _ => {
+                return Err(format!(
+                    "unknown key \"{key}\" (known: target, views, dir, potential, drawing, hide, zoom, preset, {})",
+                    SETTING_KEYS.join(", ")
+                ));
+            }
+        }
+    }
+    if link.settings.target != "drawn" {
+        // A picture only travels with the drawn target.
+        link.settings.drawing = None;
+    }
+    let target = targets::by_id(&link.settings.target).map_err(|e| e.to_string())?;
+    if !objective_given && target_given {
+        link.settings.flow.objective = target.default_objective();
+    }
+    if !target.objectives().contains(&link.settings.flow.objective) {
+        return Err(format!(
+            "objective: {} cannot be fitted with the {} objective",
+            target.name(),
+            objective_name(link.settings.flow.objective)
+        ));
+    }
+    Ok(link)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn drawn_link() -> Link {
+        let mut link = Link::default();
+        link.settings.target = "drawn".into();
+        link.settings.drawing = Some(DrawnTarget::heart().grid().clone());
+        link.settings.flow.blocks = 2;
+        link.settings.flow.dt = 0.15;
+        link.settings.train.lr = 0.0007;
+        link.settings.train.seed = 42;
+        link.settings.views.integrators = true;
+        link.settings.views.phase = false;
+        link.settings.trails = false;
+        link.direction = Direction::Normalize;
+        link.classroom = Classroom {
+            hide: vec!["model".into(), "status".into()],
+            zoom: 1.5,
+        };
+        link
+    }
+
+    #[test]
+    fn a_link_round_trips_exactly_and_the_drawing_stays_short() {
+        let link = drawn_link();
+        let hash = encode(&link);
+        let back = parse(&hash).unwrap();
+        assert_eq!(back, link, "{hash}");
+        let drawing = hash
+            .split("drawing=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap();
+        assert!(
+            drawing.len() < 600,
+            "drawing takes {} characters",
+            drawing.len()
+        );
+        // The same hash inside a full URL, and without its '#'.
+        let url = format!("https://example.org/nhf/index.html{hash}");
+        assert_eq!(parse(&url).unwrap(), link);
+        assert_eq!(parse(&hash[1..]).unwrap(), link);
+        assert_eq!(parse("").unwrap(), Link::default());
+        assert_eq!(parse("https://example.org/").unwrap(), Link::default());
+    }
+
+    #[test]
+    fn the_targets_default_objective_applies_unless_the_link_says_otherwise() {
+        let l = parse("#target=banana").unwrap();
+        assert_eq!(l.settings.flow.objective, Objective::Density);
+        let l = parse("#target=banana&objective=samples").unwrap();
+        assert_eq!(l.settings.flow.objective, Objective::Samples);
+    }
+
+    #[test]
+    fn every_bad_part_is_refused_with_its_name() {
+        for (link, names) in [
+            ("#target=nope", "target"),
+            ("#blocks=0", "blocks"),
+            ("#blocks=2.5", "blocks"),
+            ("#dt=NaN", "dt"),
+            ("#dt=1e999", "dt"),
+            ("#lr=abc", "lr"),
+            ("#kinetic=heavy", "kinetic"),
+            ("#objective=magic", "objective"),
+            ("#views=position,nope", "views"),
+            ("#dir=sideways", "dir"),
+            ("#potential=2", "potential"),
+            ("#trails=maybe", "trails"),
+            ("#hide=everything", "hide"),
+            ("#zoom=100", "zoom"),
+            ("#zoom=NaN", "zoom"),
+            ("#preset=nope", "preset"),
+            ("#colour=red", "unknown key"),
+            ("#blocks", "not key=value"),
+            ("#seed=-1", "seed"),
+            ("#batch=%FF", "batch"),
+            ("#drawing=3x3", "drawing"),
+            ("#drawing=2x2,0,1,0,1,!!!", "base64"),
+            ("#drawing=2x2,0,1,0,1,AAAA", "inflate"),
+            ("#drawing=100000x100000,0,1,0,1,AA", "allowed"),
+            ("#drawing=2x2,1,0,0,1,eJxjYGBgAAAABAAB", "drawing"),
+        ] {
+            let e = parse(link).expect_err(link);
+            assert!(e.contains(names), "{link}: {e}");
+        }
+        let long = format!("#target={}", "a".repeat(MAX_LINK_BYTES));
+        assert!(parse(&long).unwrap_err().contains("bytes"));
+    }
+
+    #[test]
+    fn an_empty_drawing_is_refused() {
+        let mut grid = DrawnTarget::heart().grid().clone();
+        grid.values.iter_mut().for_each(|v| *v = 0.0);
+        let text = encode_drawing(&grid);
+        assert!(decode_drawing(&text).unwrap_err().contains("empty"));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// No input makes the parser panic; whatever it accepts encodes to a link that
+        /// parses back to the same thing.
+        #[test]
+        fn parse_never_panics_and_what_it_accepts_round_trips(text in "\\\\PC{0,200}") {
+            if let Ok(link) = parse(&text) {
+                prop_assert_eq!(parse(&encode(&link)).unwrap(), link);
+            }
+        }
+
+        /// Links built from plausible keys and values: mostly near-misses of valid ones.
+        #[test]
+        fn near_valid_links_never_panic(
+            pairs in proptest::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "target", "blocks", "dt", "lr", "views", "dir", "zoom", "hide",
+                        "drawing", "seed", "batch", "objective", "kinetic", "trails",
+                    ]),
+                    "[a-z0-9.,=%x_-]{0,12}",
+                ),
+                0..8,
+            )
+        ) {
+            let text: String = pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&");
+            if let Ok(link) = parse(&format!("#{text}")) {
+                prop_assert_eq!(parse(&encode(&link)).unwrap(), link);
+            }
+        }
+
+        /// Every drawing survives the link up to its byte quantisation.
+        #[test]
+        fn drawings_round_trip_within_quantisation(
+            cells in proptest::collection::vec(0.0f32..1.0, 16..=16),
+        ) {
+            let mut values = cells.clone();
+            values[5] = 1.0;
+            let grid = DrawnGrid { nx: 4, ny: 4, bounds: Bounds::square(2.0), values };
+            let back = decode_drawing(&encode_drawing(&grid)).unwrap();
+            prop_assert_eq!(back.nx, 4);
+            for (a, b) in back.values.iter().zip(&grid.values) {
+                prop_assert!((a - b).abs() <= 0.5 / 255.0 + 1e-6);
+            }
+        }
+    }
+}
