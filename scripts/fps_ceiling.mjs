@@ -5,7 +5,7 @@
 //
 // Launches Chromium exactly as web/e2e.mjs does (same binary, args, 1280x800 viewport,
 // deviceScaleFactor 1, persistent context) and measures the requestAnimationFrame rate of
-// small self-contained pages (page.setContent, no network):
+// small self-contained data: URL pages (a fresh document per case, no network):
 //   empty      rAF loop only, no canvas
 //   clear      full-viewport WebGL2 canvas, gl.clear() each frame
 //   tris20k    as clear + ~20k small alpha-blended textured triangles per frame, vertex and
@@ -22,6 +22,7 @@
 //   FPS_WARMUP    warm-up before each window in seconds (default 1)
 //   FPS_VARIANTS  0 = only the e2e.mjs launch settings (default 1 = also the variants)
 //   FPS_JSON      if set, also write all results as JSON to this path
+//   FPS_SESSIONS  regex: run only the sessions whose label matches (e.g. 'e2e|default')
 
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -37,6 +38,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SECS = Number(process.env.FPS_SECS || 5);
 const WARMUP = Number(process.env.FPS_WARMUP || 1);
 const VARIANTS = process.env.FPS_VARIANTS !== '0';
+const ONLY = process.env.FPS_SESSIONS ? new RegExp(process.env.FPS_SESSIONS) : null;
 const VIEWPORT = { width: 1280, height: 800 };
 
 // Copied from web/e2e.mjs (keep in sync).
@@ -240,6 +242,7 @@ function loadavg() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function session(label, { args = CHROMIUM_ARGS, deviceScaleFactor = 1, cases }) {
+  if (ONLY && !ONLY.test(label)) return { version: '?', results: [] };
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nhf-fps-profile-'));
   const results = [];
   let context;
@@ -352,7 +355,9 @@ if (VARIANTS) {
     all.push(...r.results);
   }
 }
-console.log(`\nChromium version: ${main.version}`);
+const version = main.version !== '?' ? main.version : all[0]?.version;
+renderer = renderer || all.find((r) => r.renderer)?.renderer;
+console.log(`\nChromium version: ${version}`);
 console.log(`WebGL renderer:   ${renderer}`);
 for (const r of all) if (r.renderer && r.renderer !== renderer) console.log(`  (${r.session}: renderer ${r.renderer})`);
 console.log(`total ${((Date.now() - tStart) / 1000).toFixed(0)} s`);

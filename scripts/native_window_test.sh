@@ -231,4 +231,36 @@ elif ((n > 0)); then
   pass "status reports no error"
 fi
 
+# ---------------------------------------------------------------- 3. the browser's link
+# The browser E2E saves a link and the trajectory summary it produced; the desktop app given
+# the same link must show the same trajectories (means over all particles and states).
+LINK_JSON="$RESULTS/browser-link.json"
+if [[ -s "$LINK_JSON" ]]; then
+  LINK=$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).link)' "$LINK_JSON")
+  LINK_OUT="$RESULTS/native-link-status.jsonl"
+  echo "running: $BIN '$LINK' --print-status"
+  rc=0
+  timeout -k 5 "$STATUS_SECONDS" env -u WAYLAND_DISPLAY DISPLAY="$USE_DISPLAY" LIBGL_ALWAYS_SOFTWARE=1 \
+    "$BIN" "$LINK" --print-status >"$LINK_OUT" 2>"$RESULTS/native-link.stderr.log" || rc=$?
+  verdict=$(node -e '
+    const fs = require("fs");
+    const want = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const lines = fs.readFileSync(process.argv[2], "utf8").split("\n").filter((l) => l.startsWith("{"));
+    if (!lines.length) { console.log("FAIL no status line"); process.exit(); }
+    const got = JSON.parse(lines[lines.length - 1]);
+    if (got.link !== want.link) { console.log(`FAIL link differs: ${got.link}`); process.exit(); }
+    const a = want.anim_summary, b = got.anim_summary;
+    const worst = Math.max(...a.map((x, i) => Math.abs(x - b[i]) / Math.max(1, Math.abs(x))));
+    const exact = a.every((x, i) => x === b[i]);
+    console.log(worst <= 1e-9 ? `PASS ${exact ? "bit-identical" : `max relative difference ${worst.toExponential(2)}`} (browser ${JSON.stringify(a)})` : `FAIL browser ${JSON.stringify(a)} vs desktop ${JSON.stringify(b)}`);
+  ' "$LINK_JSON" "$LINK_OUT")
+  if [[ "$verdict" == PASS* ]]; then
+    pass "the desktop app reproduces the browser's link: ${verdict#PASS }"
+  else
+    fail "the desktop app reproduces the browser's link" "${verdict#FAIL }"
+  fi
+else
+  fail "the desktop app reproduces the browser's link" "$LINK_JSON is missing: run the browser E2E first (make e2e)"
+fi
+
 finish

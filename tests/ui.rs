@@ -338,6 +338,13 @@ fn a_link_reproduces_a_run_and_a_broken_one_changes_nothing() {
             .is_some_and(|m| m.contains("nothing was changed"))
     );
     b.get_by_label_contains("nothing was changed");
+    b.get_by_label("dismiss").click();
+    b.run_steps(2);
+    assert!(
+        b.state().session.error.is_none(),
+        "dismiss keeps the banner"
+    );
+    assert!(b.query_by_label_contains("nothing was changed").is_none());
 }
 
 #[test]
@@ -349,7 +356,12 @@ fn presets_apply_by_label_and_explain_themselves() {
     assert_eq!(s.preset.map(|p| p.id), Some("euler-vs-leapfrog"));
     assert!(s.settings.views.integrators);
     assert!(s.link_hash().contains("preset=euler-vs-leapfrog"));
-    h.get_by_label_contains("Leapfrog is a composition of shears");
+    // Shown above the views (and, while the pointer rests on the button, as its tooltip).
+    assert!(
+        h.get_all_by_label_contains("Leapfrog is a composition of shears")
+            .next()
+            .is_some()
+    );
     h.get_by_label("close").click();
     h.run_steps(1);
     assert!(h.state().session.preset.is_none());

@@ -751,7 +751,7 @@ async function main() {
     return s.anim_states;
   });
 
-  const VIEWS = ['position', 'phase', 'densities', 'training', 'energy', 'integrators'];
+  const VIEWS = ['position', 'phase', 'densities', 'training', 'energy', 'integrators', 'interpretability'];
   for (const only of VIEWS) {
     await check(`view ${only} alone, screenshot`, async () => {
       for (const v of VIEWS) await commandOk({ cmd: 'view', name: v, visible: v === only });
@@ -778,6 +778,116 @@ async function main() {
     await waitFrames(3);
     await screenshot('05-all-views.png');
     return s.views;
+  });
+
+  // ---- #6: links, presets, classroom, painting
+  /** Opens the app in a new tab at `url`, waits for frames, returns { page, status }. */
+  const openTab = async (url) => {
+    const tab = await context.newPage();
+    tab.on('pageerror', (err) => problems.push(`page error (tab): ${err.message}`));
+    await tab.goto(url);
+    const st = await waitFor(async () => {
+      const raw = await tab.evaluate(() => (window.wasmBindings ? window.wasmBindings.app_status() : null)).catch(() => null);
+      if (!raw) return null;
+      const v = JSON.parse(raw);
+      return v.frames >= 35 ? v : null; // the address bar is synced every 30 frames
+    }, { timeout: LOAD_TIMEOUT_MS, interval: 200, what: `the app in a new tab at ${url.slice(0, 80)}` });
+    return { tab, st };
+  };
+
+  await check('a link opened in a new tab reproduces settings and trajectories', async () => {
+    await commandOk({ cmd: 'link', link: '#target=moons&blocks=2&leapfrog_steps=6&seed=11&views=position,phase&dir=generate' });
+    await waitFrames(2);
+    const a = await status();
+    assert(a.settings.target === 'moons' && a.settings.flow.blocks === 2 && a.settings.train.seed === 11, `link not applied: ${fmt(a.settings)}`);
+    assert(typeof a.link === 'string' && a.link.startsWith('#target=moons'), `status.link = ${fmt(a.link)}`);
+    assert(Array.isArray(a.anim_summary) && a.anim_summary.length === 4, `anim_summary = ${fmt(a.anim_summary)}`);
+    const { tab, st: b } = await openTab(base + a.link);
+    try {
+      assert(JSON.stringify(b.settings) === JSON.stringify(a.settings), `settings differ:\n ${fmt(a.settings)}\n ${fmt(b.settings)}`);
+      assert(JSON.stringify(b.anim_summary) === JSON.stringify(a.anim_summary), `trajectories differ: ${fmt(a.anim_summary)} vs ${fmt(b.anim_summary)}`);
+      const url = tab.url();
+      assert(url.includes('#target=moons') && url.includes('seed=11'), `the address bar does not hold the link: ${url}`);
+    } finally {
+      await tab.close();
+    }
+    // For the native window test: the desktop app must reproduce the same trajectories.
+    fs.writeFileSync(path.join(RESULTS, 'browser-link.json'), JSON.stringify({ link: a.link, anim_summary: a.anim_summary }) + '\n');
+    return a.anim_summary;
+  });
+
+  await check('a broken link shows a message and a working app with its settings kept', async () => {
+    const { tab, st } = await openTab(base + '#target=banana&blocks=999&dt=NaN');
+    try {
+      assert(/cannot be opened/.test(st.message || '') && /blocks/.test(st.message), `message = ${fmt(st.message)}`);
+      assert(st.settings.flow.blocks !== 999 && st.target !== 'banana', `the broken link changed settings: ${st.target}, blocks ${st.settings.flow.blocks}`);
+      const raw = await tab.evaluate(() => window.wasmBindings.app_command('{"cmd":"step"}'));
+      assert(JSON.parse(raw).ok === true, `step after a broken link: ${raw}`);
+      const after = JSON.parse(await tab.evaluate(() => window.wasmBindings.app_status()));
+      assert(after.step === 1 && Number.isFinite(after.loss), `after a step: step ${after.step}, loss ${after.loss}`);
+      await tab.screenshot({ path: path.join(RESULTS, '06-broken-link.png') });
+      // Bad links by command too: refused, nothing changes.
+      const before = (await status()).link;
+      for (const bad of ['#zoom=99', '#views=hologram', '#drawing=2x2,0,1,0,1,%%%', 'target=' + 'x'.repeat(70000)]) {
+        const r = await command({ cmd: 'link', link: bad });
+        assert(r.ok === false && typeof r.error === 'string', `${bad.slice(0, 30)} accepted: ${fmt(r)}`);
+      }
+      assert((await status()).link === before, 'a refused link changed the state');
+      return st.message;
+    } finally {
+      await tab.close();
+    }
+  });
+
+  await check('preset and classroom mode', async () => {
+    await commandOk({ cmd: 'preset', name: 'potential-is-neg-log-p' });
+    await waitFrames(3);
+    let s = await status();
+    assert(s.preset === 'potential-is-neg-log-p' && s.views.includes('interpretability'), `preset ${s.preset}, views ${s.views}`);
+    assert(Number.isFinite(s.widgets.potential_correlation), `potential_correlation = ${s.widgets.potential_correlation}`);
+    await screenshot('07-preset-potential.png');
+    await commandOk({ cmd: 'link', link: s.link + '&hide=model,status&zoom=1.4' });
+    await waitFrames(3);
+    s = await status();
+    assert(JSON.stringify(s.hidden_panels) === '["model","status"]' && s.zoom === 1.4, `classroom: ${fmt(s.hidden_panels)} zoom ${s.zoom}`);
+    await screenshot('08-classroom.png');
+    await commandOk({ cmd: 'link', link: '#target=8gaussians' });
+    return s.link;
+  });
+
+  await check('painting the drawn target with the mouse makes it the target', async () => {
+    await commandOk({ cmd: 'target', name: 'drawn' });
+    await commandOk({ cmd: 'clear_canvas' });
+    await waitFrames(3);
+    const s = await status();
+    const sq = s.widgets.position_square;
+    assert(Array.isArray(sq) && sq[2] > 100, `position_square = ${fmt(sq)}`);
+    const box = await page.locator(CANVAS).boundingBox();
+    const at = (fx, fy) => [box.x + sq[0] + fx * sq[2], box.y + sq[1] + fy * sq[3]];
+    await page.mouse.move(...at(0.25, 0.3));
+    await waitFrames(1);
+    await page.mouse.down();
+    for (let k = 1; k <= 12; k++) {
+      await page.mouse.move(...at(0.25 + 0.04 * k, 0.3 + 0.03 * k));
+      await waitFrames(1);
+    }
+    await page.mouse.up();
+    const done = await waitFor(async () => {
+      const t = await status();
+      return t.message === 'the picture is the new target' ? t : null;
+    }, { timeout: 10_000, what: 'the painted picture to become the target' });
+    assert(done.link.includes('drawing='), 'the link does not carry the drawing');
+    await screenshot('09-painted.png');
+    return done.message;
+  });
+
+  await check('layout at 1000x650', async () => {
+    await commandOk({ cmd: 'link', link: '#target=8gaussians&views=position,phase,densities,training,energy' });
+    await page.setViewportSize({ width: 1000, height: 650 });
+    await waitFrames(5);
+    await screenshot('10-layout-1000x650.png');
+    await page.setViewportSize(VIEWPORT);
+    await waitFrames(3);
   });
 
   await check('frames still advancing at the end', async () => {

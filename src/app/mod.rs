@@ -120,6 +120,30 @@ impl NhfApp {
     }
 }
 
+/// The last problem, where the user looks: above the views, until dismissed.
+fn error_banner(ui: &mut egui::Ui, error: &str) -> Option<Command> {
+    let mut dismiss = false;
+    egui::Frame::group(ui.style())
+        .fill(ui.visuals().extreme_bg_color)
+        .stroke(egui::Stroke::new(1.0, ui.visuals().error_fg_color))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                    dismiss = ui.small_button("dismiss").clicked();
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Min), |ui| {
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(error).color(ui.visuals().error_fg_color),
+                            )
+                            .wrap(),
+                        );
+                    });
+                });
+            });
+        });
+    dismiss.then_some(Command::DismissError)
+}
+
 /// The active preset's explanation, above the views, with a button to close it.
 fn preset_note(ui: &mut egui::Ui, preset: &presets::Preset) -> Option<Command> {
     let mut close = false;
@@ -296,6 +320,9 @@ impl eframe::App for NhfApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(error) = &self.session.error {
+                commands.extend(error_banner(ui, error));
+            }
             if let Some(preset) = self.session.preset {
                 commands.extend(preset_note(ui, preset));
             }

@@ -54,10 +54,6 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
     if !hidden.hides("animation") {
         animation_controls(ui, session, &mut commands);
     }
-    if let Some(error) = &session.error {
-        ui.separator();
-        ui.colored_label(ui.visuals().error_fg_color, error);
-    }
     commands
 }
 

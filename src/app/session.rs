@@ -61,6 +61,8 @@ pub enum Command {
     Preset(String),
     /// Closes the preset's explanation.
     ClosePreset,
+    /// Hides the error banner (the message stays in the status).
+    DismissError,
 }
 
 /// Cells per side of the playground's density grid (the grid KL and the densities view).
@@ -385,6 +387,10 @@ impl Session {
             Command::ClosePreset => {
                 self.preset = None;
                 Ok("preset closed".into())
+            }
+            Command::DismissError => {
+                self.error = None;
+                Ok("dismissed".into())
             }
             Command::Train => {
                 self.running = true;

@@ -53,6 +53,26 @@ struct Status<'a> {
     preset: Option<&'static str>,
     hidden_panels: &'a [String],
     zoom: f32,
+    anim_summary: Option<[f64; 4]>,
+}
+
+/// Means over every particle and every state of the animated trajectories: q₁, q₂, p₁, p₂.
+/// Two apps that opened the same link show the same trajectories exactly when these agree
+/// (tests compare the browser's with the desktop app's).
+fn anim_summary(session: &Session) -> Option<[f64; 4]> {
+    let t = &session.anim.trajectory;
+    let n = t.q.len().min(t.p.len());
+    if n == 0 {
+        return None;
+    }
+    let mut sum = [0.0; 4];
+    for (q, p) in t.q.iter().zip(&t.p) {
+        for (k, x) in [q[0], q[1], p[0], p[1]].into_iter().enumerate() {
+            sum[k] += x;
+        }
+    }
+    let mean = sum.map(|x| x / n as f64);
+    mean.iter().all(|x| x.is_finite()).then_some(mean)
 }
 
 /// Rounds for display and maps non-finite values to null (JSON has no NaN).
@@ -94,6 +114,7 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         preset: session.preset.map(|p| p.id),
         hidden_panels: &session.classroom.hide,
         zoom: session.classroom.zoom,
+        anim_summary: anim_summary(session),
     };
     serde_json::to_string(&status).unwrap_or_else(|e| format!("{{\"error\":\"status: {e}\"}}"))
 }

@@ -3,7 +3,7 @@
 //! (leapfrog keeps it exactly, Euler inflates it: Euler is not volume preserving).
 
 use egui::{Color32, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Line, Plot, PlotPoints};
 
 use crate::app::session::Session;
 use crate::nhf::integrators::{Integrator, IntegratorRun, run};
@@ -72,14 +72,19 @@ impl IntegratorView {
             return;
         };
         let last = |v: Vec<[f64; 2]>| v.last().map_or(f64::NAN, |p| p[1]);
-        ui.label(format!(
-            "Euler vs leapfrog on block {}'s Hamiltonian, dt = {dt}: after {} steps the loop's area is x{:.3} (Euler) vs x{:.6} (leapfrog)",
-            block + 1,
-            euler.states().saturating_sub(1),
-            last(area_ratio(euler)),
-            last(area_ratio(leapfrog)),
-        ))
-        .on_hover_text(
+        let header = ui.horizontal_wrapped(|ui| {
+            ui.colored_label(EULER, "Euler");
+            ui.label("vs");
+            ui.colored_label(LEAPFROG, "leapfrog");
+            ui.label(format!(
+                "| block {}, dt {dt} | loop area after {} steps: x{:.3} vs x{:.6}",
+                block + 1,
+                euler.states().saturating_sub(1),
+                last(area_ratio(euler)),
+                last(area_ratio(leapfrog)),
+            ));
+        });
+        header.response.on_hover_text(
             "A loop of particles around one point of phase space is moved by each integrator \
              with the current learned potential. Leapfrog is a composition of shears, so it \
              keeps the loop's (symplectic) area exactly and its energy error stays bounded; \
@@ -94,7 +99,6 @@ impl IntegratorView {
                 .height(h)
                 .x_axis_label("step")
                 .y_axis_label("mean |H - H0|")
-                .legend(Legend::default())
                 .allow_scroll(false)
                 .show(ui, |plot| {
                     plot.line(
@@ -110,7 +114,6 @@ impl IntegratorView {
                 .height(h)
                 .x_axis_label("step")
                 .y_axis_label("area / initial area")
-                .legend(Legend::default())
                 .include_y(1.0)
                 .allow_scroll(false)
                 .show(ui, |plot| {

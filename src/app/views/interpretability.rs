@@ -113,7 +113,7 @@ impl InterpretabilityView {
             }
         };
         ui.label(format!(
-            "potential V of block {} | -log p target | correlation {}{caveat}",
+            "V of block {} vs -log p of the target: correlation {}{caveat}",
             block + 1,
             show(c.correlation),
         ))

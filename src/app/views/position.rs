@@ -325,23 +325,33 @@ impl PositionView {
             }
             painter.circle_filled(here, 2.2, particle);
         }
-        let label = if session.settings.potential_background {
-            format!(
-                "state {} / {} | block {}: potential V (bright = low), target contours green",
-                s0,
-                traj.states - 1,
-                traj.block_of_state.get(s0).map_or(1, |b| b + 1)
+        let block = traj.block_of_state.get(s0).map_or(1, |b| b + 1);
+        let (first, second) = if session.settings.potential_background {
+            (
+                format!("state {} / {} | block {block}", s0, traj.states - 1),
+                "potential V (bright = low), target contours green",
             )
         } else {
-            format!("state {} / {} | target density", s0, traj.states - 1)
+            (
+                format!("state {} / {}", s0, traj.states - 1),
+                "target density",
+            )
         };
-        painter.text(
-            square.left_top() + vec2(8.0, 6.0),
-            egui::Align2::LEFT_TOP,
-            label,
-            egui::FontId::proportional(13.0),
-            Color32::from_gray(230),
+        // The legend line only where it fits beside the square's width.
+        let lines = if side >= 420.0 {
+            format!("{first} | {second}")
+        } else {
+            format!("{first}\n{second}")
+        };
+        let font = egui::FontId::proportional(if side >= 300.0 { 13.0 } else { 11.0 });
+        let galley = painter.layout(lines, font, Color32::from_gray(235), side - 12.0);
+        let at = square.left_top() + vec2(6.0, 4.0);
+        painter.rect_filled(
+            Rect::from_min_size(at, galley.size()).expand(2.0),
+            3.0,
+            Color32::from_black_alpha(110),
         );
+        painter.galley(at, galley, Color32::from_gray(235));
         commands
     }
 }
