@@ -3,6 +3,8 @@
 //! moving along their leapfrog trajectories step by step, with fading trails and, while
 //! stepping by hand, momentum arrows.
 
+use std::sync::Arc;
+
 use egui::{
     Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, emath::RectTransform, pos2, vec2,
 };
@@ -55,10 +57,15 @@ impl Default for Brush {
     }
 }
 
+/// Identifies the line mesh: the potential layer's key and the square on screen.
+type MeshKey = ((u64, usize, TargetKey), egui::Vec2, egui::Vec2);
+
 /// The position-space view.
 #[derive(Default)]
 pub struct PositionView {
     brush: Brush,
+    /// Potential isolines and target contours as one mesh in screen coordinates.
+    line_mesh: Option<(MeshKey, Arc<egui::Mesh>)>,
     heatmap: Option<(TargetKey, TextureHandle)>,
     /// The target's density contours (data coordinates), per target.
     target_contours: Option<(TargetKey, Vec<Segment>)>,
@@ -86,6 +93,32 @@ fn potential_layer(
         lines.extend(isolines(&v, n, bounds.0, level));
     }
     (texture, lines)
+}
+
+/// Segments (data coordinates) as one mesh of thin quads on screen.
+fn segment_mesh(
+    segments: &[Segment],
+    to_screen: impl Fn([f64; 2]) -> Pos2,
+    width: f32,
+    color: Color32,
+) -> egui::Mesh {
+    let mut mesh = egui::Mesh::default();
+    for [a, b] in segments {
+        let (a, b) = (to_screen(*a), to_screen(*b));
+        let d = b - a;
+        let length = d.length();
+        if !(length > 0.0 && length.is_finite()) {
+            continue;
+        }
+        let n = vec2(-d.y, d.x) * (0.5 * width / length);
+        let i = mesh.vertices.len() as u32;
+        for p in [a + n, a - n, b - n, b + n] {
+            mesh.colored_vertex(p, color);
+        }
+        mesh.add_triangle(i, i + 1, i + 2);
+        mesh.add_triangle(i, i + 2, i + 3);
+    }
+    mesh
 }
 
 /// The target's log density at the centres of an n×n grid over its box, and its maximum.
@@ -226,17 +259,32 @@ impl PositionView {
             if self.target_contours.as_ref().is_none_or(|(k, _)| *k != key) {
                 self.target_contours = Some((key.clone(), target_contours(session)));
             }
-            if let Some(layer) = &self.potential {
+            if let (Some(layer), Some((_, contours))) = (&self.potential, &self.target_contours) {
                 painter.image(layer.texture.id(), square, uv, Color32::WHITE);
-                let stroke = Stroke::new(0.8, Color32::from_rgba_unmultiplied(255, 255, 255, 60));
-                for [a, b] in &layer.lines {
-                    painter.line_segment([to_screen_pt(*a), to_screen_pt(*b)], stroke);
+                // Thousands of segments: built into one mesh when they or the square change,
+                // then handed to egui as is each frame (drawing them one by one cost ~4 ms).
+                let mesh_key = (
+                    layer.key.clone(),
+                    square.min.to_vec2(),
+                    square.max.to_vec2(),
+                );
+                if self.line_mesh.as_ref().is_none_or(|(k, _)| *k != mesh_key) {
+                    let mut mesh = segment_mesh(
+                        &layer.lines,
+                        to_screen_pt,
+                        1.0,
+                        Color32::from_rgba_unmultiplied(255, 255, 255, 60),
+                    );
+                    mesh.append(segment_mesh(
+                        contours,
+                        to_screen_pt,
+                        1.6,
+                        Color32::from_rgb(140, 230, 140),
+                    ));
+                    self.line_mesh = Some((mesh_key, Arc::new(mesh)));
                 }
-            }
-            if let Some((_, lines)) = &self.target_contours {
-                let stroke = Stroke::new(1.4, Color32::from_rgb(140, 230, 140));
-                for [a, b] in lines {
-                    painter.line_segment([to_screen_pt(*a), to_screen_pt(*b)], stroke);
+                if let Some((_, mesh)) = &self.line_mesh {
+                    painter.add(egui::Shape::mesh(Arc::clone(mesh)));
                 }
             }
         } else if let Some((_, texture)) = &self.heatmap {
