@@ -7,9 +7,12 @@ use wasm_bindgen::JsCast as _;
 use wasm_bindgen::prelude::*;
 
 use crate::app::NhfApp;
+use crate::app::session::{Command, Session};
 
 thread_local! {
     static RUNNER: RefCell<Option<eframe::WebRunner>> = const { RefCell::new(None) };
+    /// Texts of model files the user picked or dropped, read asynchronously, waiting to load.
+    static INBOX: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -42,7 +45,8 @@ pub fn start() {
         let mut first_frame = true;
         let mut frames = 0u64;
         let mut written: Option<String> = None;
-        let hook: crate::app::FrameHook = Box::new(move |_ctx, session, _widgets| {
+        let hook: crate::app::FrameHook = Box::new(move |ctx, session, _widgets| {
+            deliver_files(ctx, session);
             if std::mem::take(&mut first_frame)
                 && let Some(loading) = document.get_element_by_id("loading")
             {
@@ -75,16 +79,85 @@ pub fn start() {
     });
 }
 
+/// In the browser, files the app offers become downloads; "Load model" opens the file picker;
+/// picked or dropped files are read asynchronously and loaded on a later frame.
+fn deliver_files(ctx: &egui::Context, session: &mut Session) {
+    for file in std::mem::take(&mut session.outbox) {
+        if let Err(e) = download(&file) {
+            session.error = Some(format!("the download of {} failed: {e:?}", file.name));
+        }
+    }
+    if std::mem::take(&mut session.wants_model_file)
+        && let Err(e) = open_picker()
+    {
+        session.error = Some(format!("the file picker could not open: {e:?}"));
+    }
+    for f in ctx.input(|i| i.raw.dropped_files.clone()) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = match f.bytes_async().await {
+                Ok(bytes) => String::from_utf8(bytes)
+                    .unwrap_or_else(|_| format!("{}: not a text file", f.path().display())),
+                Err(e) => format!("{}: {e}", f.path().display()),
+            };
+            INBOX.with(|i| i.borrow_mut().push(text));
+        });
+    }
+    for text in INBOX.with(|i| std::mem::take(&mut *i.borrow_mut())) {
+        let _ = session.apply(Command::LoadModel(text));
+    }
+}
+
+/// Offers bytes as a download through a temporary object URL.
+fn download(file: &crate::app::files::FileOut) -> Result<(), JsValue> {
+    let document = document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(file.mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    anchor.set_href(&url);
+    anchor.set_download(&file.name);
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// A one-off `<input type=file>`: its change event reads the chosen file into the inbox.
+fn open_picker() -> Result<(), JsValue> {
+    let document = document().ok_or("no document")?;
+    let input: web_sys::HtmlInputElement = document.create_element("input")?.dyn_into()?;
+    input.set_type("file");
+    input.set_accept(".json,application/json");
+    let picked = input.clone();
+    let on_change = Closure::once(move || {
+        let Some(file) = picked.files().and_then(|list| list.get(0)) else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(v) => v.as_string().unwrap_or_default(),
+                Err(e) => format!("{}: could not be read ({e:?})", file.name()),
+            };
+            INBOX.with(|i| i.borrow_mut().push(text));
+        });
+    });
+    input.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget();
+    input.click();
+    Ok(())
+}
+
 /// Keeps the address bar's hash and the app in step, twice a second: a hash the user typed or
 /// pasted (different from the one last written) is opened as a link; then the hash is
 /// replaced by the current state's, so the address bar is always a link to what is shown.
-fn sync_address_bar(session: &mut crate::app::session::Session, written: &mut Option<String>) {
+fn sync_address_bar(session: &mut Session, written: &mut Option<String>) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let current = window.location().hash().unwrap_or_default();
     if written.as_ref().is_some_and(|w| *w != current) && !current.is_empty() {
-        let _ = session.apply(crate::app::session::Command::Link(current.clone()));
+        let _ = session.apply(Command::Link(current.clone()));
     }
     let hash = session.link_hash();
     if hash != current

@@ -890,6 +890,58 @@ async function main() {
     await waitFrames(3);
   });
 
+  await check('save the model (download), load it back through the file picker, refuse a broken file', async () => {
+    await commandOk({ cmd: 'link', link: '#target=moons&seed=4' });
+    await commandOk({ cmd: 'step' });
+    await commandOk({ cmd: 'step' });
+    const trained = await status();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), commandOk({ cmd: 'save_model' })]);
+    const file = path.join(RESULTS, 'saved-model.json');
+    await download.saveAs(file);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert(saved.format === 'nhf-playground-model' && saved.step === 2 && saved.target === 'moons', `saved: ${saved.format} step ${saved.step} ${saved.target}`);
+    assert(download.suggestedFilename() === 'nhf-moons-step2.json', download.suggestedFilename());
+    const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), commandOk({ cmd: 'export_samples', n: 2000 })]);
+    const csvFile = path.join(RESULTS, 'samples.csv');
+    await csv.saveAs(csvFile);
+    const rows = fs.readFileSync(csvFile, 'utf8').trim().split('\n');
+    assert(rows.length > 1900 && rows.slice(1).every((r) => r.split(',').map(Number).every(Number.isFinite)), `samples.csv: ${rows.length} rows, first ${rows[1]}`);
+    await commandOk({ cmd: 'target', name: 'banana' });
+    // The picker needs a real click (browsers open file pickers only on a user gesture).
+    const pickFile = async (files) => {
+      const s = await status();
+      const [x, y, w, h] = s.widgets.load_button;
+      const box = await page.locator(CANVAS).boundingBox();
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser', { timeout: 15_000 }),
+        (async () => {
+          await page.mouse.move(box.x + x + w / 2, box.y + y + h / 2);
+          await waitFrames(2);
+          await page.mouse.down();
+          await waitFrames(1);
+          await page.mouse.up();
+        })(),
+      ]);
+      await chooser.setFiles(files);
+    };
+    await pickFile(file);
+    const loaded = await waitFor(async () => {
+      const t = await status();
+      return /model loaded/.test(t.message || '') ? t : null;
+    }, { timeout: 15_000, what: 'the model to load' });
+    assert(loaded.target === 'moons' && loaded.step === 2 && loaded.settings.train.seed === 4, `loaded: ${loaded.target} step ${loaded.step}`);
+    assert(JSON.stringify(loaded.anim_summary) !== JSON.stringify(null), 'no trajectories after loading');
+    await pickFile({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nhf-playground-model","version":1,') });
+    const refused = await waitFor(async () => {
+      const t = await status();
+      return /kept/.test(t.message || '') ? t : null;
+    }, { timeout: 15_000, what: 'the broken file to be refused' });
+    assert(refused.step === 2 && refused.target === 'moons' && refused.link === loaded.link, 'a broken file changed the state');
+    await screenshot('11-broken-model-file.png');
+    await commandOk({ cmd: 'dismiss_error' });
+    return `${trained.step} steps saved and loaded; broken file: ${refused.message.slice(0, 60)}`;
+  });
+
   await check('frames still advancing at the end', async () => {
     await waitFrames(3);
     noPanicSoFar();

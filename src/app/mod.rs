@@ -3,6 +3,7 @@
 //! test hooks) come in from the entries through [`FrameHook`].
 
 pub mod canvas;
+pub mod files;
 pub mod link;
 pub mod panel;
 pub mod presets;

@@ -53,8 +53,43 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
     }
     if !hidden.hides("animation") {
         animation_controls(ui, session, &mut commands);
+        ui.separator();
+    }
+    if !hidden.hides("files") {
+        file_controls(ui, widgets, &mut commands);
     }
     commands
+}
+
+/// Save and load the model, export samples.
+fn file_controls(ui: &mut Ui, widgets: &mut UiReport, commands: &mut Vec<Command>) {
+    ui.label(RichText::new("Files").strong());
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Save model")
+            .on_hover_text(
+                "The trained model as JSON: settings, target, parameters and optimiser state. \
+                 Loading it resumes training exactly where it stopped.",
+            )
+            .clicked()
+        {
+            commands.push(Command::SaveModel);
+        }
+        let load = ui
+            .button("Load model")
+            .on_hover_text("Open a saved model file (or drop one onto the window)");
+        widgets.load_button = rect_of(&load);
+        if load.clicked() {
+            commands.push(Command::OpenModel);
+        }
+        if ui
+            .button("Export samples")
+            .on_hover_text("10,000 samples of the model as CSV, in the target's coordinates")
+            .clicked()
+        {
+            commands.push(Command::ExportSamples(10_000));
+        }
+    });
 }
 
 /// Presets and the link to the current state.

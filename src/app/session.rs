@@ -6,14 +6,16 @@ use std::sync::Arc;
 use web_time::Instant;
 
 use super::canvas::Canvas;
+use super::files::{self, FileOut};
 use super::link::{self, Classroom, Link};
 use super::presets::{self, Preset};
 use super::settings::{SettingEffect, Settings};
 use crate::nhf::eval::GridEval;
 use crate::nhf::flow::Trajectory;
+use crate::nhf::model_file::ModelFile;
 use crate::nhf::{Direction, Flow, Trainer};
 use crate::rng::Rng;
-use crate::targets::{self, DrawnTarget, Target, TargetError};
+use crate::targets::{self, DrawnGrid, DrawnTarget, Target, TargetError};
 
 /// Something the user (or a test) asks the playground to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +65,14 @@ pub enum Command {
     ClosePreset,
     /// Hides the error banner (the message stays in the status).
     DismissError,
+    /// Offers the trained model as a file (see [`super::files::model_file`]).
+    SaveModel,
+    /// Offers this many model samples as CSV.
+    ExportSamples(usize),
+    /// Asks the platform for a model file to open (the browser's file picker).
+    OpenModel,
+    /// Loads a model file's text: settings, target and parameters; training can resume.
+    LoadModel(String),
 }
 
 /// Cells per side of the playground's density grid (the grid KL and the densities view).
@@ -191,6 +201,10 @@ pub struct Session {
     pub message: Option<String>,
     /// The page's address without its hash (empty natively): "Copy link" prefixes it.
     pub base_url: String,
+    /// Files waiting for the entry to deliver (download or write).
+    pub outbox: Vec<FileOut>,
+    /// The user asked to pick a model file; the entry opens its picker and clears this.
+    pub wants_model_file: bool,
     last_frame: Option<Instant>,
     rate_window: (Instant, u64),
 }
@@ -234,6 +248,8 @@ impl Session {
             preset: None,
             message,
             base_url: String::new(),
+            outbox: Vec::new(),
+            wants_model_file: false,
             last_frame: None,
             rate_window: (Instant::now(), 0),
         };
@@ -316,6 +332,7 @@ impl Session {
                 | Command::CommitCanvas
                 | Command::Target(_)
                 | Command::Reset
+                | Command::LoadModel(_)
         );
         let result = self.apply_quietly(command);
         match &result {
@@ -392,6 +409,25 @@ impl Session {
                 self.error = None;
                 Ok("dismissed".into())
             }
+            Command::SaveModel => {
+                let file = files::model_file(self);
+                let name = file.name.clone();
+                self.outbox.push(file);
+                Ok(format!("model saved as {name}"))
+            }
+            Command::ExportSamples(n) => {
+                let file = files::samples_csv(self, n);
+                let name = file.name.clone();
+                self.outbox.push(file);
+                Ok(format!("samples saved as {name}"))
+            }
+            Command::OpenModel => {
+                self.wants_model_file = true;
+                Ok("choose a model file".into())
+            }
+            Command::LoadModel(text) => self
+                .load_model(&text)
+                .map_err(|e| format!("{e}; the current model and settings are kept")),
             Command::Train => {
                 self.running = true;
                 Ok("training".into())
@@ -511,6 +547,68 @@ impl Session {
             SettingEffect::Display => {}
         }
         Ok(format!("{key} = {value}"))
+    }
+
+    /// Replaces the model, settings and target with a saved model's. Everything is checked
+    /// before anything changes: the file's format, the target, and that its settings are within
+    /// the playground's ranges (so the state stays shareable as a link).
+    fn load_model(&mut self, text: &str) -> Result<String, String> {
+        if text.len() > files::MAX_MODEL_BYTES {
+            return Err(format!(
+                "the file is {} bytes; a model file is at most {}",
+                text.len(),
+                files::MAX_MODEL_BYTES
+            ));
+        }
+        let file = ModelFile::from_json(text).map_err(|e| e.to_string())?;
+        let mut settings = self.settings.clone();
+        settings.target = file.target.clone();
+        settings.flow = file.config.clone();
+        settings.train = file.train.clone();
+        if file.target == "drawn" {
+            if let Some(def) = &file.target_definition {
+                let grid: DrawnGrid = serde_json::from_value(def.clone())
+                    .map_err(|e| format!("model file: the drawing is malformed ({e})"))?;
+                settings.drawing = Some(grid);
+            }
+        } else if !targets::TARGET_IDS.contains(&file.target.as_str()) {
+            return Err(format!(
+                "model file: target \"{}\" is not one of the playground's (custom mixtures \
+                 load in the command line's eval and sample)",
+                file.target
+            ));
+        }
+        let check = Link {
+            settings: settings.clone(),
+            ..self.link()
+        };
+        link::parse(&link::encode(&check)).map_err(|e| {
+            format!("model file: its settings are outside the playground's ranges ({e})")
+        })?;
+        let target: Arc<dyn Target> = Arc::from(target_for(&settings).map_err(|e| e.to_string())?);
+        let flow = file.flow().map_err(|e| e.to_string())?;
+        let trainer = Trainer::resume(
+            flow,
+            file.train.clone(),
+            target.clone(),
+            file.adam.clone().unwrap_or_default(),
+            file.step,
+        )
+        .map_err(|e| format!("model file: {e}"))?;
+        self.running = false;
+        self.target = target;
+        self.target_revision += 1;
+        self.settings = settings;
+        self.trainer = trainer;
+        self.sync_canvas();
+        self.anim.position = 0.0;
+        self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, file.step);
+        self.record_trajectory();
+        Ok(format!(
+            "model loaded: {} at iteration {}",
+            self.target.name(),
+            file.step
+        ))
     }
 
     /// Makes the painted picture the target. The flow keeps its parameters and optimiser

@@ -16,6 +16,8 @@ pub struct UiReport {
     pub train_button: Option<[f32; 4]>,
     /// The Reset button.
     pub reset_button: Option<[f32; 4]>,
+    /// The Load model button.
+    pub load_button: Option<[f32; 4]>,
     /// The position view's square (the target's box on screen), for painting by mouse.
     pub position_square: Option<[f32; 4]>,
     /// The interpretability view's p-weighted correlation of V and −log p (when shown).
@@ -226,11 +228,24 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
                 .to_string(),
         ),
         "close_preset" => Command::ClosePreset,
+        "dismiss_error" => Command::DismissError,
+        "save_model" => Command::SaveModel,
+        "export_samples" => Command::ExportSamples(
+            usize::try_from(int("n")?).map_err(|_| "\"n\" must be ≥ 1".to_string())?,
+        ),
+        "open_model" => Command::OpenModel,
+        "load_model" => Command::LoadModel(
+            value
+                .get("text")
+                .and_then(Value::as_str)
+                .ok_or("\"load_model\" needs a string \"text\"")?
+                .to_string(),
+        ),
         "clear_canvas" => Command::ClearCanvas,
         "commit_canvas" => Command::CommitCanvas,
         other => {
             return Err(format!(
-                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset)"
+                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, open_model, load_model)"
             ));
         }
     })

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use web_time::Instant;
 
+use nhf_playground::app::session::{Command, Session};
 use nhf_playground::app::{FrameHook, NhfApp};
 
 /// What the window should do besides being an app.
@@ -32,6 +33,39 @@ fn save_png(image: &egui::ColorImage, path: &PathBuf) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// Natively, files the app offers are written to the working directory (with a message
+/// saying where), and a model file dropped onto the window is loaded.
+fn deliver_files(ctx: &egui::Context, session: &mut Session) {
+    for file in std::mem::take(&mut session.outbox) {
+        let path = std::env::current_dir().unwrap_or_default().join(&file.name);
+        session.message = Some(match std::fs::write(&path, &file.bytes) {
+            Ok(()) => format!("saved {}", path.display()),
+            Err(e) => {
+                let m = format!("could not write {}: {e}", path.display());
+                session.error = Some(m.clone());
+                m
+            }
+        });
+    }
+    if std::mem::take(&mut session.wants_model_file) {
+        session.message = Some("drop a model file (.json) onto the window to load it".into());
+    }
+    let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+    for f in dropped {
+        let text = f
+            .bytes()
+            .map_err(|e| format!("{}: {e}", f.path().display()))
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| format!("{}: not a text file", f.path().display()))
+            });
+        let command = match text {
+            Ok(text) => Command::LoadModel(text),
+            Err(e) => Command::LoadModel(e),
+        };
+        let _ = session.apply(command);
+    }
+}
+
 /// Opens the window; returns the exit status.
 pub fn run(options: WindowOptions) -> Result<(), String> {
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
@@ -43,6 +77,7 @@ pub fn run(options: WindowOptions) -> Result<(), String> {
     let link = options.link.clone();
     let hook: FrameHook = Box::new(move |ctx, session, widgets| {
         frames += 1;
+        deliver_files(ctx, session);
         if options.print_status && last_print.is_none_or(|t| t.elapsed().as_secs_f64() >= 1.0) {
             last_print = Some(Instant::now());
             let mut out = std::io::stdout().lock();
