@@ -71,7 +71,7 @@ fn a_painted_target_travels_in_the_model_file() {
 fn bad_model_files_are_refused_and_change_nothing() {
     let mut a = session();
     let good = saved_model(&mut a);
-    let mut with_target = |from: &str, to: &str| good.replacen(from, to, 1);
+    let with_target = |from: &str, to: &str| good.replacen(from, to, 1);
     let cases = [
         ("not json".to_string(), "not valid JSON"),
         (good[..good.len() / 2].to_string(), "not valid JSON"),
