@@ -40,6 +40,9 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
     ui.label(RichText::new(session.target.caption()).small().weak());
     ui.separator();
     share(ui, session, &mut commands);
+    if !session.classroom.hides("files") {
+        file_controls(ui, widgets, &mut commands);
+    }
     ui.separator();
 
     let hidden = session.classroom.clone();
@@ -53,17 +56,12 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
     }
     if !hidden.hides("animation") {
         animation_controls(ui, session, &mut commands);
-        ui.separator();
-    }
-    if !hidden.hides("files") {
-        file_controls(ui, widgets, &mut commands);
     }
     commands
 }
 
 /// Save and load the model, export samples.
 fn file_controls(ui: &mut Ui, widgets: &mut UiReport, commands: &mut Vec<Command>) {
-    ui.label(RichText::new("Files").strong());
     ui.horizontal_wrapped(|ui| {
         if ui
             .button("Save model")
