@@ -942,6 +942,22 @@ async function main() {
     return `${trained.step} steps saved and loaded; broken file: ${refused.message.slice(0, 60)}`;
   });
 
+  await check('export the views as a PNG download', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), commandOk({ cmd: 'export_view' })]);
+    const file = path.join(RESULTS, 'exported-view.png');
+    await download.saveAs(file);
+    const png = fs.readFileSync(file);
+    assert(png.slice(1, 4).toString() === 'PNG', 'not a PNG');
+    const w = png.readUInt32BE(16);
+    const h = png.readUInt32BE(20);
+    assert(w > 600 && w < VIEWPORT.width && h > 500 && h <= VIEWPORT.height, `exported ${w}x${h}`);
+    const { colours } = await countColours(png);
+    assert(colours >= MIN_COLOURS, `exported view has ${colours} colours`);
+    const s = await status();
+    assert(/view saved as/.test(s.message || ''), `message ${s.message}`);
+    return `${w}x${h}, ${colours} colours`;
+  });
+
   await check('frames still advancing at the end', async () => {
     await waitFrames(3);
     noPanicSoFar();

@@ -68,3 +68,52 @@ pub fn samples_csv(session: &Session, n: usize) -> FileOut {
         bytes: out.into_bytes(),
     }
 }
+
+/// The pixels of `rect` (in physical pixels, clamped to the image) of a screenshot as a PNG.
+pub fn png_of(image: &egui::ColorImage, rect: [usize; 4], name: String) -> Result<FileOut, String> {
+    let [w, h] = image.size;
+    let x0 = rect[0].min(w);
+    let y0 = rect[1].min(h);
+    let x1 = (rect[0] + rect[2]).min(w);
+    let y1 = (rect[1] + rect[3]).min(h);
+    if x1 <= x0 || y1 <= y0 {
+        return Err("nothing to export: the views are not on screen".into());
+    }
+    let mut pixels = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+    for y in y0..y1 {
+        for c in &image.pixels[y * w + x0..y * w + x1] {
+            pixels.extend_from_slice(&c.to_array());
+        }
+    }
+    let buffer = image::RgbaImage::from_raw((x1 - x0) as u32, (y1 - y0) as u32, pixels)
+        .ok_or("the screenshot has the wrong size")?;
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    buffer
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .map_err(|e| format!("PNG encoding failed: {e}"))?;
+    Ok(FileOut {
+        name,
+        mime: "image/png",
+        bytes: bytes.into_inner(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crop_of_a_screenshot_encodes_to_a_png_of_that_size() {
+        let mut image = egui::ColorImage::filled([40, 30], egui::Color32::BLACK);
+        image.pixels[5 * 40 + 12] = egui::Color32::RED;
+        let file = png_of(&image, [10, 5, 20, 10], "v.png".into()).unwrap();
+        let back = image::load_from_memory(&file.bytes).unwrap().to_rgba8();
+        assert_eq!(back.dimensions(), (20, 10));
+        assert_eq!(back.get_pixel(2, 0).0, [255, 0, 0, 255]);
+        assert!(png_of(&image, [50, 0, 10, 10], "x.png".into()).is_err());
+        // A rectangle reaching past the edge is clamped.
+        let file = png_of(&image, [30, 20, 100, 100], "e.png".into()).unwrap();
+        let back = image::load_from_memory(&file.bytes).unwrap().to_rgba8();
+        assert_eq!(back.dimensions(), (10, 10));
+    }
+}

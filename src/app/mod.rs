@@ -22,6 +22,41 @@ use status::UiReport;
 /// it for `--screenshot` and `--print-status`).
 pub type FrameHook = Box<dyn FnMut(&egui::Context, &mut Session, &UiReport)>;
 
+/// A requested screenshot: the slot the integration fills, and the rectangle to keep.
+#[derive(Default)]
+struct ViewShot {
+    slot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
+    crop: Option<[usize; 4]>,
+}
+
+impl ViewShot {
+    /// Asks for a screenshot of the next frame, to keep `rect` (points) of it.
+    fn request(&mut self, ctx: &egui::Context, rect: egui::Rect) {
+        let ppp = ctx.pixels_per_point();
+        let r = rect.intersect(ctx.content_rect());
+        self.crop = Some(
+            [r.min.x, r.min.y, r.width(), r.height()].map(|v| (v * ppp).round().max(0.0) as usize),
+        );
+        let slot = self.slot.clone();
+        ctx.request_screenshot(move |image| {
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(image);
+            }
+        });
+    }
+
+    /// The PNG, once the screenshot has arrived.
+    fn take(&mut self, target: &str, step: u64) -> Option<Result<files::FileOut, String>> {
+        let image = self.slot.lock().ok()?.take()?;
+        let crop = self.crop.take()?;
+        Some(files::png_of(
+            &image,
+            crop,
+            format!("nhf-{target}-step{step}-views.png"),
+        ))
+    }
+}
+
 /// The key under which settings persist.
 const SETTINGS_KEY: &str = "nhf-playground-settings";
 
@@ -37,6 +72,11 @@ pub struct NhfApp {
     interpretability: views::InterpretabilityView,
     /// The classroom zoom last applied (the user may zoom further by hand).
     applied_zoom: Option<f32>,
+    /// Where the views were drawn last frame (points).
+    views_rect: egui::Rect,
+    /// A screenshot for "Export view", once the integration delivers it, and the views'
+    /// rectangle in physical pixels when it was asked for.
+    view_shot: ViewShot,
     hook: Option<FrameHook>,
 }
 
@@ -73,6 +113,8 @@ impl NhfApp {
             integrators: views::IntegratorView::default(),
             interpretability: views::InterpretabilityView::default(),
             applied_zoom: None,
+            views_rect: egui::Rect::NOTHING,
+            view_shot: ViewShot::default(),
             hook,
         }
     }
@@ -330,6 +372,7 @@ impl eframe::App for NhfApp {
             if !hidden.hides("views") {
                 commands.extend(view_bar(ui, &mut self.session));
             }
+            self.views_rect = ui.available_rect_before_wrap();
             let painted = self.views(ui);
             commands.extend(painted);
         });
@@ -342,6 +385,21 @@ impl eframe::App for NhfApp {
             .flatten()
             .filter(|c| c.is_finite());
         self.apply(commands);
+        if std::mem::take(&mut self.session.wants_view_png) {
+            self.view_shot.request(&ctx, self.views_rect);
+        }
+        let target = self.session.target.id().to_string();
+        match self.view_shot.take(&target, self.session.trainer.step) {
+            Some(Ok(file)) => {
+                self.session.message = Some(format!("view saved as {}", file.name));
+                self.session.outbox.push(file);
+            }
+            Some(Err(e)) => {
+                self.session.error = Some(e.clone());
+                self.session.message = Some(e);
+            }
+            None => {}
+        }
         if let Some(hook) = &mut self.hook {
             hook(&ctx, &mut self.session, &self.widgets);
         }

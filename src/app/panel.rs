@@ -87,6 +87,13 @@ fn file_controls(ui: &mut Ui, widgets: &mut UiReport, commands: &mut Vec<Command
         {
             commands.push(Command::ExportSamples(10_000));
         }
+        if ui
+            .button("Export view")
+            .on_hover_text("The views as they are drawn now, as a PNG image")
+            .clicked()
+        {
+            commands.push(Command::ExportView);
+        }
     });
 }
 

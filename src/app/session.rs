@@ -73,6 +73,8 @@ pub enum Command {
     OpenModel,
     /// Loads a model file's text: settings, target and parameters; training can resume.
     LoadModel(String),
+    /// Offers the views, as drawn, as a PNG (taken from the next frame's screenshot).
+    ExportView,
 }
 
 /// Cells per side of the playground's density grid (the grid KL and the densities view).
@@ -205,6 +207,8 @@ pub struct Session {
     pub outbox: Vec<FileOut>,
     /// The user asked to pick a model file; the entry opens its picker and clears this.
     pub wants_model_file: bool,
+    /// The user asked for a PNG of the views; the app takes a screenshot and clears this.
+    pub wants_view_png: bool,
     last_frame: Option<Instant>,
     rate_window: (Instant, u64),
 }
@@ -250,6 +254,7 @@ impl Session {
             base_url: String::new(),
             outbox: Vec::new(),
             wants_model_file: false,
+            wants_view_png: false,
             last_frame: None,
             rate_window: (Instant::now(), 0),
         };
@@ -420,6 +425,10 @@ impl Session {
                 let name = file.name.clone();
                 self.outbox.push(file);
                 Ok(format!("samples saved as {name}"))
+            }
+            Command::ExportView => {
+                self.wants_view_png = true;
+                Ok("exporting the views as PNG".into())
             }
             Command::OpenModel => {
                 self.wants_model_file = true;

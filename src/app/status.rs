@@ -234,6 +234,7 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
             usize::try_from(int("n")?).map_err(|_| "\"n\" must be ≥ 1".to_string())?,
         ),
         "open_model" => Command::OpenModel,
+        "export_view" => Command::ExportView,
         "load_model" => Command::LoadModel(
             value
                 .get("text")
@@ -245,7 +246,7 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
         "commit_canvas" => Command::CommitCanvas,
         other => {
             return Err(format!(
-                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, open_model, load_model)"
+                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, export_view, open_model, load_model)"
             ));
         }
     })
