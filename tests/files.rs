@@ -137,3 +137,60 @@ fn exported_samples_are_csv_in_display_coordinates() {
         text
     );
 }
+
+const MIXTURE: &str = r#"{"name":"two blobs","components":[{"weight":1,"mean":[-2,0],"cov":[[0.3,0],[0,0.3]]},{"weight":1,"mean":[2,1],"cov":[[0.4,0.1],[0.1,0.3]]}]}"#;
+
+#[test]
+fn a_custom_mixture_file_becomes_the_target_and_travels_in_links_and_models() {
+    let mut a = session();
+    let answer = a.apply(Command::LoadModel(MIXTURE.into())).unwrap();
+    assert!(answer.contains("two blobs"), "{answer}");
+    assert_eq!(a.settings.target, "custom");
+    assert!(a.target.log_prob([-2.0, 0.0]) > a.target.log_prob([0.0, 3.0]) + 5.0);
+    // The link reproduces it in a fresh session.
+    let mut b = session();
+    b.apply(Command::Link(a.link_hash())).unwrap();
+    assert_eq!(b.settings.mixture, a.settings.mixture);
+    assert_eq!(b.target.log_prob([2.0, 1.0]), a.target.log_prob([2.0, 1.0]));
+    // A saved model keeps the mixture.
+    a.apply(Command::Step).unwrap();
+    let text = saved_model(&mut a);
+    let mut c = session();
+    c.apply(Command::LoadModel(text)).unwrap();
+    assert_eq!(c.settings.target, "custom");
+    assert_eq!(c.flow().params, a.flow().params);
+    // Switching away and back keeps the loaded mixture.
+    c.apply(Command::Target("moons".into())).unwrap();
+    c.apply(Command::Target("custom".into())).unwrap();
+    assert_eq!(c.settings.mixture, a.settings.mixture);
+}
+
+#[test]
+fn bad_mixture_files_are_refused_with_the_field_named() {
+    let mut s = session();
+    let link = s.link_hash();
+    for (text, want) in [
+        (
+            MIXTURE.replace(
+                "\"weight\":1,\"mean\":[-2,0]",
+                "\"weight\":-1,\"mean\":[-2,0]",
+            ),
+            "weight",
+        ),
+        (
+            MIXTURE.replace("[[0.3,0],[0,0.3]]", "[[0.3,1],[1,0.3]]"),
+            "cov",
+        ),
+        (r#"{"components":[]}"#.to_string(), "components"),
+        (MIXTURE.replace("[-2,0]", "[-2]"), "mean"),
+    ] {
+        let e = s.apply(Command::LoadModel(text)).unwrap_err();
+        assert!(
+            e.contains("mixture file") && e.contains(want) && e.contains("kept"),
+            "{e}"
+        );
+        assert_eq!(s.link_hash(), link);
+    }
+    let e = s.apply(Command::Target("custom".into())).unwrap_err();
+    assert!(e.contains("load one from a file"), "{e}");
+}

@@ -939,6 +939,22 @@ async function main() {
     assert(refused.step === 2 && refused.target === 'moons' && refused.link === loaded.link, 'a broken file changed the state');
     await screenshot('11-broken-model-file.png');
     await commandOk({ cmd: 'dismiss_error' });
+    // A custom Gaussian mixture file becomes the target; a bad one is refused with the field.
+    const mixture = '{"name":"two blobs","components":[{"weight":1,"mean":[-2,0],"cov":[[0.3,0],[0,0.3]]},{"weight":1,"mean":[2,1],"cov":[[0.4,0.1],[0.1,0.3]]}]}';
+    await pickFile({ name: 'two-blobs.json', mimeType: 'application/json', buffer: Buffer.from(mixture) });
+    const custom = await waitFor(async () => {
+      const t = await status();
+      return /custom mixture loaded/.test(t.message || '') ? t : null;
+    }, { timeout: 15_000, what: 'the mixture to load' });
+    assert(custom.target === 'custom' && custom.link.includes('mixture='), `after the mixture: ${custom.target}, ${custom.link.slice(0, 80)}`);
+    await pickFile({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(mixture.replace('"weight":1,"mean":[-2,0]', '"weight":-1,"mean":[-2,0]')) });
+    const badMix = await waitFor(async () => {
+      const t = await status();
+      return /mixture file/.test(t.message || '') ? t : null;
+    }, { timeout: 15_000, what: 'the bad mixture to be refused' });
+    assert(/weight/.test(badMix.message) && badMix.link === custom.link, `bad mixture: ${badMix.message}`);
+    await screenshot('12-custom-mixture.png');
+    await commandOk({ cmd: 'dismiss_error' });
     return `${trained.step} steps saved and loaded; broken file: ${refused.message.slice(0, 60)}`;
   });
 

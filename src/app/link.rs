@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::settings::{SETTING_KEYS, Settings};
 use super::view_set::ViewSet;
 use crate::nhf::{Direction, Kinetic, Objective};
-use crate::targets::{self, Bounds, DrawnGrid, DrawnTarget};
+use crate::targets::{self, Bounds, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec};
 
 /// Longest link accepted, in bytes: a generous drawing fits in a few kB.
 pub const MAX_LINK_BYTES: usize = 64 * 1024;
@@ -134,6 +134,9 @@ pub fn encode(link: &Link) -> String {
     if let (Some(grid), "drawn") = (&s.drawing, s.target.as_str()) {
         pairs.push(("drawing", encode_drawing(grid)));
     }
+    if let (Some(spec), "custom") = (&s.mixture, s.target.as_str()) {
+        pairs.push(("mixture", encode_mixture(spec)));
+    }
     if !link.classroom.hide.is_empty() {
         pairs.push(("hide", link.classroom.hide.join(",")));
     }
@@ -186,6 +189,25 @@ pub fn encode_drawing(grid: &DrawnGrid) -> String {
         b[1][1],
         URL_SAFE_NO_PAD.encode(packed)
     )
+}
+
+/// A custom mixture as its JSON, deflated and base64url-encoded.
+pub fn encode_mixture(spec: &MixtureSpec) -> String {
+    let json = serde_json::to_vec(spec).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, 9))
+}
+
+/// Reads [`encode_mixture`]'s format, validating the mixture like a file.
+pub fn decode_mixture(text: &str) -> Result<MixtureSpec, String> {
+    let packed = URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|e| format!("mixture: the data is not base64url ({e})"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DRAWING_BYTES)
+        .map_err(|e| format!("mixture: the data does not inflate ({e:?})"))?;
+    let text = String::from_utf8(json).map_err(|_| "mixture: not UTF-8 text".to_string())?;
+    CustomMixture::from_json(&text)
+        .map(|m| m.spec().clone())
+        .map_err(|e| format!("mixture: {e}"))
 }
 
 /// Reads [`encode_drawing`]'s format, validating it like a painted picture.
@@ -267,7 +289,7 @@ pub fn parse(text: &str) -> Result<Link, String> {
         let s = &mut link.settings;
         match key {
             "target" => {
-                if !targets::TARGET_IDS.contains(&raw) {
+                if !targets::TARGET_IDS.contains(&raw) && raw != "custom" {
                     return Err(format!(
                         "target: unknown id \"{raw}\" (known: {})",
                         targets::TARGET_IDS.join(", ")
@@ -311,6 +333,7 @@ pub fn parse(text: &str) -> Result<Link, String> {
                 }
             }
             "drawing" => s.drawing = Some(decode_drawing(raw)?),
+            "mixture" => s.mixture = Some(decode_mixture(raw)?),
             "hide" => {
                 let mut hide = Vec::new();
                 for name in raw.split(',').filter(|n| !n.is_empty()) {
@@ -345,17 +368,27 @@ pub fn parse(text: &str) -> Result<Link, String> {
             }
             _ => {
                 return Err(format!(
-                    "unknown key \"{key}\" (known: target, views, dir, potential, drawing, hide, zoom, preset, {})",
+                    "unknown key \"{key}\" (known: target, views, dir, potential, drawing, mixture, hide, zoom, preset, {})",
                     SETTING_KEYS.join(", ")
                 ));
             }
         }
     }
     if link.settings.target != "drawn" {
-        // A picture only travels with the drawn target.
+        // A picture only travels with the drawn target, a mixture with the custom one.
         link.settings.drawing = None;
     }
-    let target = targets::by_id(&link.settings.target).map_err(|e| e.to_string())?;
+    if link.settings.target != "custom" {
+        link.settings.mixture = None;
+    }
+    let target: Box<dyn targets::Target> =
+        match (&link.settings.mixture, link.settings.target.as_str()) {
+            (Some(spec), "custom") => Box::new(
+                CustomMixture::from_spec(spec.clone()).map_err(|e| format!("mixture: {e}"))?,
+            ),
+            (None, "custom") => return Err("target: custom needs a mixture=… part".into()),
+            _ => targets::by_id(&link.settings.target).map_err(|e| e.to_string())?,
+        };
     if !objective_given && target_given {
         link.settings.flow.objective = target.default_objective();
     }
@@ -461,6 +494,28 @@ mod tests {
         }
         let long = format!("#target={}", "a".repeat(MAX_LINK_BYTES));
         assert!(parse(&long).unwrap_err().contains("bytes"));
+    }
+
+    #[test]
+    fn a_custom_mixture_travels_in_a_link_and_a_bad_one_is_refused() {
+        let m = CustomMixture::from_json(
+            r#"{"name":"two","components":[{"weight":1,"mean":[-1,0],"cov":[[0.3,0],[0,0.3]]},{"weight":2,"mean":[1.5,1],"cov":[[0.5,0.1],[0.1,0.4]]}]}"#,
+        )
+        .unwrap();
+        let mut link = Link::default();
+        link.settings.target = "custom".into();
+        link.settings.mixture = Some(m.spec().clone());
+        assert_eq!(parse(&encode(&link)).unwrap(), link);
+        assert!(parse("#target=custom").unwrap_err().contains("mixture"));
+        let bad = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
+            br#"{"components":[{"weight":-1,"mean":[0,0],"cov":[[1,0],[0,1]]}]}"#,
+            9,
+        ));
+        let e = parse(&format!("#target=custom&mixture={bad}")).unwrap_err();
+        assert!(e.contains("mixture") && e.contains("weight"), "{e}");
+        // A mixture without the custom target is dropped, as a drawing is.
+        let other = format!("#target=moons&mixture={}", encode_mixture(m.spec()));
+        assert_eq!(parse(&other).unwrap().settings.mixture, None);
     }
 
     #[test]

@@ -36,6 +36,16 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
                     commands.push(Command::Target(info.id.clone()));
                 }
             }
+            if let Some(spec) = &session.settings.mixture {
+                let selected = session.settings.target == "custom";
+                let name = format!(
+                    "Custom: {}",
+                    spec.name.as_deref().unwrap_or("loaded mixture")
+                );
+                if ui.selectable_label(selected, name).clicked() && !selected {
+                    commands.push(Command::Target("custom".into()));
+                }
+            }
         });
     ui.label(RichText::new(session.target.caption()).small().weak());
     ui.separator();
@@ -73,9 +83,11 @@ fn file_controls(ui: &mut Ui, widgets: &mut UiReport, commands: &mut Vec<Command
         {
             commands.push(Command::SaveModel);
         }
-        let load = ui
-            .button("Load model")
-            .on_hover_text("Open a saved model file (or drop one onto the window)");
+        let load = ui.button("Load model").on_hover_text(
+            "Open a saved model file, or a custom Gaussian mixture (JSON with \
+                 \"components\": weight, mean, cov), which becomes the target. You can also \
+                 drop either onto the window.",
+        );
         widgets.load_button = rect_of(&load);
         if load.clicked() {
             commands.push(Command::OpenModel);

@@ -15,7 +15,9 @@ use crate::nhf::flow::Trajectory;
 use crate::nhf::model_file::ModelFile;
 use crate::nhf::{Direction, Flow, Trainer};
 use crate::rng::Rng;
-use crate::targets::{self, DrawnGrid, DrawnTarget, Target, TargetError};
+use crate::targets::{
+    self, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec, Target, TargetError,
+};
 
 /// Something the user (or a test) asks the playground to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -158,8 +160,17 @@ impl Animation {
 /// The target the settings name: a built-in, or for `drawn` the user's picture when there is
 /// one.
 fn target_for(settings: &Settings) -> Result<Box<dyn Target>, TargetError> {
-    match (&settings.drawing, settings.target.as_str()) {
-        (Some(grid), "drawn") => Ok(Box::new(DrawnTarget::from_drawn_grid(grid)?)),
+    match settings.target.as_str() {
+        "drawn" if settings.drawing.is_some() => Ok(Box::new(DrawnTarget::from_drawn_grid(
+            settings.drawing.as_ref().expect("checked"),
+        )?)),
+        "custom" => match &settings.mixture {
+            Some(spec) => Ok(Box::new(CustomMixture::from_spec(spec.clone())?)),
+            None => Err(TargetError::invalid(
+                "target",
+                "the custom target needs a mixture: load one from a file first",
+            )),
+        },
         _ => targets::by_id(&settings.target),
     }
 }
@@ -435,7 +446,7 @@ impl Session {
                 Ok("choose a model file".into())
             }
             Command::LoadModel(text) => self
-                .load_model(&text)
+                .load_file(&text)
                 .map_err(|e| format!("{e}; the current model and settings are kept")),
             Command::Train => {
                 self.running = true;
@@ -558,6 +569,38 @@ impl Session {
         Ok(format!("{key} = {value}"))
     }
 
+    /// Opens a file the user picked or dropped: a saved model (it has a `format` field) or a
+    /// custom Gaussian mixture (it has `components`), which becomes the `custom` target.
+    fn load_file(&mut self, text: &str) -> Result<String, String> {
+        let head: Option<serde_json::Value> = serde_json::from_str(text).ok();
+        let is_mixture = head
+            .as_ref()
+            .is_some_and(|v| v.get("components").is_some() && v.get("format").is_none());
+        if !is_mixture {
+            return self.load_model(text);
+        }
+        if text.len() > files::MAX_MODEL_BYTES {
+            return Err("the mixture file is too large".into());
+        }
+        let mixture = CustomMixture::from_json(text).map_err(|e| format!("mixture file: {e}"))?;
+        let mut next = self.settings.clone();
+        next.target = "custom".into();
+        next.mixture = Some(mixture.spec().clone());
+        next.flow.objective = mixture.default_objective();
+        let check = Link {
+            settings: next.clone(),
+            ..self.link()
+        };
+        link::parse(&link::encode(&check))
+            .map_err(|e| format!("mixture file: it cannot travel in a link ({e})"))?;
+        self.settings = next;
+        self.target = Arc::new(mixture);
+        self.target_revision += 1;
+        self.sync_canvas();
+        self.rebuild();
+        Ok(format!("custom mixture loaded: {}", self.target.name()))
+    }
+
     /// Replaces the model, settings and target with a saved model's. Everything is checked
     /// before anything changes: the file's format, the target, and that its settings are within
     /// the playground's ranges (so the state stays shareable as a link).
@@ -580,10 +623,17 @@ impl Session {
                     .map_err(|e| format!("model file: the drawing is malformed ({e})"))?;
                 settings.drawing = Some(grid);
             }
+        } else if file.target == "custom" {
+            let def = file
+                .target_definition
+                .as_ref()
+                .ok_or("model file: a custom target without its mixture")?;
+            let spec: MixtureSpec = serde_json::from_value(def.clone())
+                .map_err(|e| format!("model file: the mixture is malformed ({e})"))?;
+            settings.mixture = Some(spec);
         } else if !targets::TARGET_IDS.contains(&file.target.as_str()) {
             return Err(format!(
-                "model file: target \"{}\" is not one of the playground's (custom mixtures \
-                 load in the command line's eval and sample)",
+                "model file: target \"{}\" is not one of the playground's",
                 file.target
             ));
         }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::view_set::ViewSet;
 use crate::nhf::{FlowConfig, Kinetic, Objective, TrainConfig};
-use crate::targets::DrawnGrid;
+use crate::targets::{DrawnGrid, MixtureSpec};
 
 /// The user's settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,6 +33,8 @@ pub struct Settings {
     pub potential_background: bool,
     /// The user's picture for the `drawn` target (the built-in heart when absent).
     pub drawing: Option<DrawnGrid>,
+    /// The user's Gaussian mixture for the `custom` target (loaded from a file).
+    pub mixture: Option<MixtureSpec>,
 }
 
 impl Default for Settings {
@@ -54,6 +56,7 @@ impl Default for Settings {
             views: ViewSet::default(),
             potential_background: true,
             drawing: None,
+            mixture: None,
         }
     }
 }
