@@ -425,18 +425,8 @@ impl Session {
                 self.error = None;
                 Ok("dismissed".into())
             }
-            Command::SaveModel => {
-                let file = files::model_file(self);
-                let name = file.name.clone();
-                self.outbox.push(file);
-                Ok(format!("model saved as {name}"))
-            }
-            Command::ExportSamples(n) => {
-                let file = files::samples_csv(self, n);
-                let name = file.name.clone();
-                self.outbox.push(file);
-                Ok(format!("samples saved as {name}"))
-            }
+            Command::SaveModel => Ok(self.offer(files::model_file(self), "model")),
+            Command::ExportSamples(n) => Ok(self.offer(files::samples_csv(self, n), "samples")),
             Command::ExportView => {
                 self.wants_view_png = true;
                 Ok("exporting the views as PNG".into())
@@ -569,6 +559,23 @@ impl Session {
         Ok(format!("{key} = {value}"))
     }
 
+    /// Puts a file in the outbox for the entry to deliver; says so.
+    fn offer(&mut self, file: FileOut, what: &str) -> String {
+        let message = format!("{what} saved as {}", file.name);
+        self.outbox.push(file);
+        message
+    }
+
+    /// Checks that `settings` would survive a link (the playground's ranges), so that a
+    /// loaded file never puts the app in a state its own link cannot reopen.
+    fn shareable(&self, settings: &Settings) -> Result<(), String> {
+        let check = Link {
+            settings: settings.clone(),
+            ..self.link()
+        };
+        link::parse(&link::encode(&check)).map(|_| ())
+    }
+
     /// Opens a file the user picked or dropped: a saved model (it has a `format` field) or a
     /// custom Gaussian mixture (it has `components`), which becomes the `custom` target.
     fn load_file(&mut self, text: &str) -> Result<String, String> {
@@ -587,11 +594,7 @@ impl Session {
         next.target = "custom".into();
         next.mixture = Some(mixture.spec().clone());
         next.flow.objective = mixture.default_objective();
-        let check = Link {
-            settings: next.clone(),
-            ..self.link()
-        };
-        link::parse(&link::encode(&check))
+        self.shareable(&next)
             .map_err(|e| format!("mixture file: it cannot travel in a link ({e})"))?;
         self.settings = next;
         self.target = Arc::new(mixture);
@@ -637,11 +640,7 @@ impl Session {
                 file.target
             ));
         }
-        let check = Link {
-            settings: settings.clone(),
-            ..self.link()
-        };
-        link::parse(&link::encode(&check)).map_err(|e| {
+        self.shareable(&settings).map_err(|e| {
             format!("model file: its settings are outside the playground's ranges ({e})")
         })?;
         let target: Arc<dyn Target> = Arc::from(target_for(&settings).map_err(|e| e.to_string())?);

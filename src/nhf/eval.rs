@@ -56,9 +56,7 @@ impl GridEval {
     /// A grid evaluation of `n`×`n` cells with `draws` importance draws per cell.
     pub fn new(target: &dyn Target, n: usize, draws: usize, seed: u64) -> Self {
         let bounds = target.bounds();
-        let cells: Vec<[f64; 2]> = (0..n * n)
-            .map(|c| bounds.cell_centre(n, c % n, c / n))
-            .collect();
+        let cells = bounds.cell_centres(n);
         let log_t: Vec<f64> = cells.iter().map(|&q| target.log_prob(q)).collect();
         let [w, h] = bounds.size();
         let target_density = normalise(&log_t, w * h / (n * n) as f64);
@@ -226,9 +224,7 @@ pub fn importance_report(
 /// where V should approach −log p + const).
 pub fn potential_correlation(flow: &Flow, target: &dyn Target, n: usize) -> f64 {
     let bounds = target.bounds();
-    let cells: Vec<[f64; 2]> = (0..n * n)
-        .map(|c| bounds.cell_centre(n, c % n, c / n))
-        .collect();
+    let cells = bounds.cell_centres(n);
     let v = flow.potential(0, &cells);
     let log_t: Vec<f64> = cells.iter().map(|&q| target.log_prob(q)).collect();
     let weights = normalise(&log_t, 1.0);

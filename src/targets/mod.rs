@@ -64,6 +64,12 @@ impl Bounds {
             self.0[1][0] + (j as f64 + 0.5) * h / n as f64,
         ]
     }
+    /// Centres of all n×n cells, row by row from the bottom (cell (i, j) at j·n + i).
+    pub fn cell_centres(&self, n: usize) -> Vec<[f64; 2]> {
+        (0..n * n)
+            .map(|c| self.cell_centre(n, c % n, c / n))
+            .collect()
+    }
 }
 
 /// How a flow can be fitted to a target (MATH.md §2).

@@ -37,9 +37,7 @@ pub struct InterpretabilityView {
 fn compare(session: &Session, block: usize, ctx: &egui::Context) -> Comparison {
     let n = CELLS;
     let bounds = session.target.bounds();
-    let cells: Vec<[f64; 2]> = (0..n * n)
-        .map(|c| bounds.cell_centre(n, c % n, c / n))
-        .collect();
+    let cells = bounds.cell_centres(n);
     let v = session.flow().potential(block, &cells);
     let log_p: Vec<f64> = cells.iter().map(|&q| session.target.log_prob(q)).collect();
     let max = log_p

@@ -81,9 +81,7 @@ fn potential_layer(
 ) -> (TextureHandle, Vec<[[f64; 2]; 2]>) {
     let n = POTENTIAL_CELLS;
     let bounds = session.target.bounds();
-    let points: Vec<[f64; 2]> = (0..n * n)
-        .map(|c| bounds.cell_centre(n, c % n, c / n))
-        .collect();
+    let points = bounds.cell_centres(n);
     let v = session.flow().potential(block, &points);
     let (image, lo, hi) = low_bright_image(&v, n);
     let texture = ctx.load_texture("potential", image, egui::TextureOptions::LINEAR);
