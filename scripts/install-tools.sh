@@ -42,7 +42,7 @@ if [ ! -x web/node_modules/.bin/wasm-opt ] || [ ! -d web/node_modules/playwright
 fi
 
 if [ "$what" = test ]; then
-  apt_install chromium xvfb xauth libgl1 libegl1 libgl1-mesa-dri libx11-6 libx11-xcb1 libxcursor1 \
+  apt_install chromium xvfb xauth zenity libgl1 libegl1 libgl1-mesa-dri libx11-6 libx11-xcb1 libxcursor1 \
     libxrandr2 libxi6 libxkbcommon-x11-0 xdotool imagemagick
 fi
 say "tools ready"

@@ -67,6 +67,12 @@ else
   fail "ImageMagick identify present" "$IDENTIFY missing (apt-get install -y --no-install-recommends imagemagick)"
 fi
 mkdir -p "$RESULTS"
+# eframe keeps settings in $XDG_DATA_HOME/<app>/: give the test its own, so the user's saved
+# settings neither leak in nor get overwritten, and section 5 can check what a run saved.
+STORAGE="$RESULTS/native-storage"
+rm -rf "$STORAGE"
+mkdir -p "$STORAGE"
+export XDG_DATA_HOME="$STORAGE"
 
 # ---------------------------------------------------------------- X display
 XVFB_PID=""
@@ -262,5 +268,114 @@ if [[ -s "$LINK_JSON" ]]; then
 else
   fail "the desktop app reproduces the browser's link" "$LINK_JSON is missing: run the browser E2E first (make e2e)"
 fi
+
+# ---------------------------------------------------------------- 4. file dialogs
+# The real buttons, clicked with xdotool, open the native dialogs (zenity here: no desktop
+# portal under Xvfb); the test types a path into them like a user would.
+run_app() { # $1 = status file, rest = arguments; sets APP_PID
+  local out="$1"; shift
+  env -u WAYLAND_DISPLAY DISPLAY="$USE_DISPLAY" LIBGL_ALWAYS_SOFTWARE=1 "$BIN" "$@" --print-status \
+    >"$out" 2>"$out.stderr" &
+  APP_PID=$!
+}
+stop_app() { kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; }
+last_status() { grep '^{' "$1" 2>/dev/null | tail -n 1; }
+status_field() { # $1 = status file, $2 = JS expression over `s`
+  local line; line=$(last_status "$1")
+  [[ -n "$line" ]] || return 1
+  node -e 'const s = JSON.parse(process.argv[1]); const v = eval(process.argv[2]); if (v === undefined || v === null) process.exit(1); process.stdout.write(String(v))' "$line" "$2"
+}
+wait_status() { # $1 = file, $2 = JS condition over `s`, $3 = seconds
+  for _ in $(seq 1 $(($3 * 4))); do
+    status_field "$1" "($2) ? 1 : undefined" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  return 1
+}
+click_widget() { # $1 = status file, $2 = widget name
+  local rect; rect=$(status_field "$1" "s.widgets.$2 && s.widgets.$2.map(Math.round).join(' ')") || return 1
+  read -r x y w h <<<"$rect"
+  local win; win=$(DISPLAY="$USE_DISPLAY" xdotool search --name '^NHF Playground$' | head -n 1)
+  [[ -n "$win" ]] || return 1
+  DISPLAY="$USE_DISPLAY" xdotool mousemove --window "$win" $((x + w / 2)) $((y + h / 2)) click 1
+}
+dialog_window() { # waits for the dialog; prints its window id
+  for _ in $(seq 1 60); do
+    local d; d=$(DISPLAY="$USE_DISPLAY" xdotool search --onlyvisible --class zenity 2>/dev/null | head -n 1)
+    [[ -n "$d" ]] && { echo "$d"; return 0; }
+    sleep 0.25
+  done
+  return 1
+}
+answer_dialog() { # $1 = window id, $2 = path to type; $3 = "save" or "open"
+  DISPLAY="$USE_DISPLAY" xdotool windowfocus --sync "$1" 2>/dev/null || true
+  sleep 0.3
+  if [[ "$3" == save ]]; then
+    DISPLAY="$USE_DISPLAY" xdotool key ctrl+a
+  else
+    DISPLAY="$USE_DISPLAY" xdotool key ctrl+l
+  fi
+  sleep 0.3
+  DISPLAY="$USE_DISPLAY" xdotool type --delay 15 "$2"
+  sleep 0.3
+  DISPLAY="$USE_DISPLAY" xdotool key Return
+}
+
+MODEL="$RESULTS/native-dialog-model.json"
+rm -f "$MODEL"
+if ! command -v zenity >/dev/null || ! command -v xdotool >/dev/null; then
+  fail "file dialogs" "zenity and xdotool are needed (scripts/install-tools.sh test installs them)"
+else
+  SAVE_OUT="$RESULTS/native-save-status.jsonl"
+  run_app "$SAVE_OUT" '#target=banana&blocks=3&seed=11'
+  if wait_status "$SAVE_OUT" 's.widgets.save_button && s.target === "banana"' 30 && click_widget "$SAVE_OUT" save_button \
+    && dlg=$(dialog_window); then
+    DISPLAY="$USE_DISPLAY" import -window root "$RESULTS/native-save-dialog.png" 2>/dev/null || true
+    answer_dialog "$dlg" "$MODEL" save
+    if wait_status "$SAVE_OUT" 's.message && s.message.startsWith("saved ")' 20 && [[ -s "$MODEL" ]] \
+      && grep -q '"banana"' "$MODEL"; then
+      pass "Save model opens a save dialog and writes the chosen file ($(stat -c %s "$MODEL") bytes)"
+    else
+      fail "Save model writes the chosen file" "message: $(status_field "$SAVE_OUT" s.message || echo none)"
+    fi
+  else
+    fail "Save model opens a save dialog" "no dialog appeared (status: $(last_status "$SAVE_OUT" | head -c 300))"
+    show_log "$SAVE_OUT.stderr"
+  fi
+  stop_app
+
+  LOAD_OUT="$RESULTS/native-load-status.jsonl"
+  run_app "$LOAD_OUT" '#target=moons&blocks=2'
+  if [[ -s "$MODEL" ]] && wait_status "$LOAD_OUT" 's.widgets.load_button && s.target === "moons"' 30 \
+    && click_widget "$LOAD_OUT" load_button && dlg=$(dialog_window); then
+    answer_dialog "$dlg" "$MODEL" open
+    if wait_status "$LOAD_OUT" 's.target === "banana" && s.settings.flow.blocks === 3 && /loaded/.test(s.message)' 20; then
+      pass "Load model opens a file dialog and loads the chosen file ($(status_field "$LOAD_OUT" s.message))"
+    else
+      fail "Load model loads the chosen file" "status: $(last_status "$LOAD_OUT" | head -c 300)"
+    fi
+  else
+    fail "Load model opens a file dialog" "no model file or no dialog (status: $(last_status "$LOAD_OUT" | head -c 300))"
+    show_log "$LOAD_OUT.stderr"
+  fi
+  stop_app
+fi
+
+# ---------------------------------------------------------------- 5. persistence
+# A window closed by itself saves its settings (eframe storage); the next start, with no link,
+# restores them.
+rm -rf "$STORAGE"/*
+timeout -k 5 "$SHOT_TIMEOUT" env -u WAYLAND_DISPLAY DISPLAY="$USE_DISPLAY" LIBGL_ALWAYS_SOFTWARE=1 \
+  "$BIN" '#target=pinwheel&blocks=5&dt=0.15&seed=42' --screenshot "$RESULTS/native-persist.png" --after-frames 10 \
+  >"$RESULTS/native-persist.log" 2>&1 || true
+PERSIST_OUT="$RESULTS/native-persist-status.jsonl"
+run_app "$PERSIST_OUT"
+if wait_status "$PERSIST_OUT" 's.frames > 2' 30 \
+  && status_field "$PERSIST_OUT" 's.target === "pinwheel" && s.settings.flow.blocks === 5 && s.settings.flow.dt === 0.15 && s.settings.train.seed === 42 ? 1 : undefined' >/dev/null; then
+  pass "settings survive a restart through eframe storage ($(find "$STORAGE" -type f | head -n 1))"
+else
+  fail "settings survive a restart" "status: $(last_status "$PERSIST_OUT" | head -c 400); storage: $(find "$STORAGE" -type f | tr '\n' ' ')"
+fi
+stop_app
 
 finish

@@ -782,17 +782,19 @@ async function main() {
 
   // ---- #6: links, presets, classroom, painting
   /** Opens the app in a new tab at `url`, waits for frames, returns { page, status }. */
+  /** Waits until the app in `tab` has drawn 35 frames (the address bar is synced every 30). */
+  const settledStatus = (tab, url) =>
+    waitFor(async () => {
+      const raw = await tab.evaluate(() => (window.wasmBindings ? window.wasmBindings.app_status() : null)).catch(() => null);
+      if (!raw) return null;
+      const v = JSON.parse(raw);
+      return v.frames >= 35 ? v : null;
+    }, { timeout: LOAD_TIMEOUT_MS, interval: 200, what: `the app in a new tab at ${url.slice(0, 80)}` });
   const openTab = async (url) => {
     const tab = await context.newPage();
     tab.on('pageerror', (err) => problems.push(`page error (tab): ${err.message}`));
     await tab.goto(url);
-    const st = await waitFor(async () => {
-      const raw = await tab.evaluate(() => (window.wasmBindings ? window.wasmBindings.app_status() : null)).catch(() => null);
-      if (!raw) return null;
-      const v = JSON.parse(raw);
-      return v.frames >= 35 ? v : null; // the address bar is synced every 30 frames
-    }, { timeout: LOAD_TIMEOUT_MS, interval: 200, what: `the app in a new tab at ${url.slice(0, 80)}` });
-    return { tab, st };
+    return { tab, st: await settledStatus(tab, url) };
   };
 
   await check('a link opened in a new tab reproduces settings and trajectories', async () => {
@@ -972,6 +974,25 @@ async function main() {
     const s = await status();
     assert(/view saved as/.test(s.message || ''), `message ${s.message}`);
     return `${w}x${h}, ${colours} colours`;
+  });
+
+  await check('settings survive a reload through eframe storage (local storage), with no link', async () => {
+    const { tab, st: a } = await openTab(base + '#target=pinwheel&blocks=5&dt=0.15&seed=42&views=position,training');
+    try {
+      assert(a.target === 'pinwheel' && a.settings.flow.blocks === 5, `link not applied: ${fmt(a.settings)}`);
+      // The address without a hash: a full load, so the settings can only come from storage
+      // (eframe saves them on beforeunload).
+      await tab.evaluate(() => { window.beforeReload = true; });
+      await tab.goto(base);
+      const b = await settledStatus(tab, base);
+      assert(await tab.evaluate(() => window.beforeReload === undefined), 'the page was not loaded anew');
+      assert(JSON.stringify(b.settings) === JSON.stringify(a.settings), `settings not restored:\n ${fmt(a.settings)}\n ${fmt(b.settings)}`);
+      const keys = await tab.evaluate(() => Object.keys(window.localStorage));
+      assert(keys.length > 0, 'nothing in local storage');
+      return `restored ${b.target}, blocks ${b.settings.flow.blocks}, dt ${b.settings.flow.dt}, seed ${b.settings.train.seed} from local storage (${keys.join(', ')})`;
+    } finally {
+      await tab.close();
+    }
   });
 
   await check('frames still advancing at the end', async () => {

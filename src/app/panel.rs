@@ -73,14 +73,12 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
 /// Save and load the model, export samples.
 fn file_controls(ui: &mut Ui, widgets: &mut UiReport, commands: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
-        if ui
-            .button("Save model")
-            .on_hover_text(
-                "The trained model as JSON: settings, target, parameters and optimiser state. \
+        let save = ui.button("Save model").on_hover_text(
+            "The trained model as JSON: settings, target, parameters and optimiser state. \
                  Loading it resumes training exactly where it stopped.",
-            )
-            .clicked()
-        {
+        );
+        widgets.save_button = rect_of(&save);
+        if save.clicked() {
             commands.push(Command::SaveModel);
         }
         let load = ui.button("Load model").on_hover_text(

@@ -16,6 +16,8 @@ pub struct UiReport {
     pub train_button: Option<[f32; 4]>,
     /// The Reset button.
     pub reset_button: Option<[f32; 4]>,
+    /// The Save model button.
+    pub save_button: Option<[f32; 4]>,
     /// The Load model button.
     pub load_button: Option<[f32; 4]>,
     /// The position view's square (the target's box on screen), for painting by mouse.

@@ -2,6 +2,7 @@
 //! headless research tools. `--json` prints one machine-readable result line last.
 
 mod bench;
+mod file_dialog;
 mod research;
 mod thumbnail;
 mod window;

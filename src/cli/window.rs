@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use web_time::Instant;
 
 use nhf_playground::app::session::{Command, Session};
+
+use super::file_dialog::{FileDialogs, Report};
 use nhf_playground::app::{FrameHook, NhfApp};
 
 /// What the window should do besides being an app.
@@ -33,22 +35,40 @@ fn save_png(image: &egui::ColorImage, path: &PathBuf) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Natively, files the app offers are written to the working directory (with a message
-/// saying where), and a model file dropped onto the window is loaded.
-fn deliver_files(ctx: &egui::Context, session: &mut Session) {
-    for file in std::mem::take(&mut session.outbox) {
-        let path = std::env::current_dir().unwrap_or_default().join(&file.name);
-        session.message = Some(match std::fs::write(&path, &file.bytes) {
-            Ok(()) => format!("saved {}", path.display()),
-            Err(e) => {
-                let m = format!("could not write {}: {e}", path.display());
-                session.error = Some(m.clone());
-                m
+/// Natively, files the app offers go through a save dialog, "Load model" opens a file
+/// dialog, and a model or mixture file dropped onto the window is loaded.
+fn deliver_files(ctx: &egui::Context, session: &mut Session, dialogs: &mut FileDialogs) {
+    for report in dialogs.finished() {
+        match report {
+            Report::Message(m) => session.message = Some(m),
+            Report::Error(e) => {
+                session.error = Some(e.clone());
+                session.message = Some(e);
             }
+            Report::Load(path, text) => {
+                if let Ok(m) = session.apply(Command::LoadModel(text)) {
+                    session.message = Some(format!("{m} (from {})", path.display()));
+                }
+            }
+        }
+    }
+    let busy = "a file dialog is already open: finish it first";
+    for file in std::mem::take(&mut session.outbox) {
+        session.message = Some(if dialogs.is_open() {
+            busy.to_string()
+        } else {
+            let m = format!("choose where to save {}", file.name);
+            dialogs.save(file);
+            m
         });
     }
     if std::mem::take(&mut session.wants_model_file) {
-        session.message = Some("drop a model file (.json) onto the window to load it".into());
+        session.message = Some(if dialogs.is_open() {
+            busy.to_string()
+        } else {
+            dialogs.open();
+            "choose a model or mixture file (or drop one onto the window)".to_string()
+        });
     }
     let dropped = ctx.input(|i| i.raw.dropped_files.clone());
     for f in dropped {
@@ -75,9 +95,10 @@ pub fn run(options: WindowOptions) -> Result<(), String> {
     let mut requested = false;
     let mut last_print: Option<Instant> = None;
     let link = options.link.clone();
+    let mut dialogs = FileDialogs::default();
     let hook: FrameHook = Box::new(move |ctx, session, widgets| {
         frames += 1;
-        deliver_files(ctx, session);
+        deliver_files(ctx, session, &mut dialogs);
         if options.print_status && last_print.is_none_or(|t| t.elapsed().as_secs_f64() >= 1.0) {
             last_print = Some(Instant::now());
             let mut out = std::io::stdout().lock();
