@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Adam's moment estimates and step count: the optimiser state saved with a model.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Adam {
     /// Steps taken.
     pub t: u64,
@@ -11,6 +11,25 @@ pub struct Adam {
     pub m: Vec<f32>,
     /// Second-moment estimate, one per parameter.
     pub v: Vec<f32>,
+}
+
+// By hand for `clone_from`: the trainer backs the state up before every update, and the
+// derived `clone_from` would allocate two fresh vectors each time instead of copying into the
+// backup's.
+impl Clone for Adam {
+    fn clone(&self) -> Self {
+        Self {
+            t: self.t,
+            m: self.m.clone(),
+            v: self.v.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.t = source.t;
+        self.m.clone_from(&source.m);
+        self.v.clone_from(&source.v);
+    }
 }
 
 /// β₁ of Adam.

@@ -1,0 +1,67 @@
+//! Criterion benchmarks of one training step (loss, exact gradient, Adam update) for the two
+//! configurations of issue #7, samples objective on 8gaussians as in the JAX reference's
+//! `bench_jax.py`:
+//! - standard: B = 512, W = 32, L = 10, K = 4 (one thread, and the batch split over 2 threads);
+//! - small: B = 256, W = 16, L = 5, K = 2.
+//!
+//! `cargo bench --bench training_step`; `scripts/bench_vs_jax.sh` sets the same configurations
+//! against JAX in alternating runs (docs/PERFORMANCE.md).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+use nhf_playground::nhf::{FlowConfig, Objective, TrainConfig, Trainer};
+use nhf_playground::targets;
+
+/// A trainer for `B, W, L, K` on 8gaussians, warmed up by a few steps.
+fn trainer(
+    batch: usize,
+    width: usize,
+    leapfrog_steps: usize,
+    blocks: usize,
+    threads: usize,
+) -> Trainer {
+    let config = FlowConfig {
+        blocks,
+        leapfrog_steps,
+        dt: 0.1,
+        width,
+        objective: Objective::Samples,
+        ..FlowConfig::default()
+    };
+    let train = TrainConfig {
+        batch,
+        ..TrainConfig::default()
+    };
+    let target = Arc::from(targets::by_id("8gaussians").expect("8gaussians exists"));
+    let mut trainer = Trainer::new(config, train, target).expect("a valid configuration");
+    trainer.set_threads(threads);
+    for _ in 0..5 {
+        trainer.step().expect("a finite step");
+    }
+    trainer
+}
+
+fn training_step(c: &mut Criterion) {
+    let mut group = c.benchmark_group("training_step");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(6));
+    for (name, b, w, l, k, threads) in [
+        ("standard B512 W32 L10 K4", 512, 32, 10, 4, 1),
+        ("standard B512 W32 L10 K4, 2 threads", 512, 32, 10, 4, 2),
+        ("small B256 W16 L5 K2", 256, 16, 5, 2, 1),
+    ] {
+        let mut t = trainer(b, w, l, k, threads);
+        // MATH.md §4's cost model: 16·B·K·(L+1)·W² FLOPs per step.
+        group.throughput(Throughput::Elements((16 * b * k * (l + 1) * w * w) as u64));
+        group.bench_function(name, |bench| {
+            bench.iter(|| t.step().expect("a finite step"));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, training_step);
+criterion_main!(benches);
