@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::session::{Command, Session};
+use crate::nhf::step_bench::{BenchConfig, StepTiming, time_steps};
 
 /// What the last frame's UI knows and the session does not: screen rectangles of key widgets,
 /// `[x, y, w, h]` in points from the canvas's top-left, so an end-to-end test can click them
@@ -254,9 +255,41 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
     })
 }
 
+/// `{"cmd":"bench","config":"standard"|"small","reps":N}`: times training steps of a fresh
+/// trainer in this build (the browser's figure for issue #7), leaving the session alone. It
+/// blocks the frame it runs in, so reps is capped at 200.
+fn bench_command(value: &Value) -> Result<StepTiming, String> {
+    let config = match value
+        .get("config")
+        .and_then(Value::as_str)
+        .unwrap_or("standard")
+    {
+        "standard" => BenchConfig::STANDARD,
+        "small" => BenchConfig::SMALL,
+        other => {
+            return Err(format!(
+                "unknown bench config {other:?} (standard or small)"
+            ));
+        }
+    };
+    let reps = value.get("reps").and_then(Value::as_u64).unwrap_or(20);
+    if !(1..=200).contains(&reps) {
+        return Err(format!("reps must be between 1 and 200, got {reps}"));
+    }
+    time_steps(config, reps as usize)
+}
+
 /// Runs a JSON command against the session; answers `{"ok":true,"result":…}` or
 /// `{"ok":false,"error":…}`. Never panics.
 pub fn run_command(session: &mut Session, json: &str) -> String {
+    if let Ok(value) = serde_json::from_str::<Value>(json)
+        && value.get("cmd").and_then(Value::as_str) == Some("bench")
+    {
+        return match bench_command(&value) {
+            Ok(timing) => serde_json::json!({"ok": true, "result": timing}).to_string(),
+            Err(error) => serde_json::json!({"ok": false, "error": error}).to_string(),
+        };
+    }
     let answer = parse_command(json).and_then(|c| session.apply(c));
     match answer {
         Ok(result) => serde_json::json!({"ok": true, "result": result}).to_string(),

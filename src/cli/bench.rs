@@ -2,13 +2,9 @@
 //! W = 32, L = 10, K = 4, samples objective on 8gaussians) and GFLOP/s by MATH.md §4's cost
 //! model, 16·B·K·(L+1)·W² FLOPs per step. `--threads N` splits the batch across N threads.
 
-use std::sync::Arc;
-
 use clap::Args;
-use web_time::Instant;
 
-use nhf_playground::nhf::{FlowConfig, Objective, TrainConfig, Trainer};
-use nhf_playground::targets;
+use nhf_playground::nhf::step_bench::{BenchConfig, time_steps};
 
 /// Options of `bench`.
 #[derive(Args, Debug)]
@@ -38,50 +34,31 @@ pub struct BenchArgs {
 
 /// Runs the benchmark.
 pub fn run(args: &BenchArgs) -> Result<(), String> {
-    let config = FlowConfig {
-        blocks: args.blocks,
-        leapfrog_steps: args.leapfrog_steps,
-        dt: 0.1,
-        width: args.width,
-        objective: Objective::Samples,
-        ..FlowConfig::default()
-    };
-    let train = TrainConfig {
+    let config = BenchConfig {
         batch: args.batch,
-        ..TrainConfig::default()
+        width: args.width,
+        leapfrog_steps: args.leapfrog_steps,
+        blocks: args.blocks,
+        threads: args.threads.max(1),
     };
-    let target = Arc::from(targets::by_id("8gaussians").map_err(|e| e.to_string())?);
-    let mut trainer = Trainer::new(config.clone(), train, target).map_err(|e| e.to_string())?;
-    trainer.set_threads(args.threads);
-    for _ in 0..5 {
-        trainer.step().map_err(|e| e.to_string())?;
-    }
-    let mut times = Vec::with_capacity(args.reps);
-    for _ in 0..args.reps.max(1) {
-        let t = Instant::now();
-        trainer.step().map_err(|e| e.to_string())?;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
-    let median = times[times.len() / 2];
-    let flops = 16.0
-        * (args.batch * args.blocks * (args.leapfrog_steps + 1) * args.width * args.width) as f64;
-    let gflops = flops / (median / 1000.0) / 1e9;
+    let t = time_steps(config, args.reps)?;
     println!(
-        "B={} W={} L={} K={} ({} thread(s)): median {median:.2} ms/step (min {:.2}, max {:.2}) | {gflops:.1} GFLOP/s (model flops {:.3e})",
+        "B={} W={} L={} K={} ({} thread(s)): median {:.2} ms/step (min {:.2}, max {:.2}) | {:.1} GFLOP/s (model flops {:.3e})",
         args.batch,
         args.width,
         args.leapfrog_steps,
         args.blocks,
-        args.threads.max(1),
-        times[0],
-        times[times.len() - 1],
-        flops
+        config.threads,
+        t.median_ms,
+        t.min_ms,
+        t.max_ms,
+        t.gflops,
+        config.flops()
     );
     if args.json {
         let line = serde_json::json!({
-            "ms_per_step": median, "gflops": gflops,
-            "config": {"batch": args.batch, "width": args.width, "leapfrog_steps": args.leapfrog_steps, "blocks": args.blocks, "threads": args.threads.max(1)},
+            "ms_per_step": t.median_ms, "gflops": t.gflops,
+            "config": {"batch": args.batch, "width": args.width, "leapfrog_steps": args.leapfrog_steps, "blocks": args.blocks, "threads": config.threads},
         });
         println!("{line}");
     }

@@ -18,6 +18,7 @@ pub mod mlp;
 pub mod model_file;
 pub mod objective;
 pub mod real;
+pub mod step_bench;
 pub mod trainer;
 
 #[cfg(test)]

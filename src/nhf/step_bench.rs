@@ -1,0 +1,129 @@
+//! Timing of the training step, shared by the CLI `bench` and the browser's `bench` test
+//! command, so that native and wasm figures come from the same loop: a fresh trainer on
+//! 8gaussians (samples objective, dt = 0.1, as the JAX reference's `bench_jax.py`), warm-up
+//! steps, then the median of timed steps.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use web_time::Instant;
+
+use super::{FlowConfig, Objective, TrainConfig, Trainer};
+use crate::targets;
+
+/// The configuration timed: batch B, hidden width W, leapfrog steps L, blocks K, threads.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BenchConfig {
+    /// Batch size B.
+    pub batch: usize,
+    /// Hidden width W.
+    pub width: usize,
+    /// Leapfrog steps per block L.
+    pub leapfrog_steps: usize,
+    /// Blocks K.
+    pub blocks: usize,
+    /// Threads the batch is split across (1 on the web).
+    pub threads: usize,
+}
+
+impl BenchConfig {
+    /// Issue #7's standard configuration: B = 512, W = 32, L = 10, K = 4.
+    pub const STANDARD: Self = Self {
+        batch: 512,
+        width: 32,
+        leapfrog_steps: 10,
+        blocks: 4,
+        threads: 1,
+    };
+    /// Issue #7's small configuration: B = 256, W = 16, L = 5, K = 2.
+    pub const SMALL: Self = Self {
+        batch: 256,
+        width: 16,
+        leapfrog_steps: 5,
+        blocks: 2,
+        threads: 1,
+    };
+
+    /// MATH.md §4's cost model of one step: 16·B·K·(L+1)·W² floating-point operations.
+    pub fn flops(&self) -> f64 {
+        16.0 * (self.batch * self.blocks * (self.leapfrog_steps + 1) * self.width * self.width)
+            as f64
+    }
+}
+
+/// Milliseconds per training step: median, fastest and slowest, and GFLOP/s at the median.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepTiming {
+    /// What was timed.
+    pub config: BenchConfig,
+    /// Timed steps.
+    pub reps: usize,
+    /// Median milliseconds per step.
+    pub median_ms: f64,
+    /// Fastest step.
+    pub min_ms: f64,
+    /// Slowest step.
+    pub max_ms: f64,
+    /// [`BenchConfig::flops`] per second at the median, in GFLOP/s.
+    pub gflops: f64,
+}
+
+/// Times `reps` training steps (after 5 warm-up steps) of `config`.
+pub fn time_steps(config: BenchConfig, reps: usize) -> Result<StepTiming, String> {
+    let flow = FlowConfig {
+        blocks: config.blocks,
+        leapfrog_steps: config.leapfrog_steps,
+        dt: 0.1,
+        width: config.width,
+        objective: Objective::Samples,
+        ..FlowConfig::default()
+    };
+    let train = TrainConfig {
+        batch: config.batch,
+        ..TrainConfig::default()
+    };
+    let target = Arc::from(targets::by_id("8gaussians").map_err(|e| e.to_string())?);
+    let mut trainer = Trainer::new(flow, train, target).map_err(|e| e.to_string())?;
+    trainer.set_threads(config.threads);
+    for _ in 0..5 {
+        trainer.step().map_err(|e| e.to_string())?;
+    }
+    let reps = reps.max(1);
+    let mut times = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let t = Instant::now();
+        trainer.step().map_err(|e| e.to_string())?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let median_ms = times[times.len() / 2];
+    Ok(StepTiming {
+        config,
+        reps,
+        median_ms,
+        min_ms: times[0],
+        max_ms: times[times.len() - 1],
+        gflops: config.flops() / (median_ms / 1000.0) / 1e9,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_ordered_and_the_cost_model_is_issue_7s() {
+        assert_eq!(
+            BenchConfig::STANDARD.flops(),
+            16.0 * 512.0 * 4.0 * 11.0 * 1024.0
+        );
+        let t = time_steps(BenchConfig::SMALL, 3).unwrap();
+        assert!(t.min_ms <= t.median_ms && t.median_ms <= t.max_ms && t.min_ms > 0.0);
+        assert!(t.gflops.is_finite() && t.gflops > 0.0);
+        let bad = BenchConfig {
+            batch: 0,
+            ..BenchConfig::SMALL
+        };
+        assert!(time_steps(bad, 1).is_err());
+    }
+}
