@@ -31,6 +31,7 @@ fmt:
 
 lint:
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test

@@ -10,3 +10,5 @@ pub mod targets;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
+#[cfg(target_arch = "wasm32")]
+mod web_training;

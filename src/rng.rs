@@ -7,8 +7,9 @@
 
 use rand_core::{Rng as _, SeedableRng as _};
 
-/// A seeded, platform-independent random number generator (PCG-64 MCG).
-#[derive(Clone, Debug)]
+/// A seeded, platform-independent random number generator (PCG-64 MCG). Serialisable, so
+/// a training run can move between threads or to a Web Worker and continue the same stream.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rng {
     inner: rand_pcg::Pcg64Mcg,
     /// The second Box–Muller draw, kept for the next call to [`Rng::normal`].

@@ -23,6 +23,10 @@ fn document() -> Option<web_sys::Document> {
 #[wasm_bindgen(start)]
 pub fn start() {
     eframe::WebLogger::init(log::LevelFilter::Warn).ok();
+    if web_sys::window().is_none() {
+        // The training worker loads this module too; it has no page to draw.
+        return;
+    }
     let runner = eframe::WebRunner::new();
     RUNNER.with(|r| *r.borrow_mut() = Some(runner.clone()));
     wasm_bindgen_futures::spawn_local(async move {
@@ -53,7 +57,7 @@ pub fn start() {
                 loading.remove();
             }
             frames += 1;
-            if frames % 30 == 0 {
+            if frames.is_multiple_of(30) {
                 sync_address_bar(session, &mut written);
             }
         });
@@ -62,12 +66,14 @@ pub fn start() {
                 canvas,
                 eframe::WebOptions::default(),
                 Box::new(move |cc| {
-                    Ok(Box::new(NhfApp::new(
-                        cc,
-                        Some(hook),
-                        hash.as_deref(),
-                        &base_url,
-                    )))
+                    let mut app = NhfApp::new(cc, Some(hook), hash.as_deref(), &base_url);
+                    // Training in a Web Worker leaves the page's thread to drawing; without
+                    // one, the frame loop trains in time slices.
+                    match crate::web_training::WorkerHost::spawn() {
+                        Ok(host) => app.session.set_training_host(Box::new(host)),
+                        Err(e) => log::warn!("no training worker ({e:?}): training in the page"),
+                    }
+                    Ok(Box::new(app))
                 }),
             )
             .await;

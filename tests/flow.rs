@@ -6,6 +6,7 @@ use std::sync::Arc;
 use nhf_playground::nhf::eval::{GridEval, grid_kl, importance_report};
 use nhf_playground::nhf::flow::map_points;
 use nhf_playground::nhf::objective::Workspace;
+use nhf_playground::nhf::trainer::{Checkpoint, CheckpointMeta};
 use nhf_playground::nhf::{Direction, FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
 use nhf_playground::rng::Rng;
 use nhf_playground::targets::{self, Target};
@@ -299,5 +300,56 @@ fn threaded_steps_match_the_single_thread_step() {
             one.flow.params != make(1).flow.params,
             "training moved nothing"
         );
+    }
+}
+
+#[test]
+fn a_restored_checkpoint_continues_the_run_bit_for_bit() {
+    for objective in [Objective::Samples, Objective::Density] {
+        let target: Arc<dyn Target> = Arc::from(targets::by_id("8gaussians").unwrap());
+        let config = FlowConfig {
+            blocks: 2,
+            leapfrog_steps: 3,
+            objective,
+            ..FlowConfig::default()
+        };
+        let train = TrainConfig {
+            batch: 64,
+            seed: 11,
+            ..TrainConfig::default()
+        };
+        let mut original = Trainer::new(config.clone(), train.clone(), target.clone()).unwrap();
+        for _ in 0..4 {
+            original.step().unwrap();
+        }
+        let saved = original.checkpoint();
+        // The scalar part travels as JSON (to a Web Worker): it must come back exact.
+        let json = serde_json::to_string(&saved.meta).unwrap();
+        let meta: CheckpointMeta = serde_json::from_str(&json).unwrap();
+        assert_eq!(meta, saved.meta);
+        let losses: Vec<f64> = (0..4).map(|_| original.step().unwrap()).collect();
+
+        // A fresh trainer of another seed, moved onto the checkpoint, takes the same steps.
+        let mut copy = Trainer::new(
+            config.clone(),
+            TrainConfig {
+                seed: 99,
+                ..train.clone()
+            },
+            target.clone(),
+        )
+        .unwrap();
+        copy.restore(&Checkpoint { meta, ..saved }).unwrap();
+        let again: Vec<f64> = (0..4).map(|_| copy.step().unwrap()).collect();
+        assert_eq!(losses, again, "{objective:?}");
+        assert_eq!(copy.flow.params, original.flow.params);
+        assert_eq!(copy.adam, original.adam);
+        assert_eq!(copy.step, original.step);
+
+        // A checkpoint of another shape is refused and changes nothing.
+        let small = Trainer::new(FlowConfig { width: 8, ..config }, train, target).unwrap();
+        let before = copy.flow.params.clone();
+        assert!(copy.restore(&small.checkpoint()).is_err());
+        assert_eq!(copy.flow.params, before);
     }
 }

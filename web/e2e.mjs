@@ -626,6 +626,32 @@ async function main() {
     return { from: a.step, to: b.step };
   });
 
+  await check('training runs in a Web Worker, and equals the same steps taken in the page', async () => {
+    const s = await status();
+    assert(s.training_in === 'worker', `training_in = ${fmt(s.training_in)} (the worker did not start: see the console log)`);
+    // Train in the worker from fresh parameters, stop, and note where the run is.
+    await commandOk({ cmd: 'pause' });
+    await commandOk({ cmd: 'anim_play', playing: false });
+    await commandOk({ cmd: 'reset' });
+    await commandOk({ cmd: 'train' });
+    await waitFor(async () => ((await status()).step >= 8 ? true : null), { timeout: 20_000, what: 'eight steps in the worker' });
+    await commandOk({ cmd: 'pause' });
+    await waitFrames(3);
+    const away = await status();
+    // The same number of steps, one by one in the page's frame loop.
+    await commandOk({ cmd: 'reset' });
+    for (let k = 0; k < away.step; k++) await commandOk({ cmd: 'step' });
+    await waitFrames(3);
+    const here = await status();
+    assert(here.step === away.step, `steps ${here.step} vs ${away.step}`);
+    assert(here.loss === away.loss, `last loss ${here.loss} (page) vs ${away.loss} (worker)`);
+    assert(JSON.stringify(here.anim_summary) === JSON.stringify(away.anim_summary),
+      `trajectories differ: ${fmt(here.anim_summary)} vs ${fmt(away.anim_summary)}`);
+    await commandOk({ cmd: 'anim_play', playing: true });
+    await commandOk({ cmd: 'train' });
+    return { steps: away.step, loss: away.loss };
+  });
+
   await check('train a while, loss is a finite number, screenshot', async () => {
     await sleep(3000);
     const s = await status();

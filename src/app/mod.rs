@@ -10,6 +10,7 @@ pub mod presets;
 pub mod session;
 pub mod settings;
 pub mod status;
+pub mod training_host;
 pub mod view_set;
 pub mod views;
 

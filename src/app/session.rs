@@ -10,6 +10,7 @@ use super::files::{self, FileOut};
 use super::link::{self, Classroom, Link};
 use super::presets::{self, Preset};
 use super::settings::{SettingEffect, Settings};
+use super::training_host::{TrainJob, TrainingHost};
 use crate::nhf::eval::GridEval;
 use crate::nhf::flow::Trajectory;
 use crate::nhf::model_file::ModelFile;
@@ -159,7 +160,7 @@ impl Animation {
 
 /// The target the settings name: a built-in, or for `drawn` the user's picture when there is
 /// one.
-fn target_for(settings: &Settings) -> Result<Box<dyn Target>, TargetError> {
+pub(crate) fn target_for(settings: &Settings) -> Result<Box<dyn Target>, TargetError> {
     match settings.target.as_str() {
         "drawn" if settings.drawing.is_some() => Ok(Box::new(DrawnTarget::from_drawn_grid(
             settings.drawing.as_ref().expect("checked"),
@@ -222,6 +223,12 @@ pub struct Session {
     pub wants_view_png: bool,
     last_frame: Option<Instant>,
     rate_window: (Instant, u64),
+    /// Where continuous training runs when not in the frame loop (a Web Worker, a thread).
+    host: Option<Box<dyn TrainingHost>>,
+    /// The job running on the host, if any.
+    job: Option<u32>,
+    /// Jobs started so far (the next job's id).
+    jobs_started: u32,
 }
 
 impl Session {
@@ -268,6 +275,9 @@ impl Session {
             wants_view_png: false,
             last_frame: None,
             rate_window: (Instant::now(), 0),
+            host: None,
+            job: None,
+            jobs_started: 0,
         };
         session.sync_canvas();
         session.record_trajectory();
@@ -340,6 +350,28 @@ impl Session {
     /// The messages of failures, and of links, presets and pictures, are kept for the user
     /// ([`Session::message`]); a failure also shows as the error until something succeeds.
     pub fn apply(&mut self, command: Command) -> Result<String, String> {
+        let leaves_training_alone = matches!(
+            command,
+            Command::Train
+                | Command::AnimStep(_)
+                | Command::Scrub(_)
+                | Command::AnimPlay(_)
+                | Command::View(..)
+                | Command::Direction(_)
+                | Command::Paint { .. }
+                | Command::ClearCanvas
+                | Command::ClosePreset
+                | Command::DismissError
+                | Command::SaveModel
+                | Command::ExportSamples(_)
+                | Command::OpenModel
+                | Command::ExportView
+        );
+        if !leaves_training_alone {
+            // The command acts on the trainer as last reported; training resumes from there
+            // (with whatever changed) on the next frame, if it is still on.
+            self.halt_job();
+        }
         let notable = matches!(
             command,
             Command::Link(_)
@@ -540,6 +572,7 @@ impl Session {
     /// model and optimiser settings restart training from fresh parameters. A bad value
     /// changes nothing and says why.
     pub fn set(&mut self, key: &str, value: &serde_json::Value) -> Result<String, String> {
+        self.halt_job();
         let mut next = self.settings.clone();
         let effect = next.set_field(key, value)?;
         if !self.target.objectives().contains(&next.flow.objective) {
@@ -693,6 +726,7 @@ impl Session {
 
     /// Rebuilds the training run from the settings (fresh parameters from the seed).
     pub fn rebuild(&mut self) {
+        self.halt_job();
         self.running = false;
         let mut error = None;
         let (trainer, settings) =
@@ -705,6 +739,64 @@ impl Session {
         self.rate_window = (Instant::now(), 0);
         self.iters_per_sec = 0.0;
         self.record_trajectory();
+    }
+
+    /// Trains continuously on `host` from now on, instead of in the frame loop.
+    pub fn set_training_host(&mut self, host: Box<dyn TrainingHost>) {
+        self.halt_job();
+        self.host = Some(host);
+    }
+
+    /// Whether continuous training runs on a host rather than in the frame loop.
+    pub fn trains_off_thread(&self) -> bool {
+        self.host.is_some()
+    }
+
+    /// Stops the host's job: the trainer stays at the last reported state.
+    fn halt_job(&mut self) {
+        if self.job.take().is_some()
+            && let Some(host) = &mut self.host
+        {
+            host.stop();
+        }
+    }
+
+    /// Starts a job on the host when training is on and none runs, stops it when training
+    /// is off, and moves the trainer onto the current job's reports.
+    fn drive_host(&mut self) {
+        if let Some(why) = self.host.as_ref().and_then(|h| h.failure()) {
+            // Nothing is lost: the trainer is at the last report; the frame loop goes on.
+            log::warn!("training moves into the frame loop: {why}");
+            self.host = None;
+            self.job = None;
+            return;
+        }
+        let Some(host) = &mut self.host else { return };
+        if self.running && self.job.is_none() {
+            self.jobs_started = self.jobs_started.wrapping_add(1);
+            let id = self.jobs_started;
+            host.start(TrainJob::of(id, &self.settings, &self.trainer));
+            self.job = Some(id);
+        }
+        for report in host.poll() {
+            if Some(report.header.job) != self.job {
+                continue;
+            }
+            if let Some(c) = report.checkpoint()
+                && let Err(e) = self.trainer.restore(&c)
+            {
+                self.error = Some(format!("training in the background failed: {e}"));
+                self.running = false;
+            }
+            self.trainer.history.extend(report.header.losses);
+            if let Some(e) = report.header.error {
+                self.error = Some(e);
+                self.running = false;
+            }
+        }
+        if !self.running {
+            self.halt_job();
+        }
     }
 
     fn train_once(&mut self) {
@@ -753,7 +845,8 @@ impl Session {
             }
         }
         self.last_frame = Some(start);
-        if self.running {
+        self.drive_host();
+        if self.running && self.host.is_none() {
             let budget = self.settings.train_budget_ms.clamp(1.0, 100.0) / 1000.0;
             // At least one step per frame, then as many as fit in the budget.
             loop {

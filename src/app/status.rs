@@ -59,6 +59,9 @@ struct Status<'a> {
     hidden_panels: &'a [String],
     zoom: f32,
     anim_summary: Option<[f64; 4]>,
+    /// Where continuous training runs: "worker" (a Web Worker or thread) or "frame" (the
+    /// frame loop).
+    training_in: &'static str,
 }
 
 /// Means over every particle and every state of the animated trajectories: q₁, q₂, p₁, p₂.
@@ -120,6 +123,11 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         hidden_panels: &session.classroom.hide,
         zoom: session.classroom.zoom,
         anim_summary: anim_summary(session),
+        training_in: if session.trains_off_thread() {
+            "worker"
+        } else {
+            "frame"
+        },
     };
     serde_json::to_string(&status).unwrap_or_else(|e| format!("{{\"error\":\"status: {e}\"}}"))
 }

@@ -5,6 +5,7 @@ mod bench;
 mod file_dialog;
 mod research;
 mod thumbnail;
+mod train_thread;
 mod window;
 
 use std::path::PathBuf;

@@ -9,6 +9,7 @@ use web_time::Instant;
 use nhf_playground::app::session::{Command, Session};
 
 use super::file_dialog::{FileDialogs, Report};
+use super::train_thread::ThreadHost;
 use nhf_playground::app::{FrameHook, NhfApp};
 
 /// What the window should do besides being an app.
@@ -142,7 +143,16 @@ pub fn run(options: WindowOptions) -> Result<(), String> {
     eframe::run_native(
         "NHF Playground",
         native,
-        Box::new(move |cc| Ok(Box::new(NhfApp::new(cc, Some(hook), link.as_deref(), "")))),
+        Box::new(move |cc| {
+            let mut app = NhfApp::new(cc, Some(hook), link.as_deref(), "");
+            // Training on its own thread keeps the window's frames for drawing; without a
+            // thread, the frame loop trains in time slices as in the tests.
+            match ThreadHost::spawn() {
+                Ok(host) => app.session.set_training_host(Box::new(host)),
+                Err(e) => log::warn!("no training thread ({e}): training in the frame loop"),
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| format!("the window could not open: {e}"))?;
     match failure.lock().ok().and_then(|mut f| f.take()) {

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use super::adam::{Adam, cosine_lr};
 use super::config::{ConfigError, FlowConfig, Objective, TrainConfig};
 use super::flow::Flow;
@@ -10,6 +12,35 @@ use super::mlp::TILE;
 use super::objective::{Inputs, Workspace, loss_and_grad};
 use crate::rng::Rng;
 use crate::targets::Target;
+
+/// A training run's state apart from its configuration and target: restoring it into a
+/// trainer of the same configuration continues the run exactly, bit for bit (the same
+/// batches, updates and losses as if it had never stopped). This is how training moves to a
+/// Web Worker or a thread and back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    /// The scalar part: steps, the optimiser's step count and the random stream.
+    pub meta: CheckpointMeta,
+    /// The flow's parameters.
+    pub params: Vec<f32>,
+    /// Adam's first moments.
+    pub m: Vec<f32>,
+    /// Adam's second moments.
+    pub v: Vec<f32>,
+}
+
+/// The scalar part of a [`Checkpoint`] (small: sent as JSON beside the raw vectors).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointMeta {
+    /// Steps accepted so far.
+    pub step: u64,
+    /// Steps rejected so far.
+    pub rejected: u64,
+    /// Adam's step count.
+    pub adam_t: u64,
+    /// The data stream.
+    pub rng: Rng,
+}
 
 /// Why a training step was rejected (the model is unchanged).
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +177,42 @@ impl Trainer {
     /// The learning rate the next step will use.
     pub fn current_lr(&self) -> f64 {
         cosine_lr(self.train.lr, self.step, self.train.schedule_iters)
+    }
+
+    /// The state to continue this run elsewhere (see [`Checkpoint`]).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            meta: CheckpointMeta {
+                step: self.step,
+                rejected: self.rejected,
+                adam_t: self.adam.t,
+                rng: self.rng.clone(),
+            },
+            params: self.flow.params.clone(),
+            m: self.adam.m.clone(),
+            v: self.adam.v.clone(),
+        }
+    }
+
+    /// Continues from a checkpoint of a run with this configuration; refuses one whose
+    /// vectors do not fit this flow (the trainer is unchanged then). History is not part of
+    /// a checkpoint: the caller appends the losses it was sent.
+    pub fn restore(&mut self, c: &Checkpoint) -> Result<(), String> {
+        let n = self.flow.param_count();
+        if c.params.len() != n || c.m.len() != n || c.v.len() != n {
+            return Err(format!(
+                "a checkpoint of {} parameters does not fit a flow of {n}",
+                c.params.len()
+            ));
+        }
+        self.flow.params.copy_from_slice(&c.params);
+        self.adam.m.copy_from_slice(&c.m);
+        self.adam.v.copy_from_slice(&c.v);
+        self.adam.t = c.meta.adam_t;
+        self.step = c.meta.step;
+        self.rejected = c.meta.rejected;
+        self.rng.clone_from(&c.meta.rng);
+        Ok(())
     }
 
     /// The most recent accepted loss.

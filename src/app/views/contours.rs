@@ -45,16 +45,62 @@ pub fn isolines(values: &[f64], n: usize, bounds: [[f64; 2]; 2], level: f64) -> 
     out
 }
 
+/// Joins segments that share end points into polylines (each returned as its points in
+/// order), so a translucent isoline is drawn as one stroke: separate segments overlap at
+/// every joint and show as beads.
+pub fn polylines(segments: &[[[f64; 2]; 2]]) -> Vec<Vec<[f64; 2]>> {
+    use std::collections::HashMap;
+    // Neighbouring cells compute a shared crossing from opposite ends of the edge, so the
+    // two copies can differ in the last bits: join on a coordinate rounded far below a pixel.
+    let key = |p: [f64; 2]| ((p[0] * 1e7).round() as i64, (p[1] * 1e7).round() as i64);
+    let mut ends: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (s, seg) in segments.iter().enumerate() {
+        for p in seg {
+            ends.entry(key(*p)).or_default().push(s);
+        }
+    }
+    let mut used = vec![false; segments.len()];
+    // An unused segment that ends at `p`, and its other end.
+    let next = |p: [f64; 2], used: &[bool]| -> Option<(usize, [f64; 2])> {
+        ends.get(&key(p))?.iter().find(|&&s| !used[s]).map(|&s| {
+            let [a, b] = segments[s];
+            (s, if key(a) == key(p) { b } else { a })
+        })
+    };
+    let mut out = Vec::new();
+    for start in 0..segments.len() {
+        if used[start] {
+            continue;
+        }
+        used[start] = true;
+        let [a, b] = segments[start];
+        let mut forward = vec![a, b];
+        while let Some((s, far)) = next(*forward.last().expect("two points"), &used) {
+            used[s] = true;
+            forward.push(far);
+        }
+        let mut backward = Vec::new();
+        let mut at = a;
+        while let Some((s, far)) = next(at, &used) {
+            used[s] = true;
+            backward.push(far);
+            at = far;
+        }
+        backward.reverse();
+        backward.extend(forward);
+        out.push(backward);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_isoline_of_a_radial_function_is_a_circle() {
-        let n = 64;
-        let b = [[-2.0, 2.0], [-2.0, 2.0]];
+    /// x² + y² on an n×n grid over [-2, 2]², and that box.
+    fn squared_radius(n: usize) -> (Vec<f64>, [[f64; 2]; 2]) {
         let cell = 4.0 / n as f64;
-        let values: Vec<f64> = (0..n * n)
+        let values = (0..n * n)
             .map(|c| {
                 let (x, y) = (
                     -2.0 + ((c % n) as f64 + 0.5) * cell,
@@ -63,6 +109,13 @@ mod tests {
                 x * x + y * y
             })
             .collect();
+        (values, [[-2.0, 2.0], [-2.0, 2.0]])
+    }
+
+    #[test]
+    fn the_isoline_of_a_radial_function_is_a_circle() {
+        let n = 64;
+        let (values, b) = squared_radius(n);
         let segs = isolines(&values, n, b, 1.0);
         assert!(segs.len() > 50, "{} segments", segs.len());
         for s in &segs {
@@ -72,5 +125,20 @@ mod tests {
             }
         }
         assert!(isolines(&values, n, b, 100.0).is_empty());
+    }
+
+    #[test]
+    fn segments_join_into_one_closed_polyline_per_circle() {
+        let (values, b) = squared_radius(48);
+        let segs = isolines(&values, 48, b, 1.0);
+        let lines = polylines(&segs);
+        assert_eq!(lines.len(), 1, "{} pieces", lines.len());
+        let line = &lines[0];
+        assert_eq!(line.len(), segs.len() + 1, "every segment used once");
+        let (first, last) = (line[0], line[line.len() - 1]);
+        assert!((first[0] - last[0]).abs() < 1e-9 && (first[1] - last[1]).abs() < 1e-9);
+        // Two separate segments stay two pieces.
+        let apart = [[[0.0, 0.0], [1.0, 0.0]], [[5.0, 5.0], [6.0, 5.0]]];
+        assert_eq!(polylines(&apart).len(), 2);
     }
 }

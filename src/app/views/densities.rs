@@ -13,6 +13,25 @@ use crate::nhf::Direction;
 pub struct DensitiesView {
     key: Option<((String, u64), Option<u64>)>,
     textures: Option<(TextureHandle, Option<TextureHandle>)>,
+    /// The first evaluation as far as it has got (progress, texture), shown until it ends.
+    partial: Option<(f64, TextureHandle)>,
+}
+
+/// Grey of the cells the first evaluation has not reached yet.
+const PENDING: Color32 = Color32::from_gray(48);
+
+/// The model's density over the cells evaluated so far (the IW bound's log density is already
+/// normalised, so it shares the target's colour scale), pending cells grey.
+fn partial_image(log_density: &[f64], n: usize, max: f64) -> egui::ColorImage {
+    let density: Vec<f64> = log_density.iter().map(|l| l.exp()).collect();
+    let mut image = density_image_scaled(&density, n, max);
+    for (cell, l) in log_density.iter().enumerate() {
+        if !l.is_finite() {
+            let (i, j) = (cell % n, cell / n);
+            image.pixels[(n - 1 - j) * n + i] = PENDING;
+        }
+    }
+    image
 }
 
 /// The marginal of an n×n grid density (cell (i, j) at j·n + i) along x (axis 0) or y.
@@ -53,6 +72,17 @@ impl DensitiesView {
             });
             self.textures = Some((target, model));
             self.key = Some(key);
+            self.partial = None;
+        }
+        let progress = grid.eval.progress();
+        let pending = grid.done.is_none() && progress > 0.0;
+        if pending && self.partial.as_ref().is_none_or(|(p, _)| *p != progress) {
+            let texture = ui.ctx().load_texture(
+                "densities-partial",
+                partial_image(&grid.eval.model_log_density, n, max),
+                egui::TextureOptions::NEAREST,
+            );
+            self.partial = Some((progress, texture));
         }
         ui.horizontal(|ui| {
             ui.label("densities: target | learned | marginals");
@@ -82,14 +112,27 @@ impl DensitiesView {
                     painter.image(tex.id(), r.rect, uv, Color32::WHITE);
                 }
                 None => {
-                    painter.rect_filled(r.rect, 0.0, Color32::from_gray(20));
-                    painter.text(
-                        r.rect.center(),
-                        egui::Align2::CENTER_CENTER,
-                        format!("evaluating {:.0}%", 100.0 * grid.eval.progress()),
+                    // The first evaluation fills in row by row from the bottom.
+                    match &self.partial {
+                        Some((_, tex)) if pending => {
+                            painter.image(tex.id(), r.rect, uv, Color32::WHITE);
+                        }
+                        _ => {
+                            painter.rect_filled(r.rect, 0.0, PENDING);
+                        }
+                    }
+                    let label = format!("evaluating {:.0}%", 100.0 * progress);
+                    let at = r.rect.center_top() + vec2(0.0, 4.0);
+                    let galley = painter.layout_no_wrap(
+                        label,
                         egui::FontId::proportional(13.0),
-                        Color32::from_gray(220),
+                        Color32::from_gray(230),
                     );
+                    let back = egui::Align2::CENTER_TOP
+                        .anchor_size(at, galley.size())
+                        .expand(3.0);
+                    painter.rect_filled(back, 3.0, Color32::from_black_alpha(160));
+                    painter.galley(back.min + vec2(3.0, 3.0), galley, Color32::WHITE);
                 }
             }
             let traj = &session.anim.trajectory;
@@ -163,5 +206,21 @@ mod tests {
         assert!((mx.iter().sum::<f64>() * cell[0] - 1.0).abs() < 1e-12);
         assert!((my.iter().sum::<f64>() * cell[1] - 1.0).abs() < 1e-12);
         assert!(mx[2] > 0.0 && my[1] > 0.0 && mx[0] == 0.0 && my[0] == 0.0);
+    }
+
+    #[test]
+    fn pending_cells_are_grey_and_evaluated_ones_use_the_colour_scale() {
+        let n = 2;
+        // Bottom row (j = 0) evaluated, top row pending.
+        let log_density = [0.0, -1.0, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let image = partial_image(&log_density, n, 1.0);
+        // Image rows run top down: row 0 is j = 1.
+        assert_eq!(image.pixels[0], PENDING);
+        assert_eq!(image.pixels[1], PENDING);
+        assert_ne!(image.pixels[2], PENDING);
+        assert_ne!(
+            image.pixels[2], image.pixels[3],
+            "two densities, two colours"
+        );
     }
 }

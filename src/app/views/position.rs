@@ -10,7 +10,7 @@ use egui::{
 };
 
 use super::colormap::{density_image, low_bright_image};
-use super::contours::isolines;
+use super::contours::{isolines, polylines};
 use crate::app::canvas::RADIUS_RANGE;
 use crate::app::session::{Command, Session};
 use crate::app::status::UiReport;
@@ -57,8 +57,9 @@ impl Default for Brush {
     }
 }
 
-/// Identifies the line mesh: the potential layer's key and the square on screen.
-type MeshKey = ((u64, usize, TargetKey), egui::Vec2, egui::Vec2);
+/// Identifies the line mesh: the potential layer's key, the square on screen and the
+/// pixels per point (feathering is one physical pixel wide).
+type MeshKey = ((u64, usize, TargetKey), egui::Vec2, egui::Vec2, f32);
 
 /// The position-space view.
 #[derive(Default)]
@@ -93,28 +94,34 @@ fn potential_layer(
     (texture, lines)
 }
 
-/// Segments (data coordinates) as one mesh of thin quads on screen.
-fn segment_mesh(
+/// Segments (data coordinates) joined into polylines and tessellated once into an
+/// anti-aliased (feathered) mesh on screen, as egui would draw each line.
+fn line_mesh(
     segments: &[Segment],
     to_screen: impl Fn([f64; 2]) -> Pos2,
     width: f32,
     color: Color32,
+    pixels_per_point: f32,
 ) -> egui::Mesh {
+    let options = egui::epaint::TessellationOptions::default();
+    let mut tessellator =
+        egui::epaint::Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
     let mut mesh = egui::Mesh::default();
-    for [a, b] in segments {
-        let (a, b) = (to_screen(*a), to_screen(*b));
-        let d = b - a;
-        let length = d.length();
-        if !(length > 0.0 && length.is_finite()) {
+    for line in polylines(segments) {
+        let points: Vec<Pos2> = line.iter().map(|p| to_screen(*p)).collect();
+        if points.len() < 2 || points.iter().any(|p| !p.is_finite()) {
             continue;
         }
-        let n = vec2(-d.y, d.x) * (0.5 * width / length);
-        let i = mesh.vertices.len() as u32;
-        for p in [a + n, a - n, b - n, b + n] {
-            mesh.colored_vertex(p, color);
-        }
-        mesh.add_triangle(i, i + 1, i + 2);
-        mesh.add_triangle(i, i + 2, i + 3);
+        let closed = points.len() > 3 && points[0].distance(points[points.len() - 1]) < 1e-3;
+        let path = if closed {
+            egui::epaint::PathShape::closed_line(
+                points[..points.len() - 1].to_vec(),
+                Stroke::new(width, color),
+            )
+        } else {
+            egui::epaint::PathShape::line(points, Stroke::new(width, color))
+        };
+        tessellator.tessellate_path(&path, &mut mesh);
     }
     mesh
 }
@@ -261,23 +268,27 @@ impl PositionView {
                 painter.image(layer.texture.id(), square, uv, Color32::WHITE);
                 // Thousands of segments: built into one mesh when they or the square change,
                 // then handed to egui as is each frame (drawing them one by one cost ~4 ms).
+                let ppp = ui.ctx().pixels_per_point();
                 let mesh_key = (
                     layer.key.clone(),
                     square.min.to_vec2(),
                     square.max.to_vec2(),
+                    ppp,
                 );
                 if self.line_mesh.as_ref().is_none_or(|(k, _)| *k != mesh_key) {
-                    let mut mesh = segment_mesh(
+                    let mut mesh = line_mesh(
                         &layer.lines,
                         to_screen_pt,
                         1.0,
                         Color32::from_rgba_unmultiplied(255, 255, 255, 60),
+                        ppp,
                     );
-                    mesh.append(segment_mesh(
+                    mesh.append(line_mesh(
                         contours,
                         to_screen_pt,
                         1.6,
                         Color32::from_rgb(140, 230, 140),
+                        ppp,
                     ));
                     self.line_mesh = Some((mesh_key, Arc::new(mesh)));
                 }

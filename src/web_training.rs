@@ -1,0 +1,218 @@
+//! Training in a Web Worker. The page starts `train_worker.js`, which loads a second instance
+//! of this same wasm module and drives a [`TrainWorker`]; the page's [`WorkerHost`] sends it
+//! jobs and receives its reports (see `app::training_host` for the protocol). Messages carry
+//! the scalar part as JSON and the three vectors as `Float32Array`s, so a report of a
+//! 6,000-parameter model costs a copy, not a parse.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen::prelude::*;
+
+use crate::app::training_host::{
+    JobHeader, JobRunner, ReportHeader, TrainJob, TrainReport, TrainingHost,
+};
+
+/// The worker's script, copied beside the app by Trunk (see index.html).
+const WORKER_SCRIPT: &str = "./train_worker.js";
+/// Milliseconds of training between reports: the page sees new parameters this often.
+const SLICE_MS: f64 = 40.0;
+
+fn get(object: &JsValue, key: &str) -> Result<JsValue, String> {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(|e| format!("{key}: {e:?}"))
+}
+
+fn set(object: &js_sys::Object, key: &str, value: &JsValue) {
+    // Setting a property of a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+fn floats(object: &JsValue, key: &str) -> Result<Vec<f32>, String> {
+    get(object, key)?
+        .dyn_into::<js_sys::Float32Array>()
+        .map(|a| a.to_vec())
+        .map_err(|_| format!("{key} is not a Float32Array"))
+}
+
+/// A message of a header (JSON) and three vectors.
+fn message(kind: &str, header: &str, vectors: [&[f32]; 3]) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    set(&object, "kind", &JsValue::from_str(kind));
+    set(&object, "header", &JsValue::from_str(header));
+    for (key, v) in ["params", "m", "v"].into_iter().zip(vectors) {
+        set(&object, key, &js_sys::Float32Array::from(v).into());
+    }
+    object
+}
+
+fn report_to_js(report: &TrainReport) -> JsValue {
+    let header = serde_json::to_string(&report.header).unwrap_or_default();
+    message("report", &header, [&report.params, &report.m, &report.v]).into()
+}
+
+fn report_from_js(data: &JsValue) -> Result<TrainReport, String> {
+    let header = get(data, "header")?
+        .as_string()
+        .ok_or("the report has no header")?;
+    let header: ReportHeader = serde_json::from_str(&header).map_err(|e| e.to_string())?;
+    Ok(TrainReport {
+        header,
+        params: floats(data, "params")?,
+        m: floats(data, "m")?,
+        v: floats(data, "v")?,
+    })
+}
+
+/// A "start" message as a job (and its id).
+fn job_from_js(data: &JsValue) -> Result<(u32, TrainJob), String> {
+    let header = get(data, "header")?.as_string().ok_or("no header")?;
+    let header: JobHeader = serde_json::from_str(&header).map_err(|e| e.to_string())?;
+    let id = header.id;
+    let job = TrainJob {
+        header,
+        params: floats(data, "params")?,
+        m: floats(data, "m")?,
+        v: floats(data, "v")?,
+    };
+    Ok((id, job))
+}
+
+/// The page's side: a dedicated worker and the reports it has sent.
+pub struct WorkerHost {
+    worker: web_sys::Worker,
+    inbox: Rc<RefCell<Vec<TrainReport>>>,
+    failure: Rc<RefCell<Option<String>>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+impl WorkerHost {
+    /// Starts the worker (it loads the wasm module in the background).
+    pub fn spawn() -> Result<Self, JsValue> {
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options(WORKER_SCRIPT, &options)?;
+        let inbox = Rc::new(RefCell::new(Vec::new()));
+        let failure = Rc::new(RefCell::new(None));
+        let (sink, failed) = (inbox.clone(), failure.clone());
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                match get(&data, "kind")
+                    .ok()
+                    .and_then(|k| k.as_string())
+                    .as_deref()
+                {
+                    Some("report") => match report_from_js(&data) {
+                        Ok(report) => sink.borrow_mut().push(report),
+                        Err(e) => *failed.borrow_mut() = Some(format!("a bad report: {e}")),
+                    },
+                    _ => {
+                        let why = get(&data, "error")
+                            .ok()
+                            .and_then(|e| e.as_string())
+                            .unwrap_or_else(|| "an unknown message".into());
+                        *failed.borrow_mut() = Some(why);
+                    }
+                }
+            },
+        );
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let failed = failure.clone();
+        let on_error =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+                *failed.borrow_mut() = Some(format!("the worker failed: {}", event.message()));
+            });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Self {
+            worker,
+            inbox,
+            failure,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    fn post(&self, message: &JsValue) {
+        if let Err(e) = self.worker.post_message(message) {
+            *self.failure.borrow_mut() = Some(format!("posting to the worker failed: {e:?}"));
+        }
+    }
+}
+
+impl Drop for WorkerHost {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+impl TrainingHost for WorkerHost {
+    fn start(&mut self, job: TrainJob) {
+        let header = serde_json::to_string(&job.header).unwrap_or_default();
+        self.post(&message("start", &header, [&job.params, &job.m, &job.v]).into());
+    }
+
+    fn stop(&mut self) {
+        let object = js_sys::Object::new();
+        set(&object, "kind", &JsValue::from_str("stop"));
+        self.post(&object.into());
+    }
+
+    fn poll(&mut self) -> Vec<TrainReport> {
+        std::mem::take(&mut *self.inbox.borrow_mut())
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.failure.borrow().clone()
+    }
+}
+
+/// The worker's side, driven by `train_worker.js`: one job at a time.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct TrainWorker {
+    runner: Option<JobRunner>,
+}
+
+#[wasm_bindgen]
+impl TrainWorker {
+    /// A worker with no job.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes a "start" message; returns a report to post at once when the job cannot run.
+    pub fn start(&mut self, data: JsValue) -> JsValue {
+        match job_from_js(&data).and_then(|(_, job)| JobRunner::new(job)) {
+            Ok(runner) => {
+                self.runner = Some(runner);
+                JsValue::UNDEFINED
+            }
+            Err(e) => {
+                self.runner = None;
+                let id = job_from_js(&data).map_or(0, |(id, _)| id);
+                report_to_js(&TrainReport::failed(id, e))
+            }
+        }
+    }
+
+    /// Drops the job.
+    pub fn stop(&mut self) {
+        self.runner = None;
+    }
+
+    /// Whether a job is running (false once a step has failed).
+    pub fn active(&self) -> bool {
+        self.runner.as_ref().is_some_and(|r| !r.failed())
+    }
+
+    /// Trains one slice and returns its report (undefined without a job).
+    pub fn run_slice(&mut self) -> JsValue {
+        match &mut self.runner {
+            Some(r) if !r.failed() => report_to_js(&r.run_slice(SLICE_MS)),
+            _ => JsValue::UNDEFINED,
+        }
+    }
+}
