@@ -42,7 +42,9 @@ if [ ! -x web/node_modules/.bin/wasm-opt ] || [ ! -d web/node_modules/playwright
 fi
 
 if [ "$what" = test ]; then
+  # mesa-vulkan-drivers + libvulkan1: lavapipe, the software Vulkan GPU that the snapshot
+  # tests (tests/snapshots.rs) render with through wgpu.
   apt_install chromium xvfb xauth zenity libgl1 libegl1 libgl1-mesa-dri libx11-6 libx11-xcb1 libxcursor1 \
-    libxrandr2 libxi6 libxkbcommon-x11-0 xdotool imagemagick
+    libxrandr2 libxi6 libxkbcommon-x11-0 xdotool imagemagick mesa-vulkan-drivers libvulkan1
 fi
 say "tools ready"
