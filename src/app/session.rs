@@ -84,8 +84,14 @@ pub enum Command {
 pub const GRID_CELLS: usize = 40;
 /// Importance draws per cell of that grid.
 pub const GRID_DRAWS: usize = 8;
-/// Milliseconds per frame spent evaluating the density grid.
+/// Milliseconds per frame spent evaluating the density grid, at least.
 const GRID_BUDGET_MS: f64 = 3.0;
+/// Share of the time between frames given to the grid when frames are slow: at 60 fps the
+/// minimum holds; at 5 fps a frame may spend up to 30 ms, so the grid KL still arrives every
+/// few seconds instead of starving.
+const GRID_SHARE: f64 = 0.15;
+/// Milliseconds per frame spent evaluating the density grid, at most.
+const GRID_BUDGET_MAX_MS: f64 = 30.0;
 
 /// The model density on a grid, evaluated a slice per frame for a snapshot of the flow.
 pub struct DensityGrid {
@@ -858,11 +864,17 @@ impl Session {
         }
         if self.settings.views.densities || self.settings.views.training {
             let target = self.target.clone();
+            let interval_ms = if self.fps > 0.0 {
+                1000.0 / self.fps
+            } else {
+                0.0
+            };
+            let budget = (GRID_SHARE * interval_ms).clamp(GRID_BUDGET_MS, GRID_BUDGET_MAX_MS);
             self.grid.advance(
                 target.as_ref(),
                 &self.trainer.flow,
                 self.trainer.step,
-                GRID_BUDGET_MS,
+                budget,
             );
         }
         let window = self.rate_window.0.elapsed().as_secs_f64();
