@@ -27,15 +27,12 @@ function handle() {
 
 tick.port1.onmessage = () => {
   looping = false;
+  // Takes the orders that came in, and re-arms the loop while a job runs.
   handle();
   if (!worker.active()) return;
   const report = worker.run_slice();
   if (report !== undefined) {
     self.postMessage(report, [report.params.buffer, report.m.buffer, report.v.buffer]);
-  }
-  if (worker.active() && !looping) {
-    looping = true;
-    tick.port2.postMessage(null);
   }
 };
 

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast as _;
 use wasm_bindgen::prelude::*;
 
 use crate::app::training_host::{
-    JobHeader, JobRunner, ReportHeader, TrainJob, TrainReport, TrainingHost,
+    Envelope, JobHeader, JobRunner, ReportHeader, TrainJob, TrainReport, TrainingHost,
 };
 
 /// The worker's script, copied beside the app by Trunk (see index.html).
@@ -35,47 +35,37 @@ fn floats(object: &JsValue, key: &str) -> Result<Vec<f32>, String> {
         .map_err(|_| format!("{key} is not a Float32Array"))
 }
 
-/// A message of a header (JSON) and three vectors.
-fn message(kind: &str, header: &str, vectors: [&[f32]; 3]) -> js_sys::Object {
+/// An envelope as a JS object: `kind`, the header as JSON, and three `Float32Array`s.
+fn to_js<H: serde::Serialize>(kind: &str, envelope: &Envelope<H>) -> JsValue {
     let object = js_sys::Object::new();
     set(&object, "kind", &JsValue::from_str(kind));
-    set(&object, "header", &JsValue::from_str(header));
-    for (key, v) in ["params", "m", "v"].into_iter().zip(vectors) {
-        set(&object, key, &js_sys::Float32Array::from(v).into());
+    let header = serde_json::to_string(&envelope.header).unwrap_or_default();
+    set(&object, "header", &JsValue::from_str(&header));
+    for (key, v) in [
+        ("params", &envelope.params),
+        ("m", &envelope.m),
+        ("v", &envelope.v),
+    ] {
+        set(
+            &object,
+            key,
+            &js_sys::Float32Array::from(v.as_slice()).into(),
+        );
     }
-    object
+    object.into()
 }
 
-fn report_to_js(report: &TrainReport) -> JsValue {
-    let header = serde_json::to_string(&report.header).unwrap_or_default();
-    message("report", &header, [&report.params, &report.m, &report.v]).into()
-}
-
-fn report_from_js(data: &JsValue) -> Result<TrainReport, String> {
+/// The envelope a JS object made by [`to_js`] carries.
+fn from_js<H: serde::de::DeserializeOwned>(data: &JsValue) -> Result<Envelope<H>, String> {
     let header = get(data, "header")?
         .as_string()
-        .ok_or("the report has no header")?;
-    let header: ReportHeader = serde_json::from_str(&header).map_err(|e| e.to_string())?;
-    Ok(TrainReport {
-        header,
+        .ok_or("the message has no header")?;
+    Ok(Envelope {
+        header: serde_json::from_str(&header).map_err(|e| e.to_string())?,
         params: floats(data, "params")?,
         m: floats(data, "m")?,
         v: floats(data, "v")?,
     })
-}
-
-/// A "start" message as a job (and its id).
-fn job_from_js(data: &JsValue) -> Result<(u32, TrainJob), String> {
-    let header = get(data, "header")?.as_string().ok_or("no header")?;
-    let header: JobHeader = serde_json::from_str(&header).map_err(|e| e.to_string())?;
-    let id = header.id;
-    let job = TrainJob {
-        header,
-        params: floats(data, "params")?,
-        m: floats(data, "m")?,
-        v: floats(data, "v")?,
-    };
-    Ok((id, job))
 }
 
 /// The page's side: a dedicated worker and the reports it has sent.
@@ -104,7 +94,7 @@ impl WorkerHost {
                     .and_then(|k| k.as_string())
                     .as_deref()
                 {
-                    Some("report") => match report_from_js(&data) {
+                    Some("report") => match from_js::<ReportHeader>(&data) {
                         Ok(report) => sink.borrow_mut().push(report),
                         Err(e) => *failed.borrow_mut() = Some(format!("a bad report: {e}")),
                     },
@@ -149,8 +139,7 @@ impl Drop for WorkerHost {
 
 impl TrainingHost for WorkerHost {
     fn start(&mut self, job: TrainJob) {
-        let header = serde_json::to_string(&job.header).unwrap_or_default();
-        self.post(&message("start", &header, [&job.params, &job.m, &job.v]).into());
+        self.post(&to_js("start", &job));
     }
 
     fn stop(&mut self) {
@@ -185,15 +174,16 @@ impl TrainWorker {
 
     /// Takes a "start" message; returns a report to post at once when the job cannot run.
     pub fn start(&mut self, data: JsValue) -> JsValue {
-        match job_from_js(&data).and_then(|(_, job)| JobRunner::new(job)) {
+        let job = from_js::<JobHeader>(&data);
+        let id = job.as_ref().map_or(0, |j| j.header.id);
+        match job.and_then(JobRunner::new) {
             Ok(runner) => {
                 self.runner = Some(runner);
                 JsValue::UNDEFINED
             }
             Err(e) => {
                 self.runner = None;
-                let id = job_from_js(&data).map_or(0, |(id, _)| id);
-                report_to_js(&TrainReport::failed(id, e))
+                to_js("report", &TrainReport::failed(id, e))
             }
         }
     }
@@ -211,7 +201,7 @@ impl TrainWorker {
     /// Trains one slice and returns its report (undefined without a job).
     pub fn run_slice(&mut self) -> JsValue {
         match &mut self.runner {
-            Some(r) if !r.failed() => report_to_js(&r.run_slice(SLICE_MS)),
+            Some(r) if !r.failed() => to_js("report", &r.run_slice(SLICE_MS)),
             _ => JsValue::UNDEFINED,
         }
     }

@@ -788,14 +788,15 @@ impl Session {
             if Some(report.header.job) != self.job {
                 continue;
             }
-            if let Some(c) = report.checkpoint()
+            let (header, checkpoint) = report.into_checkpoint();
+            if let Some(c) = checkpoint
                 && let Err(e) = self.trainer.restore(&c)
             {
                 self.error = Some(format!("training in the background failed: {e}"));
                 self.running = false;
             }
-            self.trainer.history.extend(report.header.losses);
-            if let Some(e) = report.header.error {
+            self.trainer.history.extend(header.losses);
+            if let Some(e) = header.error {
                 self.error = Some(e);
                 self.running = false;
             }

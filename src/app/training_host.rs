@@ -31,18 +31,25 @@ pub trait TrainingHost {
     }
 }
 
-/// A run to continue elsewhere.
+/// A message between the session and its host: a scalar header (sent as JSON) and a
+/// checkpoint's three vectors (sent raw).
 #[derive(Clone, Debug, PartialEq)]
-pub struct TrainJob {
-    /// The scalar part, sent as JSON.
-    pub header: JobHeader,
-    /// The checkpoint's vectors (parameters, Adam's m and v).
+pub struct Envelope<H> {
+    /// The scalar part.
+    pub header: H,
+    /// The flow's parameters (empty when there is no checkpoint).
     pub params: Vec<f32>,
     /// Adam's first moments.
     pub m: Vec<f32>,
     /// Adam's second moments.
     pub v: Vec<f32>,
 }
+
+/// A run to continue elsewhere.
+pub type TrainJob = Envelope<JobHeader>;
+
+/// Progress of a job: where the run is now and the losses since the last report.
+pub type TrainReport = Envelope<ReportHeader>;
 
 /// The scalar part of a [`TrainJob`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,19 +64,6 @@ pub struct JobHeader {
     pub train: TrainConfig,
     /// Where the run is.
     pub meta: CheckpointMeta,
-}
-
-/// Progress of a job: where the run is now and the losses since the last report.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TrainReport {
-    /// The scalar part, sent as JSON.
-    pub header: ReportHeader,
-    /// The checkpoint's vectors, when there is a checkpoint.
-    pub params: Vec<f32>,
-    /// Adam's first moments.
-    pub m: Vec<f32>,
-    /// Adam's second moments.
-    pub v: Vec<f32>,
 }
 
 /// The scalar part of a [`TrainReport`].
@@ -106,14 +100,19 @@ impl TrainJob {
 }
 
 impl TrainReport {
-    /// The reported checkpoint, if there is one.
-    pub fn checkpoint(&self) -> Option<Checkpoint> {
-        self.header.meta.clone().map(|meta| Checkpoint {
-            meta,
-            params: self.params.clone(),
-            m: self.m.clone(),
-            v: self.v.clone(),
-        })
+    /// The reported checkpoint, if there is one, and the header (consumed: the vectors move).
+    pub fn into_checkpoint(self) -> (ReportHeader, Option<Checkpoint>) {
+        let Self {
+            mut header,
+            params,
+            m,
+            v,
+        } = self;
+        let checkpoint = header
+            .meta
+            .take()
+            .map(|meta| Checkpoint { meta, params, m, v });
+        (header, checkpoint)
     }
 
     /// A report that job `job` could not run.
