@@ -32,7 +32,7 @@ tick.port1.onmessage = () => {
   if (!worker.active()) return;
   const report = worker.run_slice();
   if (report !== undefined) {
-    self.postMessage(report, [report.params.buffer, report.m.buffer, report.v.buffer]);
+    self.postMessage(report, [report.params.buffer, report.m.buffer, report.v.buffer, report.cells.buffer]);
   }
 };
 

@@ -21,7 +21,7 @@ try {
   while (Date.now() - t0 < SECONDS * 1000) {
     await app.page.waitForTimeout(1000);
     const s = await app.status();
-    const row = { t: (Date.now() - t0) / 1000, step: s.step, kl: s.kl, kl_step: s.kl_step, fps: s.fps, frame_ms: s.frame_ms, tick_ms: s.tick_ms, iters_per_sec: s.iters_per_sec };
+    const row = { t: (Date.now() - t0) / 1000, step: s.step, kl: s.kl, kl_step: s.kl_step, fps: s.fps, frame_ms: s.frame_ms, tick_ms: s.tick_ms, iters_per_sec: s.iters_per_sec, view_ms: s.widgets.view_ms };
     rows.push(row);
     if (reached === null && typeof s.kl === 'number' && s.kl <= 0.1) reached = row;
     console.log(JSON.stringify(row));

@@ -1,8 +1,9 @@
 //! Training in a Web Worker. The page starts `train_worker.js`, which loads a second instance
 //! of this same wasm module and drives a [`TrainWorker`]; the page's [`WorkerHost`] sends it
 //! jobs and receives its reports (see `app::training_host` for the protocol). Messages carry
-//! the scalar part as JSON and the three vectors as `Float32Array`s, so a report of a
-//! 6,000-parameter model costs a copy, not a parse.
+//! the scalar part as JSON, the checkpoint's three vectors as `Float32Array`s and the grid
+//! cells as a `Float64Array`, so a report of a 6,000-parameter model costs a copy, not a
+//! parse.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,13 +12,12 @@ use wasm_bindgen::JsCast as _;
 use wasm_bindgen::prelude::*;
 
 use crate::app::training_host::{
-    Envelope, JobHeader, JobRunner, ReportHeader, TrainJob, TrainReport, TrainingHost,
+    Envelope, GRID_SLICE_MS, JobHeader, JobRunner, ReportHeader, TRAIN_SLICE_MS, TrainJob,
+    TrainReport, TrainingHost,
 };
 
 /// The worker's script, copied beside the app by Trunk (see index.html).
 const WORKER_SCRIPT: &str = "./train_worker.js";
-/// Milliseconds of training between reports: the page sees new parameters this often.
-const SLICE_MS: f64 = 40.0;
 
 fn get(object: &JsValue, key: &str) -> Result<JsValue, String> {
     js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(|e| format!("{key}: {e:?}"))
@@ -35,7 +35,15 @@ fn floats(object: &JsValue, key: &str) -> Result<Vec<f32>, String> {
         .map_err(|_| format!("{key} is not a Float32Array"))
 }
 
-/// An envelope as a JS object: `kind`, the header as JSON, and three `Float32Array`s.
+fn doubles(object: &JsValue, key: &str) -> Result<Vec<f64>, String> {
+    get(object, key)?
+        .dyn_into::<js_sys::Float64Array>()
+        .map(|a| a.to_vec())
+        .map_err(|_| format!("{key} is not a Float64Array"))
+}
+
+/// An envelope as a JS object: `kind`, the header as JSON, three `Float32Array`s and a
+/// `Float64Array` of grid cells.
 fn to_js<H: serde::Serialize>(kind: &str, envelope: &Envelope<H>) -> JsValue {
     let object = js_sys::Object::new();
     set(&object, "kind", &JsValue::from_str(kind));
@@ -52,6 +60,11 @@ fn to_js<H: serde::Serialize>(kind: &str, envelope: &Envelope<H>) -> JsValue {
             &js_sys::Float32Array::from(v.as_slice()).into(),
         );
     }
+    set(
+        &object,
+        "cells",
+        &js_sys::Float64Array::from(envelope.cells.as_slice()).into(),
+    );
     object.into()
 }
 
@@ -65,6 +78,7 @@ fn from_js<H: serde::de::DeserializeOwned>(data: &JsValue) -> Result<Envelope<H>
         params: floats(data, "params")?,
         m: floats(data, "m")?,
         v: floats(data, "v")?,
+        cells: doubles(data, "cells")?,
     })
 }
 
@@ -201,7 +215,7 @@ impl TrainWorker {
     /// Trains one slice and returns its report (undefined without a job).
     pub fn run_slice(&mut self) -> JsValue {
         match &mut self.runner {
-            Some(r) if !r.failed() => to_js("report", &r.run_slice(SLICE_MS)),
+            Some(r) if !r.failed() => to_js("report", &r.run_slice(TRAIN_SLICE_MS, GRID_SLICE_MS)),
             _ => JsValue::UNDEFINED,
         }
     }

@@ -3,6 +3,7 @@
 //! test hooks) come in from the entries through [`FrameHook`].
 
 pub mod canvas;
+pub mod density_grid;
 pub mod files;
 pub mod link;
 pub mod panel;
@@ -251,6 +252,9 @@ fn view_bar(ui: &mut egui::Ui, session: &mut Session) -> Vec<Command> {
     commands
 }
 
+/// Height kept under position space for the animation controls (two rows).
+const ANIMATION_BAR_HEIGHT: f32 = 64.0;
+
 impl NhfApp {
     /// Lays out the visible views: position space as a square on the left, the others
     /// stacked on the right (or everything stacked when position space is hidden).
@@ -258,11 +262,11 @@ impl NhfApp {
         let mut commands = Vec::new();
         self.widgets.position_square = None;
         let views = &self.session.settings.views;
-        let others: Vec<&str> = views
-            .visible()
-            .into_iter()
-            .filter(|v| *v != "position")
-            .collect();
+        let visible = views.visible();
+        self.widgets
+            .view_ms
+            .retain(|name, _| visible.contains(name));
+        let others: Vec<&str> = visible.into_iter().filter(|v| *v != "position").collect();
         let size = ui.available_size();
         let gap = ui.spacing().item_spacing;
         let left = if views.position {
@@ -274,11 +278,23 @@ impl NhfApp {
         } else {
             0.0
         };
+        let show_position = views.position;
         ui.horizontal_top(|ui| {
-            if views.position {
+            if show_position {
                 ui.allocate_ui(egui::vec2(left, size.y), |ui| {
                     ui.vertical(|ui| {
-                        commands = self.position.ui(ui, &self.session, &mut self.widgets);
+                        let start = web_time::Instant::now();
+                        let bar = !self.session.classroom.hides("animation");
+                        let height = size.y - if bar { ANIMATION_BAR_HEIGHT } else { 0.0 };
+                        ui.allocate_ui(egui::vec2(left, height), |ui| {
+                            commands = self.position.ui(ui, &self.session, &mut self.widgets);
+                        });
+                        let ms = start.elapsed().as_secs_f64() * 1000.0;
+                        self.widgets.time_view("position", ms);
+                        if bar {
+                            ui.set_max_width(left);
+                            panel::animation_bar(ui, &mut self.session, &mut commands);
+                        }
                     });
                 });
             }
@@ -292,6 +308,7 @@ impl NhfApp {
                 ui.vertical(|ui| {
                     ui.set_width(width);
                     for name in others {
+                        let start = web_time::Instant::now();
                         ui.allocate_ui(egui::vec2(width, each), |ui| {
                             ui.set_height(each);
                             ui.push_id(name, |ui| match name {
@@ -306,6 +323,8 @@ impl NhfApp {
                                 _ => {}
                             });
                         });
+                        let ms = start.elapsed().as_secs_f64() * 1000.0;
+                        self.widgets.time_view(name, ms);
                     }
                 });
             });

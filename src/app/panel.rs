@@ -64,7 +64,10 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
         model_controls(ui, session, &mut commands);
         ui.separator();
     }
-    if !hidden.hides("animation") {
+    // With position space shown, the animation controls sit under it instead (see
+    // `NhfApp::views`), where the particles they move are.
+    if !hidden.hides("animation") && !session.settings.views.position {
+        ui.label(RichText::new("Animation").strong());
         animation_controls(ui, session, &mut commands);
     }
     commands
@@ -194,33 +197,58 @@ fn training_controls(
     });
 }
 
-/// Play, step, scrub, speed, trails and particle count.
+/// The animation controls in a column (the panel, when position space is hidden).
 fn animation_controls(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Command>) {
-    ui.label(RichText::new("Animation").strong());
+    ui.horizontal(|ui| animation_buttons(ui, session, commands));
+    state_slider(ui, session, commands);
+    speed_trails_particles(ui, session, commands);
+}
+
+/// The animation controls in two rows under position space, `width` points wide: buttons
+/// and the scrub slider, then speed, trails and particles. Slider widths follow the width,
+/// so the rows fit at 1000 points of window as at 1280.
+pub fn animation_bar(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Command>) {
+    let width = ui.available_width();
     ui.horizontal(|ui| {
-        let play = if session.anim.playing { "Stop" } else { "Play" };
-        if ui
-            .button(play)
-            .on_hover_text("Play or pause the particles")
-            .clicked()
-        {
-            commands.push(Command::AnimPlay(!session.anim.playing));
-        }
-        if ui
-            .button("< step")
-            .on_hover_text("One leapfrog step back (left arrow key)")
-            .clicked()
-        {
-            commands.push(Command::AnimStep(-1));
-        }
-        if ui
-            .button("step >")
-            .on_hover_text("One leapfrog step forward (right arrow key)")
-            .clicked()
-        {
-            commands.push(Command::AnimStep(1));
-        }
+        ui.label(RichText::new("Animation").strong());
+        animation_buttons(ui, session, commands);
+        ui.spacing_mut().slider_width = (ui.available_width() - 100.0).clamp(60.0, 240.0);
+        state_slider(ui, session, commands);
     });
+    ui.horizontal(|ui| {
+        ui.spacing_mut().slider_width = ((width - 150.0) / 2.0 - 110.0).clamp(50.0, 140.0);
+        speed_trails_particles(ui, session, commands);
+    });
+}
+
+/// Play / Stop and one leapfrog step either way.
+fn animation_buttons(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
+    let play = if session.anim.playing { "Stop" } else { "Play" };
+    if ui
+        .button(play)
+        .on_hover_text("Play or pause the particles")
+        .clicked()
+    {
+        commands.push(Command::AnimPlay(!session.anim.playing));
+    }
+    if ui
+        .button("< step")
+        .on_hover_text("One leapfrog step back (left arrow key)")
+        .clicked()
+    {
+        commands.push(Command::AnimStep(-1));
+    }
+    if ui
+        .button("step >")
+        .on_hover_text("One leapfrog step forward (right arrow key)")
+        .clicked()
+    {
+        commands.push(Command::AnimStep(1));
+    }
+}
+
+/// Scrubs through the K·L leapfrog states.
+fn state_slider(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
     let max = session.anim.trajectory.states.saturating_sub(1);
     let mut s = session.anim.step();
     if ui
@@ -230,6 +258,10 @@ fn animation_controls(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Com
     {
         commands.push(Command::Scrub(s));
     }
+}
+
+/// Playback speed, trails on or off, and how many particles move.
+fn speed_trails_particles(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Command>) {
     ui.add(egui::Slider::new(&mut session.settings.anim_speed, 1.0..=60.0).text("steps/s"))
         .on_hover_text("Leapfrog steps shown per second");
     ui.checkbox(&mut session.settings.trails, "trails")
@@ -384,8 +416,19 @@ fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
         true,
     )
     .show(ui, commands);
-    SettingSlider { key: "seed", value: train.seed, range: 0..=999, label: "seed",
-        tip: "Seed of the initial parameters and every random draw: the same seed gives the same run",
-        log: false }
-        .show(ui, commands);
+    // A number field, not a slider: a seed from a link can be anything up to 2³² − 1, and a
+    // slider would show the end of its range instead.
+    let mut seed = train.seed;
+    ui.horizontal(|ui| {
+        let field = ui
+            .add(egui::DragValue::new(&mut seed).range(0..=u64::from(u32::MAX)))
+            .on_hover_text(
+                "Seed of the initial parameters and every random draw: the same seed gives \
+                 the same run",
+            );
+        ui.label("seed");
+        if field.changed() {
+            commands.push(Command::Set("seed".into(), seed.into()));
+        }
+    });
 }

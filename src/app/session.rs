@@ -6,12 +6,12 @@ use std::sync::Arc;
 use web_time::Instant;
 
 use super::canvas::Canvas;
+use super::density_grid::DensityGrid;
 use super::files::{self, FileOut};
 use super::link::{self, Classroom, Link};
 use super::presets::{self, Preset};
 use super::settings::{SettingEffect, Settings};
 use super::training_host::{TrainJob, TrainingHost};
-use crate::nhf::eval::GridEval;
 use crate::nhf::flow::Trajectory;
 use crate::nhf::model_file::ModelFile;
 use crate::nhf::{Direction, Flow, Trainer};
@@ -80,10 +80,6 @@ pub enum Command {
     ExportView,
 }
 
-/// Cells per side of the playground's density grid (the grid KL and the densities view).
-pub const GRID_CELLS: usize = 40;
-/// Importance draws per cell of that grid.
-pub const GRID_DRAWS: usize = 8;
 /// Milliseconds per frame spent evaluating the density grid, at least.
 const GRID_BUDGET_MS: f64 = 3.0;
 /// Share of the time between frames given to the grid when frames are slow: at 60 fps the
@@ -92,55 +88,6 @@ const GRID_BUDGET_MS: f64 = 3.0;
 const GRID_SHARE: f64 = 0.15;
 /// Milliseconds per frame spent evaluating the density grid, at most.
 const GRID_BUDGET_MAX_MS: f64 = 30.0;
-
-/// The model density on a grid, evaluated a slice per frame for a snapshot of the flow.
-pub struct DensityGrid {
-    /// The evaluation in progress.
-    pub eval: GridEval,
-    /// The flow being evaluated (a snapshot: training goes on meanwhile).
-    flow: Flow,
-    /// The training step of that snapshot.
-    pub step: u64,
-    /// The last complete evaluation: (training step, model density, grid KL).
-    pub done: Option<(u64, Vec<f64>, f64)>,
-    /// Grid KL after each complete evaluation: (training step, KL).
-    pub kl_history: Vec<(u64, f64)>,
-}
-
-impl DensityGrid {
-    fn new(target: &dyn Target, flow: &Flow, step: u64) -> Self {
-        Self {
-            eval: GridEval::new(target, GRID_CELLS, GRID_DRAWS, 7),
-            flow: flow.clone(),
-            step,
-            done: None,
-            kl_history: Vec::new(),
-        }
-    }
-
-    /// Evaluates cells for about `budget_ms`; when the grid completes, records it and starts
-    /// over on the current flow if training has moved on.
-    fn advance(&mut self, target: &dyn Target, flow: &Flow, step: u64, budget_ms: f64) {
-        let start = Instant::now();
-        while start.elapsed().as_secs_f64() * 1000.0 < budget_ms {
-            if self.eval.advance(&self.flow, 16) {
-                let kl = self.eval.kl().unwrap_or(f64::NAN);
-                if self.done.as_ref().is_none_or(|d| d.0 != self.step) {
-                    self.done = Some((self.step, self.eval.model_density(), kl));
-                    if kl.is_finite() {
-                        self.kl_history.push((self.step, kl));
-                    }
-                }
-                if step == self.step {
-                    return;
-                }
-                self.eval = GridEval::new(target, GRID_CELLS, GRID_DRAWS, 7);
-                self.flow = flow.clone();
-                self.step = step;
-            }
-        }
-    }
-}
 
 /// The animation of particles along their leapfrog trajectories.
 #[derive(Clone, Debug, Default)]
@@ -235,6 +182,8 @@ pub struct Session {
     job: Option<u32>,
     /// Jobs started so far (the next job's id).
     jobs_started: u32,
+    /// Whether the running job evaluates the density grid.
+    job_grid: bool,
 }
 
 impl Session {
@@ -284,6 +233,7 @@ impl Session {
             host: None,
             job: None,
             jobs_started: 0,
+            job_grid: false,
         };
         session.sync_canvas();
         session.record_trajectory();
@@ -758,6 +708,11 @@ impl Session {
         self.host.is_some()
     }
 
+    /// Whether a shown view needs the density grid.
+    fn wants_grid(&self) -> bool {
+        self.settings.views.densities || self.settings.views.training
+    }
+
     /// Stops the host's job: the trainer stays at the last reported state.
     fn halt_job(&mut self) {
         if self.job.take().is_some()
@@ -777,18 +732,27 @@ impl Session {
             self.job = None;
             return;
         }
+        let wants_grid = self.wants_grid();
+        if self.job.is_some() && self.job_grid != wants_grid {
+            // A view showing the grid was opened or closed: the job picks that up anew.
+            self.halt_job();
+        }
         let Some(host) = &mut self.host else { return };
         if self.running && self.job.is_none() {
             self.jobs_started = self.jobs_started.wrapping_add(1);
             let id = self.jobs_started;
-            host.start(TrainJob::of(id, &self.settings, &self.trainer));
+            host.start(TrainJob::of(id, &self.settings, &self.trainer, wants_grid));
             self.job = Some(id);
+            self.job_grid = wants_grid;
         }
         for report in host.poll() {
             if Some(report.header.job) != self.job {
                 continue;
             }
-            let (header, checkpoint) = report.into_checkpoint();
+            let (header, checkpoint, cells) = report.into_parts();
+            if let Some(cells) = cells {
+                self.grid.receive(self.target.as_ref(), &cells);
+            }
             if let Some(c) = checkpoint
                 && let Err(e) = self.trainer.restore(&c)
             {
@@ -863,7 +827,8 @@ impl Session {
                 }
             }
         }
-        if self.settings.views.densities || self.settings.views.training {
+        // While a job runs, it evaluates the grid and its reports bring the cells.
+        if self.wants_grid() && self.job.is_none() {
             let target = self.target.clone();
             let interval_ms = if self.fps > 0.0 {
                 1000.0 / self.fps

@@ -25,6 +25,17 @@ pub struct UiReport {
     pub position_square: Option<[f32; 4]>,
     /// The interpretability view's p-weighted correlation of V and −log p (when shown).
     pub potential_correlation: Option<f64>,
+    /// Milliseconds each shown view's code took in the last frames (smoothed; layout and
+    /// shapes only — tessellating and painting them come after, in `frame_ms`).
+    pub view_ms: std::collections::BTreeMap<&'static str, f64>,
+}
+
+impl UiReport {
+    /// Adds a view's time this frame to its smoothed figure.
+    pub fn time_view(&mut self, name: &'static str, ms: f64) {
+        let smoothed = self.view_ms.entry(name).or_insert(ms);
+        *smoothed = 0.8 * *smoothed + 0.2 * ms;
+    }
 }
 
 /// The JSON snapshot.

@@ -8,13 +8,24 @@
 //! The platform parts (posting messages, spawning) are in the entries; this file is the
 //! protocol and the runner, with no platform code.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::nhf::trainer::{Checkpoint, CheckpointMeta};
 use crate::nhf::{FlowConfig, TrainConfig, Trainer};
+use crate::targets::Target;
 
+use super::density_grid::{DensityGrid, GridCells};
 use super::session::target_for;
 use super::settings::Settings;
+
+/// Milliseconds of training between reports: the session sees new parameters this often.
+pub const TRAIN_SLICE_MS: f64 = 40.0;
+/// Milliseconds of density-grid evaluation after each training slice, when the job
+/// evaluates the grid: a sixth of the job's time, so a 40² grid completes about every
+/// half second while training loses a sixth of its speed.
+pub const GRID_SLICE_MS: f64 = 8.0;
 
 /// Where training jobs run (implemented by the entries: a Web Worker, a thread).
 pub trait TrainingHost {
@@ -31,8 +42,8 @@ pub trait TrainingHost {
     }
 }
 
-/// A message between the session and its host: a scalar header (sent as JSON) and a
-/// checkpoint's three vectors (sent raw).
+/// A message between the session and its host: a scalar header (sent as JSON), a
+/// checkpoint's three vectors and the density-grid cells (sent raw).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Envelope<H> {
     /// The scalar part.
@@ -43,6 +54,9 @@ pub struct Envelope<H> {
     pub m: Vec<f32>,
     /// Adam's second moments.
     pub v: Vec<f32>,
+    /// Model log densities of the grid cells evaluated since the last report (reports only;
+    /// which cells they are is in the header). Raw, not JSON: they may be −∞.
+    pub cells: Vec<f64>,
 }
 
 /// A run to continue elsewhere.
@@ -64,6 +78,17 @@ pub struct JobHeader {
     pub train: TrainConfig,
     /// Where the run is.
     pub meta: CheckpointMeta,
+    /// Whether the job also evaluates the density grid between training slices.
+    pub grid: bool,
+}
+
+/// Which density-grid cells a report carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridSpan {
+    /// The training step of the flow they belong to.
+    pub step: u64,
+    /// The index of the first cell.
+    pub start: usize,
 }
 
 /// The scalar part of a [`TrainReport`].
@@ -78,11 +103,13 @@ pub struct ReportHeader {
     /// Why the job stopped, when a step failed or the job could not start; the checkpoint
     /// is then the last good state.
     pub error: Option<String>,
+    /// The grid cells in the envelope's `cells`, if any.
+    pub grid: Option<GridSpan>,
 }
 
 impl TrainJob {
-    /// A job continuing `trainer`'s run.
-    pub fn of(id: u32, settings: &Settings, trainer: &Trainer) -> Self {
+    /// A job continuing `trainer`'s run, evaluating the density grid too if `grid`.
+    pub fn of(id: u32, settings: &Settings, trainer: &Trainer, grid: bool) -> Self {
         let Checkpoint { meta, params, m, v } = trainer.checkpoint();
         Self {
             header: JobHeader {
@@ -91,28 +118,37 @@ impl TrainJob {
                 flow: trainer.flow.config.clone(),
                 train: trainer.train.clone(),
                 meta,
+                grid,
             },
             params,
             m,
             v,
+            cells: Vec::new(),
         }
     }
 }
 
 impl TrainReport {
-    /// The reported checkpoint, if there is one, and the header (consumed: the vectors move).
-    pub fn into_checkpoint(self) -> (ReportHeader, Option<Checkpoint>) {
+    /// The header, the reported checkpoint and grid cells, if there are (consumed: the
+    /// vectors move).
+    pub fn into_parts(self) -> (ReportHeader, Option<Checkpoint>, Option<GridCells>) {
         let Self {
             mut header,
             params,
             m,
             v,
+            cells,
         } = self;
         let checkpoint = header
             .meta
             .take()
             .map(|meta| Checkpoint { meta, params, m, v });
-        (header, checkpoint)
+        let cells = header.grid.take().map(|span| GridCells {
+            step: span.step,
+            start: span.start,
+            values: cells,
+        });
+        (header, checkpoint, cells)
     }
 
     /// A report that job `job` could not run.
@@ -123,20 +159,24 @@ impl TrainReport {
                 meta: None,
                 losses: Vec::new(),
                 error: Some(error),
+                grid: None,
             },
             params: Vec::new(),
             m: Vec::new(),
             v: Vec::new(),
+            cells: Vec::new(),
         }
     }
 }
 
 /// Runs a job on the far side: a trainer rebuilt from the job, stepped for a time slice at a
-/// time.
+/// time, and the density grid evaluated between slices.
 pub struct JobRunner {
     id: u32,
     trainer: Trainer,
     failed: bool,
+    /// The grid and its target, when the job evaluates it.
+    grid: Option<(DensityGrid, Arc<dyn Target>)>,
 }
 
 impl JobRunner {
@@ -148,10 +188,10 @@ impl JobRunner {
             flow,
             train,
             meta,
+            grid,
         } = job.header;
-        let target = target_for(&settings).map_err(|e| e.to_string())?;
-        let mut trainer =
-            Trainer::new(flow, train, std::sync::Arc::from(target)).map_err(|e| e.to_string())?;
+        let target: Arc<dyn Target> = target_for(&settings).map_err(|e| e.to_string())?.into();
+        let mut trainer = Trainer::new(flow, train, target.clone()).map_err(|e| e.to_string())?;
         trainer.restore(&Checkpoint {
             meta,
             params: job.params,
@@ -160,10 +200,15 @@ impl JobRunner {
         })?;
         // The session keeps the history; this side only reports what is new.
         trainer.history.clear();
+        let grid = grid.then(|| {
+            let first = DensityGrid::new(target.as_ref(), &trainer.flow, trainer.step);
+            (first, target)
+        });
         Ok(Self {
             id,
             trainer,
             failed: false,
+            grid,
         })
     }
 
@@ -177,8 +222,9 @@ impl JobRunner {
         self.failed
     }
 
-    /// Trains for about `budget_ms` (at least one step), then reports.
-    pub fn run_slice(&mut self, budget_ms: f64) -> TrainReport {
+    /// Trains for about `train_ms` (at least one step), evaluates the density grid for about
+    /// `grid_ms` if the job does, then reports.
+    pub fn run_slice(&mut self, train_ms: f64, grid_ms: f64) -> TrainReport {
         let start = web_time::Instant::now();
         let mut error = None;
         while !self.failed {
@@ -186,10 +232,28 @@ impl JobRunner {
                 error = Some(e.to_string());
                 self.failed = true;
             }
-            if start.elapsed().as_secs_f64() * 1000.0 >= budget_ms {
+            if start.elapsed().as_secs_f64() * 1000.0 >= train_ms {
                 break;
             }
         }
+        let (grid, cells) = match &mut self.grid {
+            Some((grid, target)) => {
+                grid.advance(
+                    target.as_ref(),
+                    &self.trainer.flow,
+                    self.trainer.step,
+                    grid_ms,
+                );
+                grid.take_cells().map_or((None, Vec::new()), |c| {
+                    let span = GridSpan {
+                        step: c.step,
+                        start: c.start,
+                    };
+                    (Some(span), c.values)
+                })
+            }
+            None => (None, Vec::new()),
+        };
         let Checkpoint { meta, params, m, v } = self.trainer.checkpoint();
         TrainReport {
             header: ReportHeader {
@@ -197,10 +261,12 @@ impl JobRunner {
                 meta: Some(meta),
                 losses: std::mem::take(&mut self.trainer.history),
                 error,
+                grid,
             },
             params,
             m,
             v,
+            cells,
         }
     }
 }

@@ -3,10 +3,9 @@
 
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
-use nhf_playground::app::training_host::{JobRunner, TrainJob, TrainReport, TrainingHost};
-
-/// Milliseconds of training between reports: the window sees new parameters this often.
-const SLICE_MS: f64 = 40.0;
+use nhf_playground::app::training_host::{
+    GRID_SLICE_MS, JobRunner, TRAIN_SLICE_MS, TrainJob, TrainReport, TrainingHost,
+};
 
 enum Order {
     Start(Box<TrainJob>),
@@ -73,7 +72,9 @@ fn serve(inbox: &Receiver<Order>, outbox: &Sender<TrainReport>) {
             None => {}
         }
         if let Some(r) = &mut runner
-            && outbox.send(r.run_slice(SLICE_MS)).is_err()
+            && outbox
+                .send(r.run_slice(TRAIN_SLICE_MS, GRID_SLICE_MS))
+                .is_err()
         {
             return;
         }
@@ -112,8 +113,10 @@ impl TrainingHost for ThreadHost {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nhf_playground::app::density_grid::{GRID_CELLS, GRID_DRAWS, GRID_SEED};
     use nhf_playground::app::session::{Command, Session};
     use nhf_playground::app::settings::Settings;
+    use nhf_playground::nhf::eval::grid_kl;
 
     fn settings() -> Settings {
         let mut s = Settings::default();
@@ -130,7 +133,8 @@ mod tests {
         assert!(away.trains_off_thread());
         away.apply(Command::Train).unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while away.trainer.step < 6 {
+        // Until 6 steps are taken and the thread has evaluated a density grid.
+        while away.trainer.step < 6 || away.grid.kl_history.is_empty() {
             assert!(std::time::Instant::now() < deadline, "no progress");
             away.tick(0.016);
             std::thread::sleep(std::time::Duration::from_millis(5));
@@ -152,6 +156,18 @@ mod tests {
         assert_eq!(here.trainer.adam, away.trainer.adam);
         assert_eq!(here.trainer.history, away.trainer.history);
 
+        // The job's first grid is of the flow it started from, and arrived whole and exact.
+        let fresh = Session::new(settings());
+        let kl = grid_kl(
+            &fresh.trainer.flow,
+            fresh.target.as_ref(),
+            GRID_CELLS,
+            GRID_DRAWS,
+            GRID_SEED,
+        );
+        assert_eq!(away.grid.kl_history[0].0, 0);
+        assert_eq!(away.grid.kl_history[0].1.to_bits(), kl.to_bits());
+
         // Training resumes on the thread from where it stopped.
         away.apply(Command::Train).unwrap();
         while away.trainer.step <= steps {
@@ -168,7 +184,7 @@ mod tests {
     fn a_job_that_cannot_run_stops_training_with_its_reason() {
         let mut host = ThreadHost::spawn().unwrap();
         let session = Session::new(settings());
-        let mut job = TrainJob::of(7, &session.settings, &session.trainer);
+        let mut job = TrainJob::of(7, &session.settings, &session.trainer, true);
         job.params.pop();
         host.start(job);
         let report = host.reports.recv().unwrap();

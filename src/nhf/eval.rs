@@ -109,6 +109,25 @@ impl GridEval {
         self.cursor >= total
     }
 
+    /// Cells evaluated so far (they are evaluated in order: cell `j·n + i` at index `j·n + i`).
+    pub fn evaluated(&self) -> usize {
+        self.cursor
+    }
+
+    /// Takes the log densities of cells `start ..` evaluated elsewhere — by the same grid on
+    /// another thread, for the same flow — and returns whether it took them. Cells must
+    /// arrive in order: `false` and no change if `start` is not the next cell or the values
+    /// overrun the grid.
+    pub fn accept(&mut self, start: usize, values: &[f64]) -> bool {
+        let end = start + values.len();
+        if start != self.cursor || end > self.n * self.n {
+            return false;
+        }
+        self.model_log_density[start..end].copy_from_slice(values);
+        self.cursor = end;
+        true
+    }
+
     /// Fraction of cells evaluated.
     pub fn progress(&self) -> f64 {
         self.cursor as f64 / (self.n * self.n) as f64
@@ -306,5 +325,28 @@ mod tests {
         let d = normalise(&[0.0, 1.0, f64::NEG_INFINITY, -2.0], 0.5);
         assert!((d.iter().sum::<f64>() * 0.5 - 1.0).abs() < 1e-12);
         assert_eq!(d[2], 0.0);
+    }
+
+    #[test]
+    fn cells_evaluated_elsewhere_complete_a_grid_exactly() {
+        let target = crate::targets::by_id("8gaussians").unwrap();
+        let flow = Flow::new(FlowConfig::default(), 3).unwrap();
+        let mut far = GridEval::new(target.as_ref(), 8, 4, 7);
+        let mut near = GridEval::new(target.as_ref(), 8, 4, 7);
+        assert!(!near.accept(8, &[0.0; 8]), "cells out of order are refused");
+        assert!(
+            !near.accept(0, &[0.0; 65]),
+            "cells past the grid are refused"
+        );
+        assert_eq!(near.evaluated(), 0);
+        while !far.advance(&flow, 16) {
+            let from = near.evaluated();
+            assert!(near.accept(from, &far.model_log_density[from..far.evaluated()]));
+        }
+        let from = near.evaluated();
+        assert!(near.accept(from, &far.model_log_density[from..]));
+        assert!(near.is_done());
+        let one_pass = grid_kl(&flow, target.as_ref(), 8, 4, 7);
+        assert_eq!(near.kl().unwrap().to_bits(), one_pass.to_bits());
     }
 }

@@ -5,7 +5,8 @@ use egui::{Color32, Rect, Sense, TextureHandle, Ui, pos2, vec2};
 use egui_plot::{Line, Plot, PlotPoints};
 
 use super::colormap::density_image_scaled;
-use crate::app::session::{GRID_CELLS, Session};
+use crate::app::density_grid::{DensityGrid, GRID_CELLS};
+use crate::app::session::Session;
 use crate::nhf::Direction;
 
 /// Textures of the two panels, remade when the target or the finished grid changes.
@@ -96,99 +97,128 @@ impl DensitiesView {
              samples (dots, when the particles run in the generate direction). Right: the \
              marginal densities of q\u{2081} and q\u{2082}, target against model.",
         );
-        let side = (height - ui.spacing().interact_size.y - 4.0)
-            .min((ui.available_width() - 16.0) / 3.0)
-            .max(40.0);
-        ui.horizontal(|ui| {
-            let Some((target, model)) = &self.textures else {
-                return;
-            };
-            let (r, painter) = ui.allocate_painter(vec2(side, side), Sense::hover());
-            let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
-            painter.image(target.id(), r.rect, uv, Color32::WHITE);
-            let (r, painter) = ui.allocate_painter(vec2(side, side), Sense::hover());
-            match model {
-                Some(tex) => {
-                    painter.image(tex.id(), r.rect, uv, Color32::WHITE);
-                }
-                None => {
-                    // The first evaluation fills in row by row from the bottom.
-                    match &self.partial {
-                        Some((_, tex)) if pending => {
-                            painter.image(tex.id(), r.rect, uv, Color32::WHITE);
-                        }
-                        _ => {
-                            painter.rect_filled(r.rect, 0.0, PENDING);
-                        }
-                    }
-                    let label = format!("evaluating {:.0}%", 100.0 * progress);
-                    let at = r.rect.center_top() + vec2(0.0, 4.0);
-                    let galley = painter.layout_no_wrap(
-                        label,
-                        egui::FontId::proportional(13.0),
-                        Color32::from_gray(230),
-                    );
-                    let back = egui::Align2::CENTER_TOP
-                        .anchor_size(at, galley.size())
-                        .expand(3.0);
-                    painter.rect_filled(back, 3.0, Color32::from_black_alpha(160));
-                    painter.galley(back.min + vec2(3.0, 3.0), galley, Color32::WHITE);
-                }
-            }
-            let traj = &session.anim.trajectory;
-            if session.anim.direction != Some(Direction::Normalize) && traj.states > 0 {
-                let b = session.target.bounds().0;
-                let last = traj.states - 1;
-                for i in 0..traj.particles {
-                    let q = traj.q_at(last, i);
-                    let x = (q[0] - b[0][0]) / (b[0][1] - b[0][0]);
-                    let y = (q[1] - b[1][0]) / (b[1][1] - b[1][0]);
-                    if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) {
-                        let p = r.rect.left_bottom() + vec2(x as f32 * side, -(y as f32) * side);
-                        painter.circle_filled(p, 1.3, Color32::from_rgb(120, 220, 255));
-                    }
-                }
-            }
-            let [w, h] = grid.eval.bounds.size();
-            let cell = [w / n as f64, h / n as f64];
-            let b = grid.eval.bounds.0;
-            ui.vertical(|ui| {
+        let body = height - ui.spacing().interact_size.y - 4.0;
+        let width = ui.available_width();
+        let row_side = (body.min((width - 16.0) / 3.0)).max(40.0);
+        let gap = ui.spacing().item_spacing;
+        if body > 1.5 * row_side {
+            // Shown alone the view is taller than a row of three: the two densities side by
+            // side and larger, the marginals under them.
+            let side = ((width - gap.x) / 2.0).min(body - 120.0 - gap.y).max(40.0);
+            ui.horizontal(|ui| self.density_panels(ui, session, side, progress, pending));
+            let plot_height = (body - side - gap.y).max(40.0);
+            let plot_width = (width - gap.x) / 2.0;
+            ui.horizontal(|ui| {
                 for axis in 0..2 {
-                    let xs = |k: usize| b[axis][0] + (k as f64 + 0.5) * cell[axis];
-                    let line = |d: &[f64]| -> PlotPoints<'static> {
-                        marginal(d, n, axis, cell)
-                            .into_iter()
-                            .enumerate()
-                            .map(|(k, v)| [xs(k), v])
-                            .collect::<Vec<_>>()
-                            .into()
-                    };
-                    Plot::new(("marginal", axis))
-                        .height(side / 2.0 - 2.0)
-                        .width(ui.available_width())
-                        .x_axis_label(["q\u{2081}", "q\u{2082}"][axis])
-                        .show_axes([true, false])
-                        .allow_scroll(false)
-                        .show(ui, |plot| {
-                            let name = ["q\u{2081}", "q\u{2082}"][axis];
-                            plot.line(
-                                Line::new(
-                                    format!("target {name}"),
-                                    line(&grid.eval.target_density),
-                                )
-                                .color(Color32::from_rgb(230, 120, 40)),
-                            );
-                            if let Some(d) = &grid.done {
-                                plot.line(
-                                    Line::new(format!("model {name}"), line(&d.1))
-                                        .color(Color32::from_rgb(40, 150, 220)),
-                                );
-                            }
-                        });
+                    marginal_plot(ui, grid, axis, plot_width, plot_height);
                 }
             });
-        });
+        } else {
+            ui.horizontal(|ui| {
+                self.density_panels(ui, session, row_side, progress, pending);
+                ui.vertical(|ui| {
+                    for axis in 0..2 {
+                        let plot_width = ui.available_width();
+                        marginal_plot(ui, grid, axis, plot_width, row_side / 2.0 - 2.0);
+                    }
+                });
+            });
+        }
     }
+
+    /// The target's density and the model's, `side` points square, with the model's samples.
+    fn density_panels(
+        &self,
+        ui: &mut Ui,
+        session: &Session,
+        side: f32,
+        progress: f64,
+        pending: bool,
+    ) {
+        let Some((target, model)) = &self.textures else {
+            return;
+        };
+        let (r, painter) = ui.allocate_painter(vec2(side, side), Sense::hover());
+        let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+        painter.image(target.id(), r.rect, uv, Color32::WHITE);
+        let (r, painter) = ui.allocate_painter(vec2(side, side), Sense::hover());
+        match model {
+            Some(tex) => {
+                painter.image(tex.id(), r.rect, uv, Color32::WHITE);
+            }
+            None => {
+                // The first evaluation fills in row by row from the bottom.
+                match &self.partial {
+                    Some((_, tex)) if pending => {
+                        painter.image(tex.id(), r.rect, uv, Color32::WHITE);
+                    }
+                    _ => {
+                        painter.rect_filled(r.rect, 0.0, PENDING);
+                    }
+                }
+                let label = format!("evaluating {:.0}%", 100.0 * progress);
+                let at = r.rect.center_top() + vec2(0.0, 4.0);
+                let galley = painter.layout_no_wrap(
+                    label,
+                    egui::FontId::proportional(13.0),
+                    Color32::from_gray(230),
+                );
+                let back = egui::Align2::CENTER_TOP
+                    .anchor_size(at, galley.size())
+                    .expand(3.0);
+                painter.rect_filled(back, 3.0, Color32::from_black_alpha(160));
+                painter.galley(back.min + vec2(3.0, 3.0), galley, Color32::WHITE);
+            }
+        }
+        let traj = &session.anim.trajectory;
+        if session.anim.direction != Some(Direction::Normalize) && traj.states > 0 {
+            let b = session.target.bounds().0;
+            let last = traj.states - 1;
+            for i in 0..traj.particles {
+                let q = traj.q_at(last, i);
+                let x = (q[0] - b[0][0]) / (b[0][1] - b[0][0]);
+                let y = (q[1] - b[1][0]) / (b[1][1] - b[1][0]);
+                if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) {
+                    let p = r.rect.left_bottom() + vec2(x as f32 * side, -(y as f32) * side);
+                    painter.circle_filled(p, 1.3, Color32::from_rgb(120, 220, 255));
+                }
+            }
+        }
+    }
+}
+
+/// The marginal density along `axis`, the target's against the model's (once evaluated).
+fn marginal_plot(ui: &mut Ui, grid: &DensityGrid, axis: usize, width: f32, height: f32) {
+    let n = GRID_CELLS;
+    let [w, h] = grid.eval.bounds.size();
+    let cell = [w / n as f64, h / n as f64];
+    let b = grid.eval.bounds.0;
+    let xs = |k: usize| b[axis][0] + (k as f64 + 0.5) * cell[axis];
+    let line = |d: &[f64]| -> PlotPoints<'static> {
+        marginal(d, n, axis, cell)
+            .into_iter()
+            .enumerate()
+            .map(|(k, v)| [xs(k), v])
+            .collect::<Vec<_>>()
+            .into()
+    };
+    let name = ["q\u{2081}", "q\u{2082}"][axis];
+    let plot = Plot::new(("marginal", axis)).height(height).width(width);
+    super::short_x_labels(plot, name)
+        .show_axes([true, false])
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.line(
+                Line::new(format!("target {name}"), line(&grid.eval.target_density))
+                    .color(Color32::from_rgb(230, 120, 40)),
+            );
+            if let Some(d) = &grid.done {
+                plot.line(
+                    Line::new(format!("model {name}"), line(&d.1))
+                        .color(Color32::from_rgb(40, 150, 220)),
+                );
+            }
+        });
 }
 
 #[cfg(test)]

@@ -123,39 +123,56 @@ impl InterpretabilityView {
              right: each grid cell as a point (-log p, V) where the target has mass, with the \
              correlation weighted by p. It is clearest with one block (K = 1).",
         );
-        let side = (height - ui.spacing().interact_size.y - 4.0)
-            .min((ui.available_width() - 16.0) / 3.0)
-            .max(40.0);
-        let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
-        ui.horizontal(|ui| {
-            for texture in [&c.potential, &c.neg_log_p] {
-                let (r, painter) = ui.allocate_painter(vec2(side, side), Sense::hover());
-                painter.image(texture.id(), r.rect, uv, Color32::WHITE);
-            }
-            let fit_end = c.scatter.iter().map(|p| p[0]).fold(0.0, f64::max);
-            Plot::new("interpret-scatter")
-                .width(ui.available_width())
-                .height(side)
-                .x_axis_label("-log p (shifted)")
-                .y_axis_label("V (shifted)")
-                .allow_scroll(false)
-                .show(ui, |plot| {
-                    plot.points(
-                        Points::new("cells", PlotPoints::from(c.scatter.clone()))
-                            .radius(1.5)
-                            .color(Color32::from_rgb(120, 220, 255)),
-                    );
-                    if c.slope.is_finite() {
-                        let line = vec![
-                            [0.0, c.intercept],
-                            [fit_end, c.intercept + c.slope * fit_end],
-                        ];
-                        plot.line(
-                            Line::new(format!("fit, slope {:.2}", c.slope), PlotPoints::from(line))
-                                .color(Color32::from_rgb(230, 120, 40)),
-                        );
-                    }
-                });
-        });
+        let body = height - ui.spacing().interact_size.y - 4.0;
+        let width = ui.available_width();
+        let row_side = body.min((width - 16.0) / 3.0).max(40.0);
+        let gap = ui.spacing().item_spacing;
+        if body > 1.5 * row_side {
+            // Shown alone the view is taller than a row of three: the two maps side by side
+            // and larger, the scatter under them.
+            let side = ((width - gap.x) / 2.0).min(body - 200.0 - gap.y).max(40.0);
+            ui.horizontal(|ui| maps(ui, c, side));
+            scatter_plot(ui, c, width, (body - side - gap.y).max(40.0));
+        } else {
+            ui.horizontal(|ui| {
+                maps(ui, c, row_side);
+                scatter_plot(ui, c, ui.available_width(), row_side);
+            });
+        }
     }
+}
+
+/// V and −log p side by side, `side` points square.
+fn maps(ui: &mut Ui, c: &Comparison, side: f32) {
+    let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+    for texture in [&c.potential, &c.neg_log_p] {
+        let (r, painter) = ui.allocate_painter(vec2(side, side), Sense::hover());
+        painter.image(texture.id(), r.rect, uv, Color32::WHITE);
+    }
+}
+
+/// Each cell as a point (−log p, V), with the weighted least-squares line.
+fn scatter_plot(ui: &mut Ui, c: &Comparison, width: f32, height: f32) {
+    let fit_end = c.scatter.iter().map(|p| p[0]).fold(0.0, f64::max);
+    let plot = Plot::new("interpret-scatter").width(width).height(height);
+    super::short_x_labels(plot, "-log p (shifted)")
+        .y_axis_label("V (shifted)")
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.points(
+                Points::new("cells", PlotPoints::from(c.scatter.clone()))
+                    .radius(1.5)
+                    .color(Color32::from_rgb(120, 220, 255)),
+            );
+            if c.slope.is_finite() {
+                let line = vec![
+                    [0.0, c.intercept],
+                    [fit_end, c.intercept + c.slope * fit_end],
+                ];
+                plot.line(
+                    Line::new(format!("fit, slope {:.2}", c.slope), PlotPoints::from(line))
+                        .color(Color32::from_rgb(230, 120, 40)),
+                );
+            }
+        });
 }

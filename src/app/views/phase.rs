@@ -38,9 +38,8 @@ fn plane(ui: &mut Ui, session: &Session, axis: usize, height: f32) {
              momentum): both are shears, so areas in phase space are preserved.",
         );
     let b = session.target.bounds().0[axis];
-    Plot::new(("phase", axis))
+    super::short_x_labels(Plot::new(("phase", axis)), name)
         .height(height.max(60.0))
-        .x_axis_label(name)
         .y_axis_label(pname)
         .include_x(b[0])
         .include_x(b[1])

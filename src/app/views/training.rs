@@ -3,7 +3,8 @@
 use egui::{Color32, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
-use crate::app::session::{GRID_CELLS, GRID_DRAWS, Session};
+use crate::app::density_grid::{GRID_CELLS, GRID_DRAWS};
+use crate::app::session::Session;
 use crate::nhf::Objective;
 
 /// Loss points drawn at most (older history is thinned).
