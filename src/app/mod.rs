@@ -252,9 +252,6 @@ fn view_bar(ui: &mut egui::Ui, session: &mut Session) -> Vec<Command> {
     commands
 }
 
-/// Height kept under position space for the animation controls (two rows).
-const ANIMATION_BAR_HEIGHT: f32 = 64.0;
-
 impl NhfApp {
     /// Lays out the visible views: position space as a square on the left, the others
     /// stacked on the right (or everything stacked when position space is hidden).
@@ -285,7 +282,12 @@ impl NhfApp {
                     ui.vertical(|ui| {
                         let start = web_time::Instant::now();
                         let bar = !self.session.classroom.hides("animation");
-                        let height = size.y - if bar { ANIMATION_BAR_HEIGHT } else { 0.0 };
+                        let height = size.y
+                            - if bar {
+                                panel::animation_bar_height(left)
+                            } else {
+                                0.0
+                            };
                         ui.allocate_ui(egui::vec2(left, height), |ui| {
                             commands = self.position.ui(ui, &self.session, &mut self.widgets);
                         });

@@ -204,19 +204,42 @@ fn animation_controls(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Com
     speed_trails_particles(ui, session, commands);
 }
 
-/// The animation controls in two rows under position space, `width` points wide: buttons
-/// and the scrub slider, then speed, trails and particles. Slider widths follow the width,
-/// so the rows fit at 1000 points of window as at 1280.
+/// Below this width the animation bar puts the scrub slider on a row of its own.
+const ANIMATION_BAR_ONE_ROW_MIN: f32 = 460.0;
+
+/// The height [`animation_bar`] takes at `width` points.
+pub fn animation_bar_height(width: f32) -> f32 {
+    if width < ANIMATION_BAR_ONE_ROW_MIN {
+        88.0
+    } else {
+        64.0
+    }
+}
+
+/// The animation controls under position space, `width` points wide: buttons and the scrub
+/// slider (two rows when narrow), then speed, trails and particles. Slider widths follow the
+/// width, so the rows fit at 1000 points of window as at 1280.
 pub fn animation_bar(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Command>) {
     let width = ui.available_width();
+    let scrub = |ui: &mut Ui, session: &Session, commands: &mut Vec<Command>| {
+        // The slider's value box and label take about 100 points.
+        ui.spacing_mut().slider_width = (ui.available_width() - 100.0).clamp(60.0, 240.0);
+        state_slider(ui, session, commands);
+    };
     ui.horizontal(|ui| {
         ui.label(RichText::new("Animation").strong());
         animation_buttons(ui, session, commands);
-        ui.spacing_mut().slider_width = (ui.available_width() - 100.0).clamp(60.0, 240.0);
-        state_slider(ui, session, commands);
+        if width >= ANIMATION_BAR_ONE_ROW_MIN {
+            scrub(ui, session, commands);
+        }
     });
+    if width < ANIMATION_BAR_ONE_ROW_MIN {
+        ui.horizontal(|ui| scrub(ui, session, commands));
+    }
     ui.horizontal(|ui| {
-        ui.spacing_mut().slider_width = ((width - 150.0) / 2.0 - 110.0).clamp(50.0, 140.0);
+        // Besides the two sliders: their value boxes and labels, the trails checkbox and
+        // the spacing take about 300 points.
+        ui.spacing_mut().slider_width = ((width - 300.0) / 2.0).clamp(30.0, 140.0);
         speed_trails_particles(ui, session, commands);
     });
 }
