@@ -19,6 +19,24 @@ fn document() -> Option<web_sys::Document> {
     web_sys::window().and_then(|w| w.document())
 }
 
+/// Creates the canvas's WebGL2 context before eframe asks for it, without multisampling and
+/// without a depth buffer: a canvas keeps its first context, and eframe asks with the
+/// defaults (antialias on). egui anti-aliases its shapes itself (feathered edges) and draws
+/// no depth, so 4× multisampling only multiplies the pixels to shade — on a machine that
+/// rasterises on the CPU (SwiftShader), most of a frame's cost. The desktop renders without
+/// multisampling too (eframe's native default).
+fn claim_webgl2_without_msaa(canvas: &web_sys::HtmlCanvasElement) {
+    let options = js_sys::Object::new();
+    for (key, value) in [("antialias", false), ("depth", false)] {
+        // Setting a property of a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    if let Err(e) = canvas.get_context_with_context_options("webgl2", &options) {
+        // eframe then creates the context itself, with its defaults.
+        log::warn!("could not create the WebGL2 context: {e:?}");
+    }
+}
+
 /// Starts the app when the module loads.
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -38,6 +56,7 @@ pub fn start() {
             log::warn!("no canvas with id the_canvas_id");
             return;
         };
+        claim_webgl2_without_msaa(&canvas);
         let location = web_sys::window().map(|w| w.location());
         let hash = location.as_ref().and_then(|l| l.hash().ok());
         let base_url = location

@@ -544,6 +544,16 @@ async function main() {
     return w.map((r) => `${r.url} ${(r.bytes / 1e6).toFixed(2)} MB`).join(', ');
   });
 
+  await check('the WebGL2 context draws without multisampling (egui feathers its edges itself)', async () => {
+    const attrs = await page.evaluate(() => {
+      const gl = document.getElementById('the_canvas_id').getContext('webgl2');
+      return gl && gl.getContextAttributes();
+    });
+    assert(attrs, 'no WebGL2 context on the canvas');
+    assert(attrs.antialias === false && attrs.depth === false, `context attributes: ${fmt(attrs)}`);
+    return `antialias ${attrs.antialias}, depth ${attrs.depth}`;
+  });
+
   let firstPng;
   await check('screenshot after first frame', async () => {
     await waitFrames(2);

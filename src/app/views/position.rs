@@ -126,6 +126,26 @@ fn line_mesh(
     mesh
 }
 
+/// Width of a trail, in points.
+const TRAIL_WIDTH: f32 = 1.2;
+
+/// A line segment as one quad (two triangles, no feathering), appended to `mesh`.
+fn add_segment_quad(mesh: &mut egui::Mesh, [a, b]: [Pos2; 2], width: f32, color: Color32) {
+    let along = b - a;
+    let length = along.length();
+    // Too short to have a direction (or not finite): nothing to draw.
+    if length.is_nan() || length <= 1e-3 {
+        return;
+    }
+    let side = along.rot90() * (0.5 * width / length);
+    let first = mesh.vertices.len() as u32;
+    for p in [a + side, a - side, b + side, b - side] {
+        mesh.colored_vertex(p, color);
+    }
+    mesh.add_triangle(first, first + 1, first + 2);
+    mesh.add_triangle(first + 1, first + 3, first + 2);
+}
+
 /// The target's log density at the centres of an n×n grid over its box, and its maximum.
 fn target_log_density(target: &dyn crate::targets::Target, n: usize) -> (Vec<f64>, f64) {
     let bounds = target.bounds();
@@ -342,28 +362,32 @@ impl PositionView {
             (p.x.is_finite() && p.y.is_finite()).then_some(p)
         };
         let particle = Color32::from_rgb(120, 220, 255);
-        for i in 0..traj.particles {
-            let (Some(a), Some(b)) = (screen(traj.q_at(s0, i)), screen(traj.q_at(s1, i))) else {
-                continue;
-            };
-            let here = a + (b - a) * frac;
-            if !square.expand(4.0).contains(here) {
-                continue;
-            }
-            if session.settings.trails {
+        let shown: Vec<(usize, Pos2)> = (0..traj.particles)
+            .filter_map(|i| {
+                let (a, b) = (screen(traj.q_at(s0, i))?, screen(traj.q_at(s1, i))?);
+                let here = a + (b - a) * frac;
+                square.expand(4.0).contains(here).then_some((i, here))
+            })
+            .collect();
+        if session.settings.trails {
+            // All trails in one mesh of plain quads, under the particles: drawn as egui line
+            // segments they were a third of the frame's triangles (each feathered on its own).
+            let mut mesh = egui::Mesh::default();
+            for &(i, here) in &shown {
                 let mut prev = here;
                 for back in 0..TRAIL_STATES.min(s0 + 1) {
                     let Some(p) = screen(traj.q_at(s0 - back, i)) else {
                         break;
                     };
                     let alpha = (150.0 * (1.0 - back as f32 / TRAIL_STATES as f32)) as u8;
-                    painter.line_segment(
-                        [prev, p],
-                        Stroke::new(1.0, Color32::from_rgba_unmultiplied(120, 220, 255, alpha)),
-                    );
+                    let color = Color32::from_rgba_unmultiplied(120, 220, 255, alpha);
+                    add_segment_quad(&mut mesh, [prev, p], TRAIL_WIDTH, color);
                     prev = p;
                 }
             }
+            painter.add(egui::Shape::mesh(mesh));
+        }
+        for (i, here) in shown {
             if !session.anim.playing {
                 // Momentum arrows while stepping by hand: the direction the drift will take.
                 let (p0, p1) = (traj.p_at(s0, i), traj.p_at(s1, i));
@@ -410,5 +434,37 @@ impl PositionView {
         );
         painter.galley(at, galley, Color32::from_gray(235));
         commands
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_segment_is_one_quad_of_its_width_and_a_point_is_nothing() {
+        let mut mesh = egui::Mesh::default();
+        add_segment_quad(
+            &mut mesh,
+            [pos2(0.0, 0.0), pos2(10.0, 0.0)],
+            2.0,
+            Color32::RED,
+        );
+        assert_eq!((mesh.vertices.len(), mesh.indices.len()), (4, 6));
+        let ys: Vec<f32> = mesh.vertices.iter().map(|v| v.pos.y.abs()).collect();
+        assert_eq!(ys, vec![1.0; 4]);
+        add_segment_quad(
+            &mut mesh,
+            [pos2(3.0, 3.0), pos2(3.0, 3.0)],
+            2.0,
+            Color32::RED,
+        );
+        add_segment_quad(
+            &mut mesh,
+            [pos2(3.0, 3.0), pos2(f32::NAN, 3.0)],
+            2.0,
+            Color32::RED,
+        );
+        assert_eq!(mesh.vertices.len(), 4);
     }
 }
