@@ -270,3 +270,29 @@ impl JobRunner {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_header_survives_json_bit_for_bit() {
+        // A loss whose shortest decimal form serde_json's default float parser reads back one
+        // unit in the last place off (seen in the browser: the worker's loss then differed
+        // from the page's). Headers cross to the worker and back as JSON, so they must be exact.
+        let loss = 13.904951095581055_f64;
+        let header = ReportHeader {
+            job: 3,
+            meta: None,
+            losses: vec![(12, loss), (13, 0.1 + 0.2), (14, 1e-300)],
+            error: None,
+            grid: Some(GridSpan { step: 12, start: 32 }),
+        };
+        let back: ReportHeader =
+            serde_json::from_str(&serde_json::to_string(&header).unwrap()).unwrap();
+        assert_eq!(back, header);
+        for ((_, a), (_, b)) in back.losses.iter().zip(&header.losses) {
+            assert_eq!(a.to_bits(), b.to_bits());
+        }
+    }
+}
