@@ -286,7 +286,10 @@ mod tests {
             meta: None,
             losses: vec![(12, loss), (13, 0.1 + 0.2), (14, 1e-300)],
             error: None,
-            grid: Some(GridSpan { step: 12, start: 32 }),
+            grid: Some(GridSpan {
+                step: 12,
+                start: 32,
+            }),
         };
         let back: ReportHeader =
             serde_json::from_str(&serde_json::to_string(&header).unwrap()).unwrap();
