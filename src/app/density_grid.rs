@@ -4,6 +4,7 @@
 //! evaluates it between training slices and the session takes in the cells it reports
 //! ([`GridCells`]), so a frame only draws.
 
+use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::nhf::Flow;
@@ -19,14 +20,21 @@ pub const GRID_SEED: u64 = 7;
 /// Cells per evaluation call between clock checks (two tiles of 8).
 const CHUNK: usize = 16;
 
-/// Cells of a grid evaluated on the far side of a training job, for the session's copy.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GridCells {
+/// Which cells of which grid a piece of it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridSpan {
     /// The training step of the flow they belong to.
     pub step: u64,
     /// The index of the first cell.
     pub start: usize,
-    /// The model's log density in cells `start ..`.
+}
+
+/// Cells of a grid evaluated on the far side of a training job, for the session's copy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridCells {
+    /// Where they belong.
+    pub span: GridSpan,
+    /// The model's log density in cells `span.start ..`.
     pub values: Vec<f64>,
 }
 
@@ -111,8 +119,10 @@ impl DensityGrid {
             return None;
         }
         let cells = GridCells {
-            step: self.step,
-            start: self.reported,
+            span: GridSpan {
+                step: self.step,
+                start: self.reported,
+            },
             values: self.eval.model_log_density[self.reported..end].to_vec(),
         };
         self.reported = end;
@@ -122,15 +132,16 @@ impl DensityGrid {
     /// Takes cells evaluated elsewhere. Cells of another snapshot start a new grid when they
     /// are its first; cells that do not continue the grid in progress are dropped.
     pub fn receive(&mut self, target: &dyn Target, cells: &GridCells) {
-        if cells.step != self.step || cells.start != self.eval.evaluated() {
-            if cells.start != 0 {
+        let GridSpan { step, start } = cells.span;
+        if step != self.step || start != self.eval.evaluated() {
+            if start != 0 {
                 return;
             }
-            self.restart(target, None, cells.step);
+            self.restart(target, None, step);
         }
         // From here on this side cannot continue the grid: its flow is not the snapshot's.
         self.flow = None;
-        if self.eval.accept(cells.start, &cells.values) && self.eval.is_done() {
+        if self.eval.accept(start, &cells.values) && self.eval.is_done() {
             self.record();
         }
     }
@@ -184,8 +195,7 @@ mod tests {
         let flow = Flow::new(FlowConfig::default(), 0).unwrap();
         let mut near = DensityGrid::new(target.as_ref(), &flow, 0);
         let stray = GridCells {
-            step: 5,
-            start: 32,
+            span: GridSpan { step: 5, start: 32 },
             values: vec![0.0; 16],
         };
         near.receive(target.as_ref(), &stray);
@@ -193,8 +203,7 @@ mod tests {
         near.receive(
             target.as_ref(),
             &GridCells {
-                step: 5,
-                start: 0,
+                span: GridSpan { step: 5, start: 0 },
                 values: vec![-1.0; 16],
             },
         );

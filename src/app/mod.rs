@@ -291,8 +291,7 @@ impl NhfApp {
                         ui.allocate_ui(egui::vec2(left, height), |ui| {
                             commands = self.position.ui(ui, &self.session, &mut self.widgets);
                         });
-                        let ms = start.elapsed().as_secs_f64() * 1000.0;
-                        self.widgets.time_view("position", ms);
+                        self.widgets.time_view("position", start);
                         if bar {
                             ui.set_max_width(left);
                             panel::animation_bar(ui, &mut self.session, &mut commands);
@@ -325,8 +324,7 @@ impl NhfApp {
                                 _ => {}
                             });
                         });
-                        let ms = start.elapsed().as_secs_f64() * 1000.0;
-                        self.widgets.time_view(name, ms);
+                        self.widgets.time_view(name, start);
                     }
                 });
             });

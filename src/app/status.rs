@@ -31,8 +31,9 @@ pub struct UiReport {
 }
 
 impl UiReport {
-    /// Adds a view's time this frame to its smoothed figure.
-    pub fn time_view(&mut self, name: &'static str, ms: f64) {
+    /// Adds a view's time this frame, since `start`, to its smoothed figure.
+    pub fn time_view(&mut self, name: &'static str, start: web_time::Instant) {
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
         let smoothed = self.view_ms.entry(name).or_insert(ms);
         *smoothed = 0.8 * *smoothed + 0.2 * ms;
     }

@@ -16,7 +16,7 @@ use crate::nhf::trainer::{Checkpoint, CheckpointMeta};
 use crate::nhf::{FlowConfig, TrainConfig, Trainer};
 use crate::targets::Target;
 
-use super::density_grid::{DensityGrid, GridCells};
+use super::density_grid::{DensityGrid, GridCells, GridSpan};
 use super::session::target_for;
 use super::settings::Settings;
 
@@ -82,15 +82,6 @@ pub struct JobHeader {
     pub grid: bool,
 }
 
-/// Which density-grid cells a report carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GridSpan {
-    /// The training step of the flow they belong to.
-    pub step: u64,
-    /// The index of the first cell.
-    pub start: usize,
-}
-
 /// The scalar part of a [`TrainReport`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportHeader {
@@ -144,8 +135,7 @@ impl TrainReport {
             .take()
             .map(|meta| Checkpoint { meta, params, m, v });
         let cells = header.grid.take().map(|span| GridCells {
-            step: span.step,
-            start: span.start,
+            span,
             values: cells,
         });
         (header, checkpoint, cells)
@@ -244,13 +234,8 @@ impl JobRunner {
                     self.trainer.step,
                     grid_ms,
                 );
-                grid.take_cells().map_or((None, Vec::new()), |c| {
-                    let span = GridSpan {
-                        step: c.step,
-                        start: c.start,
-                    };
-                    (Some(span), c.values)
-                })
+                grid.take_cells()
+                    .map_or((None, Vec::new()), |c| (Some(c.span), c.values))
             }
             None => (None, Vec::new()),
         };
