@@ -3,14 +3,16 @@
 //!
 //! Left to itself, LLVM vectorised the kernels' outer loops (four weights at a time, gathering
 //! every lane with scalar loads) instead of the eight points: three times the instructions of
-//! the straightforward code. [`LaneVec`] makes the point axis explicit: for `f32` it is a
-//! SIMD register pair (`wide::f32x8`: SSE2 or AVX natively, simd128 on wasm), for `f64` and
-//! dual numbers a plain array. Every operation is one IEEE operation per lane, in the order the
-//! kernel writes it (no fused multiply-add), so the bits are the same on every platform.
+//! the straightforward code. [`LaneVec`] makes the point axis explicit. For `f32` it is a
+//! SIMD register pair (`wide::f32x8`: SSE2 natively, simd128 on wasm), or one AVX register in
+//! the kernels' AVX clones ([`with_avx_clone`], chosen at run time); for `f64` and dual
+//! numbers a plain array. Every operation is one IEEE operation per lane, in the order the
+//! kernel writes it (no fused multiply-add), so the bits are the same on every platform and
+//! CPU.
 
 use std::ops::{Add, Mul, Neg, Sub};
 
-use super::real::Real;
+use super::real::{Real, fast_tanh_f32x8};
 
 /// Points processed together in the kernels.
 pub const TILE: usize = 8;
@@ -35,6 +37,8 @@ pub trait LaneVec<T>:
     fn load(lane: &Lane<T>) -> Self;
     /// The lanes as a stored tile.
     fn store(self) -> Lane<T>;
+    /// [`Real::tanh`] on every lane.
+    fn tanh(self) -> Self;
 }
 
 /// The portable [`LaneVec`]: an array, every operation a loop over the lanes.
@@ -53,6 +57,10 @@ impl<T: Real> LaneVec<T> for ArrayLanes<T> {
     #[inline(always)]
     fn store(self) -> Lane<T> {
         self.0
+    }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        map(self, T::tanh)
     }
 }
 
@@ -85,6 +93,61 @@ impl<T: Real> Neg for ArrayLanes<T> {
     }
 }
 
+/// Defines a kernel that runs its body (generic over the lane type) compiled for AVX, with
+/// [`Real::AvxV`] lanes, when the CPU has it (checked at run time; one cached load), and for the target's
+/// baseline otherwise, with [`Real::V`] lanes (SSE2 on x86-64, simd128 on wasm). The body must
+/// be `#[inline(always)]`, so that it and every lane operation it calls are compiled inside
+/// the AVX clone.
+///
+/// Only the vector width changes between the two: the operations and their order are the same,
+/// so both give the same bits (`tests::the_avx_clones_give_the_baseline_bits`).
+macro_rules! with_avx_clone {
+    (
+        $(#[$doc:meta])*
+        $vis:vis fn $name:ident<T: Real>($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $body:ident;
+    ) => {
+        $(#[$doc])*
+        #[inline(never)]
+        $vis fn $name<T: Real>($($arg: $ty),*) -> $ret {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx")]
+                fn avx_clone<T: Real>($($arg: $ty),*) -> $ret {
+                    $body::<T, T::AvxV>($($arg),*)
+                }
+                if $crate::nhf::lanes::cpu_has_avx() {
+                    // The crate's one unsafe call: a function compiled for a CPU feature may
+                    // only run where the CPU has it.
+                    // SAFETY: the CPU has AVX, checked just above.
+                    #[allow(unsafe_code)]
+                    return unsafe { avx_clone($($arg),*) };
+                }
+            }
+            $body::<T, T::V>($($arg),*)
+        }
+    };
+}
+pub(crate) use with_avx_clone;
+
+#[cfg(target_arch = "x86_64")]
+pub use super::avx_lanes::AvxF32x8;
+/// Stands in for the AVX lanes where there are none (the AVX clones exist on x86-64 only).
+#[cfg(not(target_arch = "x86_64"))]
+pub type AvxF32x8 = wide::f32x8;
+
+/// Whether the CPU runs the kernels' AVX clones (see [`with_avx_clone`]); false when the
+/// environment variable `NHF_NO_AVX` is set, to measure and test the baseline on the same
+/// machine.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub fn cpu_has_avx() -> bool {
+    use std::sync::OnceLock;
+    static AVX: OnceLock<bool> = OnceLock::new();
+    *AVX.get_or_init(|| {
+        std::arch::is_x86_feature_detected!("avx") && std::env::var_os("NHF_NO_AVX").is_none()
+    })
+}
+
 impl LaneVec<f32> for wide::f32x8 {
     #[inline(always)]
     fn splat(x: f32) -> Self {
@@ -98,16 +161,20 @@ impl LaneVec<f32> for wide::f32x8 {
     fn store(self) -> Lane<f32> {
         self.to_array()
     }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        fast_tanh_f32x8(self)
+    }
 }
 
 /// Applies `f` lane by lane (for the functions without a vector form).
 #[inline(always)]
-pub fn map<T: Real>(v: T::V, f: impl Fn(T) -> T) -> T::V {
+pub fn map<T: Real, V: LaneVec<T>>(v: V, f: impl Fn(T) -> T) -> V {
     let mut lane = v.store();
     for x in &mut lane {
         *x = f(*x);
     }
-    T::V::load(&lane)
+    V::load(&lane)
 }
 
 #[cfg(test)]
@@ -115,29 +182,27 @@ mod tests {
     use super::*;
     use crate::nhf::real::fast_tanh_f32;
 
+    /// Both vector forms of tanh (`LaneVec::tanh`, not `wide`'s own inherent `tanh`, which is
+    /// a different approximation) against the scalar one.
     #[test]
     fn vector_tanh_is_the_scalar_one_bit_for_bit() {
-        let xs: Lane<f32> = [-100.0, -7.0, -1.3, -1e-3, 0.0, 0.37, 2.5, f32::INFINITY];
-        let v = <f32 as Real>::tanh_v(<f32 as Real>::V::load(&xs)).store();
-        for (x, y) in xs.iter().zip(v) {
-            assert_eq!(fast_tanh_f32(*x).to_bits(), y.to_bits(), "x = {x}");
+        fn check<V: LaneVec<f32>>(name: &str) {
+            let xs: Lane<f32> = [-100.0, -7.0, -1.3, -1e-3, -0.0, 0.37, 2.5, f32::INFINITY];
+            let v = LaneVec::tanh(V::load(&xs)).store();
+            for (x, y) in xs.iter().zip(v) {
+                assert_eq!(fast_tanh_f32(*x).to_bits(), y.to_bits(), "{name}: x = {x}");
+            }
+            let nan = [f32::NAN; TILE];
+            let v = LaneVec::tanh(V::load(&nan)).store();
+            assert!(
+                v.iter().all(|y| y.is_nan()),
+                "{name}: a NaN must survive the clamp: {v:?}"
+            );
         }
-        let nan = [f32::NAN; TILE];
-        let v = <f32 as Real>::tanh_v(<f32 as Real>::V::load(&nan)).store();
-        assert!(
-            v.iter().all(|y| y.is_nan()),
-            "a NaN must survive the clamp: {v:?}"
-        );
-    }
-
-    #[test]
-    fn simd_and_array_lanes_agree_bit_for_bit() {
-        let a: Lane<f32> = [0.1, -2.0, 3.3, 1e-7, 5.5, -0.25, 7.0, 1e5];
-        let b: Lane<f32> = [1.7, 0.3, -0.9, 4.0, 1e-3, 2.0, -3.0, 0.5];
-        let simd = |x: &Lane<f32>| wide::f32x8::load(x);
-        let arr = |x: &Lane<f32>| ArrayLanes::load(x);
-        let s = (simd(&a) * simd(&b) + simd(&a) - (-simd(&b))).store();
-        let r = (arr(&a) * arr(&b) + arr(&a) - (-arr(&b))).store();
-        assert_eq!(s.map(f32::to_bits), r.map(f32::to_bits));
+        check::<<f32 as Real>::V>("baseline");
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") {
+            check::<AvxF32x8>("AVX");
+        }
     }
 }

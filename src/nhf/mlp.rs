@@ -7,7 +7,7 @@
 //! A learned kinetic energy K(p) uses the same functions applied to p.
 
 use super::config::Activation;
-use super::lanes::{self, LaneVec};
+use super::lanes::{self, LaneVec, with_avx_clone};
 use super::real::Real;
 
 pub use super::lanes::{Lane, TILE, zeros};
@@ -73,7 +73,7 @@ pub fn transpose_w2<T: Real>(params: &[T], width: usize, out: &mut [T]) {
 /// Four rows at a time share each load of x[j] and keep several independent accumulators in
 /// flight: one accumulator alone would wait on the add latency every step.
 #[inline(always)]
-fn matvec<T: Real>(
+fn matvec<T: Real, V: LaneVec<T>>(
     mat: &[T],
     width: usize,
     x: &[Lane<T>],
@@ -82,7 +82,7 @@ fn matvec<T: Real>(
 ) {
     let rows = out.len();
     let x = &x[..width];
-    let init = |r: usize| T::V::splat(bias.map_or(T::zero(), |b| b[r]));
+    let init = |r: usize| V::splat(bias.map_or(T::zero(), |b| b[r]));
     let mut r = 0;
     while r + 4 <= rows {
         let block = &mat[r * width..(r + 4) * width];
@@ -91,11 +91,11 @@ fn matvec<T: Real>(
         let (m2, m3) = rest.split_at(width);
         let (mut a0, mut a1, mut a2, mut a3) = (init(r), init(r + 1), init(r + 2), init(r + 3));
         for j in 0..width {
-            let xj = T::V::load(&x[j]);
-            a0 = a0 + T::V::splat(m0[j]) * xj;
-            a1 = a1 + T::V::splat(m1[j]) * xj;
-            a2 = a2 + T::V::splat(m2[j]) * xj;
-            a3 = a3 + T::V::splat(m3[j]) * xj;
+            let xj = V::load(&x[j]);
+            a0 = a0 + V::splat(m0[j]) * xj;
+            a1 = a1 + V::splat(m1[j]) * xj;
+            a2 = a2 + V::splat(m2[j]) * xj;
+            a3 = a3 + V::splat(m3[j]) * xj;
         }
         out[r] = a0.store();
         out[r + 1] = a1.store();
@@ -107,7 +107,7 @@ fn matvec<T: Real>(
         let row = &mat[r * width..(r + 1) * width];
         let mut acc = init(r);
         for (w, xj) in row.iter().zip(x) {
-            acc = acc + T::V::splat(*w) * T::V::load(xj);
+            acc = acc + V::splat(*w) * V::load(xj);
         }
         out[r] = acc.store();
         r += 1;
@@ -157,48 +157,59 @@ impl<T: Real> ForceCache<T> {
 
 /// s(a), s'(a), s''(a) on a tile.
 #[inline(always)]
-fn activate<T: Real>(act: Activation, a: T::V) -> (T::V, T::V, T::V) {
-    let one = T::V::splat(T::one());
+fn activate<T: Real, V: LaneVec<T>>(act: Activation, a: V) -> (V, V, V) {
+    let one = V::splat(T::one());
     match act {
         Activation::Tanh => {
-            let h = T::tanh_v(a);
+            let h = a.tanh();
             let d = one - h * h;
-            (h, d, T::V::splat(T::from_f64(-2.0)) * h * d)
+            (h, d, V::splat(T::from_f64(-2.0)) * h * d)
         }
         Activation::Softplus => {
-            let sig = lanes::map::<T>(a, T::sigmoid);
-            (lanes::map::<T>(a, T::softplus), sig, sig * (one - sig))
+            let sig = lanes::map(a, T::sigmoid);
+            (lanes::map(a, T::softplus), sig, sig * (one - sig))
         }
     }
 }
 
-/// g = ∇_q V at the tile's points (MATH.md §3a, forward), filling `cache` for [`force_vjp`].
-#[inline(never)]
-pub fn force<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>) -> [Lane<T>; 2] {
+with_avx_clone! {
+    /// g = ∇_q V at the tile's points (MATH.md §3a, forward), filling `cache` for
+    /// [`force_vjp`].
+    pub fn force<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>) -> [Lane<T>; 2]
+        = force_body;
+}
+
+/// The body of [`force`], compiled once per instruction set.
+#[inline(always)]
+fn force_body<T: Real, V: LaneVec<T>>(
+    mlp: &Mlp<T>,
+    q: [&Lane<T>; 2],
+    cache: &mut ForceCache<T>,
+) -> [Lane<T>; 2] {
     let w = mlp.width;
-    let sp = T::V::splat;
-    let (qx, qy) = (T::V::load(q[0]), T::V::load(q[1]));
+    let sp = V::splat;
+    let (qx, qy) = (V::load(q[0]), V::load(q[1]));
     // a₁ = W₁q + b₁, h₁ = s(a₁), d₁ = s'(a₁), d̃₁ = s''(a₁)
     for j in 0..w {
         let a = sp(mlp.w1[2 * j]) * qx + sp(mlp.w1[2 * j + 1]) * qy + sp(mlp.b1[j]);
-        let (h, d, dd) = activate::<T>(mlp.act, a);
+        let (h, d, dd) = activate::<T, V>(mlp.act, a);
         cache.h1[j] = h.store();
         cache.d1[j] = d.store();
         cache.dd1[j] = dd.store();
     }
     // a₂ = W₂h₁ + b₂, d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂
-    matvec(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
+    matvec::<T, V>(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
     for k in 0..w {
-        let (_, d2, dd2) = activate::<T>(mlp.act, T::V::load(&cache.a2[k]));
+        let (_, d2, dd2) = activate::<T, V>(mlp.act, V::load(&cache.a2[k]));
         cache.d2[k] = d2.store();
         cache.dd2[k] = dd2.store();
         cache.delta2[k] = (sp(mlp.w3[k]) * d2).store();
     }
     // c₁ = W₂ᵀδ₂, δ₁ = d₁ ⊙ c₁, g = W₁ᵀδ₁
-    matvec(mlp.w2t, w, &cache.delta2, None, &mut cache.c1);
+    matvec::<T, V>(mlp.w2t, w, &cache.delta2, None, &mut cache.c1);
     let (mut gx, mut gy) = (sp(T::zero()), sp(T::zero()));
     for j in 0..w {
-        let d = T::V::load(&cache.d1[j]) * T::V::load(&cache.c1[j]);
+        let d = V::load(&cache.d1[j]) * V::load(&cache.c1[j]);
         cache.delta1[j] = d.store();
         gx = gx + sp(mlp.w1[2 * j]) * d;
         gy = gy + sp(mlp.w1[2 * j + 1]) * d;
@@ -208,15 +219,26 @@ pub fn force<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>)
 
 /// `*lane += v`.
 #[inline(always)]
-fn add_into<T: Real>(lane: &mut Lane<T>, v: T::V) {
-    *lane = (T::V::load(lane) + v).store();
+fn add_into<T: Real, V: LaneVec<T>>(lane: &mut Lane<T>, v: V) {
+    *lane = (V::load(lane) + v).store();
 }
 
-/// The VJP of the force at the points of the last [`force`] call with `cache`: given the
-/// cotangent u on g, returns q̄ = ∇²V·u and adds Ḡ (the cotangent of every weight) into
-/// `grad`, a per-lane accumulator laid out like the parameters (MATH.md §3a, reverse).
-#[inline(never)]
-pub fn force_vjp<T: Real>(
+with_avx_clone! {
+    /// The VJP of the force at the points of the last [`force`] call with `cache`: given the
+    /// cotangent u on g, returns q̄ = ∇²V·u and adds Ḡ (the cotangent of every weight) into
+    /// `grad`, a per-lane accumulator laid out like the parameters (MATH.md §3a, reverse).
+    pub fn force_vjp<T: Real>(
+        mlp: &Mlp<T>,
+        q: [&Lane<T>; 2],
+        u: [&Lane<T>; 2],
+        cache: &mut ForceCache<T>,
+        grad: &mut [Lane<T>],
+    ) -> [Lane<T>; 2] = force_vjp_body;
+}
+
+/// The body of [`force_vjp`], compiled once per instruction set.
+#[inline(always)]
+fn force_vjp_body<T: Real, V: LaneVec<T>>(
     mlp: &Mlp<T>,
     q: [&Lane<T>; 2],
     u: [&Lane<T>; 2],
@@ -224,8 +246,8 @@ pub fn force_vjp<T: Real>(
     grad: &mut [Lane<T>],
 ) -> [Lane<T>; 2] {
     let w = mlp.width;
-    let sp = T::V::splat;
-    let ld = T::V::load;
+    let sp = V::splat;
+    let ld = V::load;
     let (qx, qy) = (ld(q[0]), ld(q[1]));
     let (ux, uy) = (ld(u[0]), ld(u[1]));
     let (g_w1, rest) = grad.split_at_mut(2 * w);
@@ -239,52 +261,132 @@ pub fn force_vjp<T: Real>(
         cache.beta1[j] = (ld(&cache.d1[j]) * alpha1).store();
     }
     // α₂ = W₂β₁, e₂ = w₃ ⊙ d̃₂ ⊙ α₂; w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂, W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ.
-    matvec(mlp.w2, w, &cache.beta1, None, &mut cache.a2);
+    matvec::<T, V>(mlp.w2, w, &cache.beta1, None, &mut cache.a2);
     let (h1, beta1) = (&cache.h1[..w], &cache.beta1[..w]);
     for k in 0..w {
         let alpha2 = ld(&cache.a2[k]);
         let e2 = sp(mlp.w3[k]) * ld(&cache.dd2[k]) * alpha2;
-        add_into::<T>(&mut g_w3[k], ld(&cache.d2[k]) * alpha2);
-        add_into::<T>(&mut g_b2[k], e2);
+        add_into::<T, V>(&mut g_w3[k], ld(&cache.d2[k]) * alpha2);
+        add_into::<T, V>(&mut g_b2[k], e2);
         cache.e2[k] = e2.store();
         let delta2 = ld(&cache.delta2[k]);
         let g_row = &mut g_w2[k * w..(k + 1) * w];
         for j in 0..w {
-            add_into::<T>(&mut g_row[j], e2 * ld(&h1[j]) + delta2 * ld(&beta1[j]));
+            add_into::<T, V>(&mut g_row[j], e2 * ld(&h1[j]) + delta2 * ld(&beta1[j]));
         }
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
-    matvec(mlp.w2t, w, &cache.e2, None, &mut cache.t);
+    matvec::<T, V>(mlp.w2t, w, &cache.e2, None, &mut cache.t);
     let (mut qbx, mut qby) = (sp(T::zero()), sp(T::zero()));
     for j in 0..w {
         let (w1x, w1y) = (sp(mlp.w1[2 * j]), sp(mlp.w1[2 * j + 1]));
         let alpha1 = w1x * ux + w1y * uy;
         let e1 = ld(&cache.d1[j]) * ld(&cache.t[j]) + ld(&cache.dd1[j]) * ld(&cache.c1[j]) * alpha1;
         let delta1 = ld(&cache.delta1[j]);
-        add_into::<T>(&mut g_w1[2 * j], e1 * qx + delta1 * ux);
-        add_into::<T>(&mut g_w1[2 * j + 1], e1 * qy + delta1 * uy);
-        add_into::<T>(&mut g_b1[j], e1);
+        add_into::<T, V>(&mut g_w1[2 * j], e1 * qx + delta1 * ux);
+        add_into::<T, V>(&mut g_w1[2 * j + 1], e1 * qy + delta1 * uy);
+        add_into::<T, V>(&mut g_b1[j], e1);
         qbx = qbx + w1x * e1;
         qby = qby + w1y * e1;
     }
     [qbx.store(), qby.store()]
 }
 
-/// V(q) = w₃·s(W₂ s(W₁q + b₁) + b₂) at the tile's points (no output bias: only ∇V matters
-/// for the dynamics, so V is defined up to this constant).
-pub fn energy<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>) -> Lane<T> {
+with_avx_clone! {
+    /// V(q) = w₃·s(W₂ s(W₁q + b₁) + b₂) at the tile's points (no output bias: only ∇V
+    /// matters for the dynamics, so V is defined up to this constant).
+    pub fn energy<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>) -> Lane<T>
+        = energy_body;
+}
+
+/// The body of [`energy`], compiled once per instruction set.
+#[inline(always)]
+fn energy_body<T: Real, V: LaneVec<T>>(
+    mlp: &Mlp<T>,
+    q: [&Lane<T>; 2],
+    cache: &mut ForceCache<T>,
+) -> Lane<T> {
     let w = mlp.width;
-    let sp = T::V::splat;
-    let (qx, qy) = (T::V::load(q[0]), T::V::load(q[1]));
+    let sp = V::splat;
+    let (qx, qy) = (V::load(q[0]), V::load(q[1]));
     for j in 0..w {
         let a = sp(mlp.w1[2 * j]) * qx + sp(mlp.w1[2 * j + 1]) * qy + sp(mlp.b1[j]);
-        cache.h1[j] = activate::<T>(mlp.act, a).0.store();
+        cache.h1[j] = activate::<T, V>(mlp.act, a).0.store();
     }
-    matvec(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
+    matvec::<T, V>(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
     let mut v = sp(T::zero());
     for k in 0..w {
-        let (h2, _, _) = activate::<T>(mlp.act, T::V::load(&cache.a2[k]));
+        let (h2, _, _) = activate::<T, V>(mlp.act, V::load(&cache.a2[k]));
         v = v + sp(mlp.w3[k]) * h2;
     }
     v.store()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nhf::layout::mlp_len;
+    use crate::rng::Rng;
+
+    /// The public kernels take the AVX clones on a CPU with AVX; the clones must give the bits
+    /// of the baseline lanes (the ones wasm runs), including −0, infinities and NaN.
+    #[test]
+    fn the_avx_clones_give_the_baseline_bits() {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") && std::env::var_os("NHF_NO_AVX").is_none() {
+            assert!(
+                lanes::cpu_has_avx(),
+                "this CPU has AVX: the clones must be taken"
+            );
+        }
+        type Base = <f32 as Real>::V;
+        let bits =
+            |l: &[Lane<f32>]| -> Vec<u32> { l.iter().flatten().map(|x| x.to_bits()).collect() };
+        let mut rng = Rng::seed_from_u64(5);
+        for (width, act) in [
+            (32, Activation::Tanh),
+            (13, Activation::Tanh),
+            (8, Activation::Softplus),
+        ] {
+            let params: Vec<f32> = (0..mlp_len(width)).map(|_| rng.normal() as f32).collect();
+            let mut w2t = vec![0.0; width * width];
+            transpose_w2(&params, width, &mut w2t);
+            let mlp = Mlp::new(&params, &w2t, width, act);
+            for round in 0..20 {
+                let mut lane =
+                    || -> Lane<f32> { std::array::from_fn(|_| (3.0 * rng.normal()) as f32) };
+                let (mut qx, qy, ux, uy) = (lane(), lane(), lane(), lane());
+                if round == 0 {
+                    qx[..4].copy_from_slice(&[-0.0, 0.0, f32::INFINITY, 1e30]);
+                    qx[4] = f32::NAN;
+                }
+                let (q, u) = ([&qx, &qy], [&ux, &uy]);
+                let (mut c1, mut c2) = (ForceCache::new(width), ForceCache::new(width));
+                let g1 = force(&mlp, q, &mut c1);
+                let g2 = force_body::<f32, Base>(&mlp, q, &mut c2);
+                assert_eq!(bits(&g1), bits(&g2), "force, width {width}, round {round}");
+                let mut grad1 = vec![zeros(); params.len()];
+                let mut grad2 = grad1.clone();
+                let q1 = force_vjp(&mlp, q, u, &mut c1, &mut grad1);
+                let q2 = force_vjp_body::<f32, Base>(&mlp, q, u, &mut c2, &mut grad2);
+                assert_eq!(
+                    bits(&q1),
+                    bits(&q2),
+                    "force_vjp, width {width}, round {round}"
+                );
+                assert_eq!(
+                    bits(&grad1),
+                    bits(&grad2),
+                    "weight cotangents, width {width}"
+                );
+                let e1 = energy(&mlp, q, &mut c1);
+                let e2 = energy_body::<f32, Base>(&mlp, q, &mut c2);
+                assert_eq!(
+                    bits(&[e1]),
+                    bits(&[e2]),
+                    "energy, width {width}, round {round}"
+                );
+            }
+        }
+    }
 }

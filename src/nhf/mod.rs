@@ -6,6 +6,8 @@
 //! with rollback), [`flow`] (maps, sampling, trajectories), [`eval`] (§5), [`model_file`].
 
 pub mod adam;
+#[cfg(target_arch = "x86_64")]
+mod avx_lanes;
 pub mod config;
 pub mod encoder;
 pub mod eval;

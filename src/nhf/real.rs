@@ -25,13 +25,12 @@ pub trait Real:
     + SubAssign
     + MulAssign
 {
-    /// A tile of values computed with at once (see [`super::lanes`]).
+    /// A tile of values computed with at once (see [`super::lanes`]), in the target's baseline
+    /// instructions.
     type V: LaneVec<Self>;
-    /// [`Real::tanh`] on every lane.
-    #[inline(always)]
-    fn tanh_v(v: Self::V) -> Self::V {
-        lanes::map::<Self>(v, Self::tanh)
-    }
+    /// The same tile in the kernels' AVX clones (see [`super::lanes::with_avx_clone`]): one
+    /// AVX register for `f32`, the plain [`ArrayLanes`] otherwise.
+    type AvxV: LaneVec<Self>;
     /// Converts from `f64` (rounding for `f32`).
     fn from_f64(x: f64) -> Self;
     /// The value as `f64` (the real part for dual numbers).
@@ -76,6 +75,7 @@ pub trait Real:
 
 impl Real for f64 {
     type V = ArrayLanes<f64>;
+    type AvxV = ArrayLanes<f64>;
     fn from_f64(x: f64) -> Self {
         x
     }
@@ -95,10 +95,7 @@ impl Real for f64 {
 
 impl Real for f32 {
     type V = wide::f32x8;
-    #[inline(always)]
-    fn tanh_v(v: wide::f32x8) -> wide::f32x8 {
-        fast_tanh_f32x8(v)
-    }
+    type AvxV = lanes::AvxF32x8;
     fn from_f64(x: f64) -> Self {
         x as f32
     }
