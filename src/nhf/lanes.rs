@@ -94,13 +94,13 @@ impl<T: Real> Neg for ArrayLanes<T> {
 }
 
 /// Defines a kernel that runs its body (generic over the lane type) compiled for AVX, with
-/// [`Real::AvxV`] lanes, when the CPU has it (checked at run time; one cached load), and for the target's
-/// baseline otherwise, with [`Real::V`] lanes (SSE2 on x86-64, simd128 on wasm). The body must
-/// be `#[inline(always)]`, so that it and every lane operation it calls are compiled inside
-/// the AVX clone.
+/// [`Real::AvxV`] lanes, when the CPU has it (checked at run time; one cached load), and for
+/// the target's baseline otherwise, with [`Real::V`] lanes (SSE2 on x86-64, simd128 on wasm).
+/// The body must be `#[inline(always)]`, so that it and every lane operation it calls are
+/// compiled inside the AVX clone.
 ///
 /// Only the vector width changes between the two: the operations and their order are the same,
-/// so both give the same bits (`tests::the_avx_clones_give_the_baseline_bits`).
+/// so both give the same bits (`mlp::tests::the_avx_clones_give_the_baseline_bits`).
 macro_rules! with_avx_clone {
     (
         $(#[$doc:meta])*
@@ -116,8 +116,7 @@ macro_rules! with_avx_clone {
                     $body::<T, T::AvxV>($($arg),*)
                 }
                 if $crate::nhf::lanes::cpu_has_avx() {
-                    // The crate's one unsafe call: a function compiled for a CPU feature may
-                    // only run where the CPU has it.
+                    // A function compiled for a CPU feature may only run where the CPU has it.
                     // SAFETY: the CPU has AVX, checked just above.
                     #[allow(unsafe_code)]
                     return unsafe { avx_clone($($arg),*) };
