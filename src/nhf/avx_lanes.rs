@@ -18,6 +18,7 @@ use std::arch::x86_64::{
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::lanes::{Lane, LaneVec, TILE};
+use super::real::{TANH_CLAMP, tanh_rational};
 
 /// Eight `f32` lanes in one AVX register.
 #[derive(Clone, Copy, Debug)]
@@ -77,28 +78,16 @@ impl LaneVec<f32> for AvxF32x8 {
         lane
     }
     /// [`fast_tanh_f32x8`](super::real::fast_tanh_f32x8) with the same operations in the same
-    /// order: the clamp as max then min, and a NaN put back.
-    #[allow(clippy::excessive_precision)]
+    /// order: the clamp as max then min, a NaN put back, then the shared rational function.
     #[inline(always)]
     fn tanh(self) -> Self {
         let c = Self::splat;
         // SAFETY: reached only inside the AVX clones (module comment).
         let x = unsafe {
-            let clamped = _mm256_min_ps(_mm256_max_ps(self.0, c(-7.905_311).0), c(7.905_311).0);
+            let clamped = _mm256_min_ps(_mm256_max_ps(self.0, c(-TANH_CLAMP).0), c(TANH_CLAMP).0);
             let nan = _mm256_cmp_ps::<_CMP_UNORD_Q>(self.0, self.0);
             Self(_mm256_blendv_ps(clamped, self.0, nan))
         };
-        let x2 = x * x;
-        let mut p = x2 * c(-2.760_768_5e-16) + c(2.000_187_9e-13);
-        p = x2 * p + c(-8.604_671_5e-11);
-        p = x2 * p + c(5.122_297e-8);
-        p = x2 * p + c(1.485_722_4e-5);
-        p = x2 * p + c(6.372_619_3e-4);
-        p = x2 * p + c(4.893_524_6e-3);
-        p = p * x;
-        let mut q = x2 * c(1.198_258_4e-6) + c(1.185_347e-4);
-        q = x2 * q + c(2.268_434_6e-3);
-        q = x2 * q + c(4.893_525e-3);
-        p / q
+        tanh_rational(x, c)
     }
 }

@@ -116,48 +116,24 @@ impl Real for f32 {
 /// tanh for `f32` as a 13/6 rational approximation on [−7.9, 7.9] (the one Eigen and XLA use):
 /// within a few ulp of the true value, branch-free apart from the clamp, and built from
 /// + × ÷ only, so it vectorises and gives identical bits on every platform.
+#[inline(always)]
+pub fn fast_tanh_f32(x: f32) -> f32 {
+    tanh_rational(x.clamp(-TANH_CLAMP, TANH_CLAMP), |v| v)
+}
+
+/// Where [`fast_tanh_f32`] clamps its argument: the end of the rational function's range (Eigen).
+pub const TANH_CLAMP: f32 = 7.905_311;
+
+/// The rational function of [`fast_tanh_f32`] at an already clamped `x`, for a scalar or a tile
+/// of lanes (`c` makes a constant of the type): every form of tanh calls this one, so all run
+/// the same operations in the same order and give the same bits.
 // The coefficients are kept digit for digit as published (Eigen), beyond f32's precision.
 #[allow(clippy::excessive_precision)]
 #[inline(always)]
-pub fn fast_tanh_f32(x: f32) -> f32 {
-    const CLAMP: f32 = 7.905_311;
-    const A1: f32 = 4.893_524_6e-3;
-    const A3: f32 = 6.372_619_3e-4;
-    const A5: f32 = 1.485_722_4e-5;
-    const A7: f32 = 5.122_297e-8;
-    const A9: f32 = -8.604_671_5e-11;
-    const A11: f32 = 2.000_187_9e-13;
-    const A13: f32 = -2.760_768_5e-16;
-    const B0: f32 = 4.893_525e-3;
-    const B2: f32 = 2.268_434_6e-3;
-    const B4: f32 = 1.185_347e-4;
-    const B6: f32 = 1.198_258_4e-6;
-    let x = x.clamp(-CLAMP, CLAMP);
-    let x2 = x * x;
-    let mut p = x2 * A13 + A11;
-    p = x2 * p + A9;
-    p = x2 * p + A7;
-    p = x2 * p + A5;
-    p = x2 * p + A3;
-    p = x2 * p + A1;
-    p *= x;
-    let mut q = x2 * B6 + B4;
-    q = x2 * q + B2;
-    q = x2 * q + B0;
-    p / q
-}
-
-/// [`fast_tanh_f32`] on eight lanes: the same operations in the same order, so the same bits.
-#[allow(clippy::excessive_precision)]
-#[inline(always)]
-pub fn fast_tanh_f32x8(x: wide::f32x8) -> wide::f32x8 {
-    use wide::f32x8;
-    let c = |v: f32| f32x8::splat(v);
-    // f32::clamp keeps a NaN, while the fast min/max pick an operand that differs between
-    // platforms: put the NaN back, so a diverging run is still caught by the finiteness checks.
-    let x = x
-        .is_nan()
-        .select(x, x.fast_max(c(-7.905_311)).fast_min(c(7.905_311)));
+pub fn tanh_rational<V>(x: V, c: impl Fn(f32) -> V) -> V
+where
+    V: Copy + Add<Output = V> + Mul<Output = V> + Div<Output = V>,
+{
     let x2 = x * x;
     let mut p = x2 * c(-2.760_768_5e-16) + c(2.000_187_9e-13);
     p = x2 * p + c(-8.604_671_5e-11);
@@ -165,11 +141,24 @@ pub fn fast_tanh_f32x8(x: wide::f32x8) -> wide::f32x8 {
     p = x2 * p + c(1.485_722_4e-5);
     p = x2 * p + c(6.372_619_3e-4);
     p = x2 * p + c(4.893_524_6e-3);
-    p *= x;
+    p = p * x;
     let mut q = x2 * c(1.198_258_4e-6) + c(1.185_347e-4);
     q = x2 * q + c(2.268_434_6e-3);
     q = x2 * q + c(4.893_525e-3);
     p / q
+}
+
+/// [`fast_tanh_f32`] on eight lanes: the same operations in the same order, so the same bits.
+#[inline(always)]
+pub fn fast_tanh_f32x8(x: wide::f32x8) -> wide::f32x8 {
+    use wide::f32x8;
+    let c = f32x8::splat;
+    // f32::clamp keeps a NaN, while the fast min/max pick an operand that differs between
+    // platforms: put the NaN back, so a diverging run is still caught by the finiteness checks.
+    let x = x
+        .is_nan()
+        .select(x, x.fast_max(c(-TANH_CLAMP)).fast_min(c(TANH_CLAMP)));
+    tanh_rational(x, c)
 }
 
 #[cfg(test)]
