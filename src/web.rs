@@ -19,15 +19,16 @@ fn document() -> Option<web_sys::Document> {
     web_sys::window().and_then(|w| w.document())
 }
 
-/// Creates the canvas's WebGL2 context before eframe asks for it, without multisampling and
-/// without a depth buffer: a canvas keeps its first context, and eframe asks with the
-/// defaults (antialias on). egui anti-aliases its shapes itself (feathered edges) and draws
-/// no depth, so 4× multisampling only multiplies the pixels to shade — on a machine that
-/// rasterises on the CPU (SwiftShader), most of a frame's cost. The desktop renders without
-/// multisampling too (eframe's native default).
+/// Creates the canvas's WebGL2 context before eframe asks for it, without multisampling,
+/// without a depth buffer and opaque: a canvas keeps its first context, and eframe asks with
+/// the defaults (antialias on, alpha on). egui anti-aliases its shapes itself (feathered
+/// edges) and draws no depth, so 4× multisampling only multiplies the pixels to shade — on a
+/// machine that rasterises on the CPU (SwiftShader), most of a frame's cost. The app covers
+/// the whole canvas, so it need not be blended with the page either. The desktop renders
+/// without multisampling too (eframe's native default).
 fn claim_webgl2_without_msaa(canvas: &web_sys::HtmlCanvasElement) {
     let options = js_sys::Object::new();
-    for (key, value) in [("antialias", false), ("depth", false)] {
+    for (key, value) in [("antialias", false), ("depth", false), ("alpha", false)] {
         // Setting a property of a fresh plain object cannot fail.
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
@@ -83,7 +84,10 @@ pub fn start() {
         let result = runner
             .start(
                 canvas,
-                eframe::WebOptions::default(),
+                eframe::WebOptions {
+                    dithering: false,
+                    ..Default::default()
+                },
                 Box::new(move |cc| {
                     let mut app = NhfApp::new(cc, Some(hook), hash.as_deref(), &base_url);
                     // Training in a Web Worker leaves the page's thread to drawing; without

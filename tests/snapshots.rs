@@ -100,7 +100,12 @@ fn app_at_fixed_state() -> Harness<'static, NhfApp> {
     let mut h = Harness::builder()
         .with_size(WINDOW)
         .wgpu_setup(lavapipe())
-        .build_eframe(|_cc| NhfApp::with_settings(settings, None));
+        .build_eframe(|_cc| {
+            let mut app = NhfApp::with_settings(settings, None);
+            // The harness clears to transparent, not to the app's clear colour.
+            app.paints_background = true;
+            app
+        });
     h.run_steps(2);
     // All the steps between two frames: the density grid then evaluates step 0 and step
     // ITERATIONS whatever the timing (a frame between steps could catch an intermediate one).

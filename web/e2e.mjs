@@ -544,14 +544,14 @@ async function main() {
     return w.map((r) => `${r.url} ${(r.bytes / 1e6).toFixed(2)} MB`).join(', ');
   });
 
-  await check('the WebGL2 context draws without multisampling (egui feathers its edges itself)', async () => {
+  await check('the WebGL2 context draws opaque, without multisampling (egui feathers its edges itself)', async () => {
     const attrs = await page.evaluate(() => {
       const gl = document.getElementById('the_canvas_id').getContext('webgl2');
       return gl && gl.getContextAttributes();
     });
     assert(attrs, 'no WebGL2 context on the canvas');
-    assert(attrs.antialias === false && attrs.depth === false, `context attributes: ${fmt(attrs)}`);
-    return `antialias ${attrs.antialias}, depth ${attrs.depth}`;
+    assert(attrs.antialias === false && attrs.depth === false && attrs.alpha === false, `context attributes: ${fmt(attrs)}`);
+    return `antialias ${attrs.antialias}, depth ${attrs.depth}, alpha ${attrs.alpha}`;
   });
 
   let firstPng;

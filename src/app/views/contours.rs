@@ -93,6 +93,48 @@ pub fn polylines(segments: &[[[f64; 2]; 2]]) -> Vec<Vec<[f64; 2]>> {
     out
 }
 
+/// The polyline `points` with the points dropped that lie within `tolerance` of the line
+/// through their kept neighbours (Ramer–Douglas–Peucker); the ends are kept. An isoline from a
+/// grid has a point at every cell edge it crosses, a few pixels apart: on screen most of them
+/// are collinear to well under a pixel, and each costs the rasteriser triangles every frame.
+pub fn simplified(points: &[[f32; 2]], tolerance: f32) -> Vec<[f32; 2]> {
+    if points.len() < 3 {
+        return points.to_vec();
+    }
+    let mut keep = vec![false; points.len()];
+    keep[0] = true;
+    keep[points.len() - 1] = true;
+    // Spans still to split, as (first, last) indices; a stack instead of recursion.
+    let mut spans = vec![(0, points.len() - 1)];
+    while let Some((first, last)) = spans.pop() {
+        let [ax, ay] = points[first];
+        let (dx, dy) = (points[last][0] - ax, points[last][1] - ay);
+        let length = dx.hypot(dy);
+        let mut farthest = (0.0f32, first);
+        for (k, &[px, py]) in points.iter().enumerate().take(last).skip(first + 1) {
+            // Distance to the chord, or to its first end when both ends coincide (a closed line).
+            let d = if length > 0.0 {
+                ((px - ax) * dy - (py - ay) * dx).abs() / length
+            } else {
+                (px - ax).hypot(py - ay)
+            };
+            if d > farthest.0 {
+                farthest = (d, k);
+            }
+        }
+        if farthest.0 > tolerance {
+            keep[farthest.1] = true;
+            spans.push((first, farthest.1));
+            spans.push((farthest.1, last));
+        }
+    }
+    points
+        .iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(*p))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +182,51 @@ mod tests {
         // Two separate segments stay two pieces.
         let apart = [[[0.0, 0.0], [1.0, 0.0]], [[5.0, 5.0], [6.0, 5.0]]];
         assert_eq!(polylines(&apart).len(), 2);
+    }
+
+    #[test]
+    fn simplifying_keeps_a_circle_within_tolerance_with_fewer_points() {
+        // A circle of radius 100 px sampled every ~2 px, closed (first point repeated).
+        let n = 314;
+        let circle: Vec<[f32; 2]> = (0..=n)
+            .map(|k| {
+                let t = std::f32::consts::TAU * k as f32 / n as f32;
+                [100.0 * t.cos(), 100.0 * t.sin()]
+            })
+            .collect();
+        let kept = simplified(&circle, 0.25);
+        assert!(kept.len() < n / 4, "{} of {n} points kept", kept.len());
+        assert_eq!(kept.first(), circle.first());
+        assert_eq!(kept.last(), circle.last());
+        // Every dropped point lies within the tolerance of the kept polyline.
+        for p in &circle {
+            let d = kept
+                .windows(2)
+                .map(|w| distance_to_segment(*p, w[0], w[1]))
+                .fold(f32::INFINITY, f32::min);
+            assert!(d <= 0.25 + 1e-3, "a point {d} px off the simplified line");
+        }
+        // A straight line keeps its ends only; short lines are unchanged.
+        let straight: Vec<[f32; 2]> = (0..10).map(|k| [k as f32, 2.0 * k as f32]).collect();
+        assert_eq!(simplified(&straight, 0.1), vec![[0.0, 0.0], [9.0, 18.0]]);
+        assert_eq!(simplified(&straight[..2], 0.1), straight[..2].to_vec());
+        // A corner is kept.
+        let corner = [
+            [0.0, 0.0],
+            [5.0, 0.0],
+            [10.0, 0.0],
+            [10.0, 5.0],
+            [10.0, 10.0],
+        ];
+        assert_eq!(
+            simplified(&corner, 0.1),
+            vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]]
+        );
+    }
+
+    fn distance_to_segment(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let t = (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+        (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
     }
 }

@@ -10,7 +10,7 @@ use egui::{
 };
 
 use super::colormap::{density_image, low_bright_image};
-use super::contours::{isolines, polylines};
+use super::contours::{isolines, polylines, simplified};
 use crate::app::canvas::RADIUS_RANGE;
 use crate::app::session::{Command, Session};
 use crate::app::status::UiReport;
@@ -94,6 +94,10 @@ fn potential_layer(
     (texture, lines)
 }
 
+/// How far (points) a simplified isoline may stray from the one computed: a fifth of a pixel
+/// at 1 pixel per point, invisible.
+const LINE_TOLERANCE: f32 = 0.2;
+
 /// Segments (data coordinates) joined into polylines and tessellated once into an
 /// anti-aliased (feathered) mesh on screen, as egui would draw each line.
 fn line_mesh(
@@ -108,7 +112,17 @@ fn line_mesh(
         egui::epaint::Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
     let mut mesh = egui::Mesh::default();
     for line in polylines(segments) {
-        let points: Vec<Pos2> = line.iter().map(|p| to_screen(*p)).collect();
+        let on_screen: Vec<[f32; 2]> = line
+            .iter()
+            .map(|p| {
+                let s = to_screen(*p);
+                [s.x, s.y]
+            })
+            .collect();
+        let points: Vec<Pos2> = simplified(&on_screen, LINE_TOLERANCE)
+            .into_iter()
+            .map(|[x, y]| pos2(x, y))
+            .collect();
         if points.len() < 2 || points.iter().any(|p| !p.is_finite()) {
             continue;
         }
