@@ -2,8 +2,8 @@
 //! playground's default flow and a given batch, learning rate and cosine-decay length: the
 //! sweep behind the playground's default batch and learning rate (docs/PERFORMANCE.md).
 //!
-//!   cargo run --release --example time_to_kl -- <batch> <lr> <schedule_iters>
-//!   e.g. `… -- 192 5e-3 3000`
+//!   cargo run --release --example time_to_kl -- <batch> <lr> <schedule_iters> [width] [leapfrog_steps] [dt]
+//!   e.g. `… -- 192 5e-3 3000`, or `… -- 192 5e-3 3000 24 4 0.25` for another flow
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -21,8 +21,9 @@ const KL_EVERY: u64 = 50;
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [batch, lr, schedule] = args.as_slice() else {
-        return Err("usage: time_to_kl <batch> <lr> <schedule_iters>".into());
+    let usage = "usage: time_to_kl <batch> <lr> <schedule_iters> [width] [leapfrog_steps] [dt]";
+    let (Some(batch), Some(lr), Some(schedule)) = (args.first(), args.get(1), args.get(2)) else {
+        return Err(usage.into());
     };
     let number = |s: &str| s.parse::<f64>().map_err(|e| format!("{s}: {e}"));
     let (batch, lr, schedule) = (
@@ -32,9 +33,24 @@ fn main() -> Result<(), String> {
     );
     let target: Arc<dyn Target> =
         Arc::from(targets::from_spec("8gaussians").map_err(|e| e.to_string())?);
-    let defaults = Settings::default();
+    let mut defaults = Settings::default();
+    let flow = &mut defaults.flow;
+    if let Some(w) = args.get(3) {
+        flow.width = number(w)? as usize;
+    }
+    if let Some(l) = args.get(4) {
+        flow.leapfrog_steps = number(l)? as usize;
+    }
+    if let Some(dt) = args.get(5) {
+        flow.dt = number(dt)?;
+    }
     let (mut hits, mut ms_per_iter) = (Vec::new(), 0.0);
-    for seed in 0..5 {
+    // TIME_TO_KL_FIRST_SEED=5 runs seeds 5-9 instead.
+    let first: u64 = std::env::var("TIME_TO_KL_FIRST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    for seed in first..first + 5 {
         let mut train = defaults.train.clone();
         (train.batch, train.lr, train.schedule_iters, train.seed) = (batch, lr, schedule, seed);
         let mut trainer = Trainer::new(defaults.flow.clone(), train, target.clone())
@@ -62,8 +78,12 @@ fn main() -> Result<(), String> {
         hits.push(hit.map_or("never".to_string(), |h| h.to_string()));
     }
     println!(
-        "batch {batch}, lr {lr}, cosine over {schedule}: KL 0.1 after {} iterations (seeds 0-4) | {ms_per_iter:.2} ms/iteration",
-        hits.join(" ")
+        "batch {batch}, lr {lr}, cosine over {schedule}, width {}, L {}, dt {}: KL 0.1 after {} iterations (seeds {first}-{}) | {ms_per_iter:.2} ms/iteration",
+        defaults.flow.width,
+        defaults.flow.leapfrog_steps,
+        defaults.flow.dt,
+        hits.join(" "),
+        first + 4
     );
     Ok(())
 }

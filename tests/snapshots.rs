@@ -171,7 +171,7 @@ fn main_views_match_their_snapshots() {
     // A label's text is its AccessKit value.
     let text = status.accesskit_node().value().unwrap_or_default();
     let expected = format!(
-        "iteration {ITERATIONS} | loss {:.3} | paused | state {STATE}/20",
+        "iteration {ITERATIONS} | loss {:.3} | paused | state {STATE}/16",
         h.state().session.trainer.last_loss().expect("a loss")
     );
     assert!(text.ends_with(&expected), "status bar: {text:?}");
