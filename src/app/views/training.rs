@@ -16,7 +16,9 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
         Objective::Samples => "loss: negative ELBO",
         Objective::Density => "loss: reverse KL + const",
     };
-    ui.horizontal_wrapped(|ui| {
+    // One line, the summary cut short if need be (the full text on hover): a wrapped second
+    // line would push the views below out of their space.
+    ui.horizontal(|ui| {
         ui.label("loss and grid KL").on_hover_text(
             "Samples objective: the negative ELBO, an upper bound on the negative log-likelihood \
              of the data (lower is better). Density objective: the reverse KL to the target up \
@@ -26,14 +28,17 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
         let kl = session.grid.done.as_ref().map_or("pending".into(), |d| {
             format!("{:.3} (at iteration {})", d.2, d.0)
         });
-        ui.label(
-            egui::RichText::new(format!(
-                "grid KL {kl} | {:.0} it/s | {} parameters | grid {:.0}%",
-                session.iters_per_sec,
-                session.flow().param_count(),
-                100.0 * session.grid.eval.progress()
-            ))
-            .weak(),
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!(
+                    "grid KL {kl} | {:.0} it/s | {} parameters | grid {:.0}%",
+                    session.iters_per_sec,
+                    session.flow().param_count(),
+                    100.0 * session.grid.eval.progress()
+                ))
+                .weak(),
+            )
+            .truncate(),
         );
     });
     let history = &session.trainer.history;
