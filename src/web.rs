@@ -85,6 +85,8 @@ pub fn start() {
             .start(
                 canvas,
                 eframe::WebOptions {
+                    // Dithering adds arithmetic to every pixel's shader, which a software
+                    // rasteriser pays on the CPU; the app's colour ramps need none.
                     dithering: false,
                     ..Default::default()
                 },

@@ -1,5 +1,7 @@
 //! Isolines of a function sampled on a grid (marching squares), as line segments in the
-//! grid's own coordinates.
+//! grid's own coordinates, joined into polylines and simplified on screen.
+
+use egui::Pos2;
 
 /// Segments where the n×n grid `values` (cell (i, j) at j·n + i, centres at
 /// `bounds.cell_centre`) crosses `level`, in data coordinates.
@@ -93,11 +95,12 @@ pub fn polylines(segments: &[[[f64; 2]; 2]]) -> Vec<Vec<[f64; 2]>> {
     out
 }
 
-/// The polyline `points` with the points dropped that lie within `tolerance` of the line
-/// through their kept neighbours (Ramer–Douglas–Peucker); the ends are kept. An isoline from a
-/// grid has a point at every cell edge it crosses, a few pixels apart: on screen most of them
-/// are collinear to well under a pixel, and each costs the rasteriser triangles every frame.
-pub fn simplified(points: &[[f32; 2]], tolerance: f32) -> Vec<[f32; 2]> {
+/// The polyline `points` (on screen) with the points dropped that lie within `tolerance` of
+/// the line through their kept neighbours (Ramer–Douglas–Peucker); the ends are kept. An
+/// isoline from a grid has a point at every cell edge it crosses, a few pixels apart: on screen
+/// most of them are collinear to well under a pixel, and each costs the rasteriser triangles
+/// every frame.
+pub fn simplified(points: &[Pos2], tolerance: f32) -> Vec<Pos2> {
     if points.len() < 3 {
         return points.to_vec();
     }
@@ -107,16 +110,16 @@ pub fn simplified(points: &[[f32; 2]], tolerance: f32) -> Vec<[f32; 2]> {
     // Spans still to split, as (first, last) indices; a stack instead of recursion.
     let mut spans = vec![(0, points.len() - 1)];
     while let Some((first, last)) = spans.pop() {
-        let [ax, ay] = points[first];
-        let (dx, dy) = (points[last][0] - ax, points[last][1] - ay);
-        let length = dx.hypot(dy);
+        let a = points[first];
+        let chord = points[last] - a;
+        let length = chord.length();
         let mut farthest = (0.0f32, first);
-        for (k, &[px, py]) in points.iter().enumerate().take(last).skip(first + 1) {
+        for (k, &p) in points.iter().enumerate().take(last).skip(first + 1) {
             // Distance to the chord, or to its first end when both ends coincide (a closed line).
             let d = if length > 0.0 {
-                ((px - ax) * dy - (py - ay) * dx).abs() / length
+                (p - a).rot90().dot(chord).abs() / length
             } else {
-                (px - ax).hypot(py - ay)
+                p.distance(a)
             };
             if d > farthest.0 {
                 farthest = (d, k);
@@ -188,10 +191,10 @@ mod tests {
     fn simplifying_keeps_a_circle_within_tolerance_with_fewer_points() {
         // A circle of radius 100 px sampled every ~2 px, closed (first point repeated).
         let n = 314;
-        let circle: Vec<[f32; 2]> = (0..=n)
+        let circle: Vec<Pos2> = (0..=n)
             .map(|k| {
                 let t = std::f32::consts::TAU * k as f32 / n as f32;
-                [100.0 * t.cos(), 100.0 * t.sin()]
+                egui::pos2(100.0 * t.cos(), 100.0 * t.sin())
             })
             .collect();
         let kept = simplified(&circle, 0.25);
@@ -207,8 +210,13 @@ mod tests {
             assert!(d <= 0.25 + 1e-3, "a point {d} px off the simplified line");
         }
         // A straight line keeps its ends only; short lines are unchanged.
-        let straight: Vec<[f32; 2]> = (0..10).map(|k| [k as f32, 2.0 * k as f32]).collect();
-        assert_eq!(simplified(&straight, 0.1), vec![[0.0, 0.0], [9.0, 18.0]]);
+        let straight: Vec<Pos2> = (0..10)
+            .map(|k| egui::pos2(k as f32, 2.0 * k as f32))
+            .collect();
+        assert_eq!(
+            simplified(&straight, 0.1),
+            vec![egui::pos2(0.0, 0.0), egui::pos2(9.0, 18.0)]
+        );
         assert_eq!(simplified(&straight[..2], 0.1), straight[..2].to_vec());
         // A corner is kept.
         let corner = [
@@ -217,16 +225,17 @@ mod tests {
             [10.0, 0.0],
             [10.0, 5.0],
             [10.0, 10.0],
-        ];
+        ]
+        .map(|[x, y]| egui::pos2(x, y));
         assert_eq!(
             simplified(&corner, 0.1),
-            vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]]
+            [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]].map(|[x, y]| egui::pos2(x, y))
         );
     }
 
-    fn distance_to_segment(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
-        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-        let t = (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
-        (p[0] - a[0] - t * dx).hypot(p[1] - a[1] - t * dy)
+    fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+        let ab = b - a;
+        let t = ((p - a).dot(ab) / ab.length_sq()).clamp(0.0, 1.0);
+        p.distance(a + t * ab)
     }
 }

@@ -112,17 +112,8 @@ fn line_mesh(
         egui::epaint::Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
     let mut mesh = egui::Mesh::default();
     for line in polylines(segments) {
-        let on_screen: Vec<[f32; 2]> = line
-            .iter()
-            .map(|p| {
-                let s = to_screen(*p);
-                [s.x, s.y]
-            })
-            .collect();
-        let points: Vec<Pos2> = simplified(&on_screen, LINE_TOLERANCE)
-            .into_iter()
-            .map(|[x, y]| pos2(x, y))
-            .collect();
+        let on_screen: Vec<Pos2> = line.iter().map(|p| to_screen(*p)).collect();
+        let points = simplified(&on_screen, LINE_TOLERANCE);
         if points.len() < 2 || points.iter().any(|p| !p.is_finite()) {
             continue;
         }
