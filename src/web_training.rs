@@ -209,13 +209,13 @@ impl TrainWorker {
 
     /// Whether a job is running (false once a step has failed).
     pub fn active(&self) -> bool {
-        self.runner.as_ref().is_some_and(|r| !r.failed())
+        self.runner.as_ref().is_some_and(|r| r.active())
     }
 
     /// Trains one slice and returns its report (undefined without a job).
     pub fn run_slice(&mut self) -> JsValue {
         match &mut self.runner {
-            Some(r) if !r.failed() => to_js("report", &r.run_slice(TRAIN_SLICE_MS, GRID_SLICE_MS)),
+            Some(r) if r.active() => to_js("report", &r.run_slice(TRAIN_SLICE_MS, GRID_SLICE_MS)),
             _ => JsValue::UNDEFINED,
         }
     }

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::settings::{SETTING_KEYS, Settings};
 use super::view_set::ViewSet;
-use crate::nhf::{Direction, Kinetic, Objective};
+use crate::nhf::{BaseKind, Direction, Kinetic, Objective};
 use crate::targets::{self, Bounds, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec};
 
 /// Longest link accepted, in bytes: a generous drawing fits in a few kB.
@@ -102,6 +102,18 @@ fn kinetic_name(k: Kinetic) -> &'static str {
     }
 }
 
+fn base_name(b: BaseKind) -> &'static str {
+    match b {
+        BaseKind::Standard => "standard",
+        BaseKind::Learned => "learned",
+    }
+}
+
+/// The link format this build writes (`v=2`). Version 2 added `base` and `anneal_iters`; a
+/// link without `v` is version 1 and its missing keys take version 1's defaults
+/// ([`Settings::link_version_1`]).
+pub const LINK_VERSION: u32 = 2;
+
 fn objective_name(o: Objective) -> &'static str {
     match o {
         Objective::Samples => "samples",
@@ -116,6 +128,7 @@ pub fn encode(link: &Link) -> String {
         ("target", s.target.clone()),
         ("objective", objective_name(s.flow.objective).into()),
         ("kinetic", kinetic_name(s.flow.kinetic).into()),
+        ("base", base_name(s.flow.base).into()),
         ("blocks", s.flow.blocks.to_string()),
         ("leapfrog_steps", s.flow.leapfrog_steps.to_string()),
         ("dt", s.flow.dt.to_string()),
@@ -123,6 +136,7 @@ pub fn encode(link: &Link) -> String {
         ("lr", s.train.lr.to_string()),
         ("batch", s.train.batch.to_string()),
         ("schedule_iters", s.train.schedule_iters.to_string()),
+        ("anneal_iters", s.train.anneal_iters.to_string()),
         ("seed", s.train.seed.to_string()),
         ("views", s.views.visible().join(",")),
         ("dir", direction_name(link.direction).into()),
@@ -146,6 +160,8 @@ pub fn encode(link: &Link) -> String {
     if let Some(p) = &link.preset {
         pairs.push(("preset", p.clone()));
     }
+    // Last, so a link still starts with its target.
+    pairs.push(("v", LINK_VERSION.to_string()));
     let mut out = String::from("#");
     for (k, (key, value)) in pairs.iter().enumerate() {
         let sep = if k == 0 { "" } else { "&" };
@@ -276,9 +292,23 @@ pub fn parse(text: &str) -> Result<Link, String> {
         ));
     }
     let mut link = Link::default();
+    let pairs = hash_part(text).split('&').filter(|p| !p.is_empty());
+    let version = match pairs.clone().find_map(|p| p.strip_prefix("v=")) {
+        None | Some("1") => 1,
+        Some(v) if v == LINK_VERSION.to_string() => LINK_VERSION,
+        Some(v) => {
+            return Err(format!(
+                "v: link format \"{v}\" is not one this build reads (1 to {LINK_VERSION})"
+            ));
+        }
+    };
+    // An empty hash is no old link: it gives today's defaults.
+    if version == 1 && pairs.clone().next().is_some() {
+        link.settings = Settings::link_version_1();
+    }
     let mut target_given = false;
     let mut objective_given = false;
-    for pair in hash_part(text).split('&').filter(|p| !p.is_empty()) {
+    for pair in pairs {
         let (key, raw) = pair
             .split_once('=')
             .ok_or_else(|| format!("\"{pair}\" is not key=value"))?;
@@ -288,6 +318,8 @@ pub fn parse(text: &str) -> Result<Link, String> {
         let raw = raw.as_ref();
         let s = &mut link.settings;
         match key {
+            // Read above, before any other key.
+            "v" => {}
             "target" => {
                 if !targets::TARGET_IDS.contains(&raw) && raw != "custom" {
                     return Err(format!(
@@ -368,7 +400,7 @@ pub fn parse(text: &str) -> Result<Link, String> {
             }
             _ => {
                 return Err(format!(
-                    "unknown key \"{key}\" (known: target, views, dir, potential, drawing, mixture, hide, zoom, preset, {})",
+                    "unknown key \"{key}\" (known: v, target, views, dir, potential, drawing, mixture, hide, zoom, preset, {})",
                     SETTING_KEYS.join(", ")
                 ));
             }
@@ -406,6 +438,29 @@ pub fn parse(text: &str) -> Result<Link, String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn links_carry_their_version_and_old_links_read_with_version_1_defaults() {
+        let mut link = Link::default();
+        link.settings.flow.base = BaseKind::Learned;
+        link.settings.train.anneal_iters = 500;
+        let hash = encode(&link);
+        assert!(
+            hash.starts_with("#target=") && hash.ends_with("&v=2"),
+            "{hash}"
+        );
+        let back = parse(&hash).unwrap();
+        assert_eq!(back.settings.flow.base, BaseKind::Learned);
+        assert_eq!(back.settings.train.anneal_iters, 500);
+        // A link of version 1 (no v=) means version 1's defaults for every missing key.
+        let old = parse("#target=banana&blocks=2").unwrap();
+        let v1 = Settings::link_version_1();
+        assert_eq!(old.settings.flow.base, BaseKind::Standard);
+        assert_eq!(old.settings.train, v1.train);
+        assert_eq!(old.settings.flow.leapfrog_steps, v1.flow.leapfrog_steps);
+        let err = parse("#target=banana&v=7").unwrap_err();
+        assert!(err.starts_with("v:"), "{err}");
+    }
 
     fn drawn_link() -> Link {
         let mut link = Link::default();

@@ -2,9 +2,9 @@
 
 use egui::{RichText, Ui};
 
-use super::session::{Command, Session};
+use super::session::{CONSTANT_LR_RANGE, Command, Session};
 use super::status::UiReport;
-use crate::nhf::{Kinetic, Objective};
+use crate::nhf::{BaseKind, Kinetic, Objective};
 use crate::targets;
 
 fn rect_of(r: &egui::Response) -> Option<[f32; 4]> {
@@ -148,14 +148,20 @@ fn training_controls(
 ) {
     ui.label(RichText::new("Training").strong());
     ui.horizontal(|ui| {
-        let (label, cmd) = if session.running {
-            ("Pause", Command::Pause)
+        let done = session.trainer.schedule_done();
+        let (label, cmd, tip) = if session.running {
+            ("Pause", Command::Pause, "Pause training (space)")
+        } else if done {
+            (
+                "Continue",
+                Command::Train,
+                "The learning-rate schedule has ended: train on with a new schedule of the \
+                 same length, from this point (space)",
+            )
         } else {
-            ("Train", Command::Train)
+            ("Train", Command::Train, "Start or pause training (space)")
         };
-        let train = ui
-            .button(label)
-            .on_hover_text("Start or pause training (space)");
+        let train = ui.button(label).on_hover_text(tip);
         widgets.train_button = rect_of(&train);
         if train.clicked() {
             commands.push(cmd);
@@ -194,7 +200,34 @@ fn training_controls(
         ui.label("iterations/s");
         ui.label(format!("{:.0}", session.iters_per_sec));
         ui.end_row();
+        ui.label("learning rate");
+        ui.label(format!("{:.2e}", session.trainer.current_lr()))
+            .on_hover_text("The rate of the next iteration: it decays along a cosine to zero");
+        ui.end_row();
     });
+    if let Some(text) = &session.finished {
+        ui.label(RichText::new(text).small());
+        // A constant rate the user picks, kept in egui's memory between frames.
+        let id = ui.make_persistent_id("constant_lr");
+        let mut lr: f64 = ui.data(|d| d.get_temp(id)).unwrap_or(1e-3);
+        ui.horizontal(|ui| {
+            let (lo, hi) = CONSTANT_LR_RANGE;
+            ui.add(
+                egui::DragValue::new(&mut lr)
+                    .range(lo..=hi)
+                    .speed(1e-4)
+                    .max_decimals(5),
+            );
+            if ui
+                .button("Continue at this rate")
+                .on_hover_text("Train on at a constant learning rate, with no end")
+                .clicked()
+            {
+                commands.push(Command::ContinueConstant(lr));
+            }
+        });
+        ui.data_mut(|d| d.insert_temp(id, lr));
+    }
 }
 
 /// The animation controls in a column (the panel, when position space is hidden).
@@ -367,6 +400,22 @@ fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
             }
         }
     });
+    ui.horizontal(|ui| {
+        ui.label("base").on_hover_text(
+            "Where the flow starts. Standard: q and p drawn from N(0, I). Trained: a Gaussian \
+             whose centre and widths are trained too, so the leapfrog steps only have to \
+             shape the target, not also move and stretch it.",
+        );
+        // Shown as "trained", not "learned": the kinetic row above already has a "learned".
+        for (kind, name, label) in [
+            (BaseKind::Standard, "standard", "standard"),
+            (BaseKind::Learned, "learned", "trained"),
+        ] {
+            if ui.selectable_label(flow.base == kind, label).clicked() && flow.base != kind {
+                commands.push(Command::Set("base".into(), name.into()));
+            }
+        }
+    });
     let slider = |key, value, range, label, tip, log| SettingSlider {
         key,
         value,
@@ -375,6 +424,19 @@ fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
         tip,
         log,
     };
+    if flow.objective == Objective::Density {
+        slider(
+            "anneal_iters",
+            train.anneal_iters,
+            0..=3000,
+            "annealing iterations",
+            "Over these first iterations the target's weight in the loss rises from 0.2 to 1: \
+             a flattened target first, so the flow spreads over all of it before it sharpens \
+             (0: off)",
+            false,
+        )
+        .show(ui, commands);
+    }
     slider(
         "blocks",
         flow.blocks,
@@ -424,7 +486,7 @@ fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
     fslider(
         "lr",
         train.lr,
-        1e-4..=3e-2,
+        1e-4..=1e-1,
         "learning rate",
         "Adam's peak learning rate (it decays along a cosine)",
         true,

@@ -14,7 +14,7 @@ use super::settings::{SettingEffect, Settings};
 use super::training_host::{TrainJob, TrainingHost};
 use crate::nhf::flow::Trajectory;
 use crate::nhf::model_file::ModelFile;
-use crate::nhf::{Direction, Flow, Trainer};
+use crate::nhf::{Continuation, Direction, Flow, TrainConfig, Trainer};
 use crate::rng::Rng;
 use crate::targets::{
     self, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec, Target, TargetError,
@@ -23,8 +23,11 @@ use crate::targets::{
 /// Something the user (or a test) asks the playground to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    /// Start training.
+    /// Start training; past the end of the schedule, continue with a new cosine schedule of
+    /// the same length.
     Train,
+    /// Continue past the end of the schedule at this constant learning rate.
+    ContinueConstant(f64),
     /// Pause training.
     Pause,
     /// Train one iteration (and pause).
@@ -79,6 +82,9 @@ pub enum Command {
     /// Offers the views, as drawn, as a PNG (taken from the next frame's screenshot).
     ExportView,
 }
+
+/// The constant learning rates a run may continue at (the learning-rate slider's range).
+pub const CONSTANT_LR_RANGE: (f64, f64) = (1e-5, 0.1);
 
 /// Milliseconds per frame spent evaluating the density grid, at least.
 const GRID_BUDGET_MS: f64 = 3.0;
@@ -178,6 +184,10 @@ pub struct Session {
     rate_window: (Instant, u64),
     /// Where continuous training runs when not in the frame loop (a Web Worker, a thread).
     host: Option<Box<dyn TrainingHost>>,
+    /// What the run reached when its schedule ended (shown until training goes on).
+    pub finished: Option<String>,
+    /// Seconds spent training in this run (while `running`).
+    pub train_seconds: f64,
     /// The job running on the host, if any.
     job: Option<u32>,
     /// Jobs started so far (the next job's id).
@@ -212,6 +222,8 @@ impl Session {
             frame_ms: 0.0,
             tick_ms: 0.0,
             iters_per_sec: 0.0,
+            finished: None,
+            train_seconds: 0.0,
             error,
             anim: Animation {
                 playing: true,
@@ -427,8 +439,27 @@ impl Session {
                 .load_file(&text)
                 .map_err(|e| format!("{e}; the current model and settings are kept")),
             Command::Train => {
+                if self.trainer.schedule_done() {
+                    self.trainer.train.continuation = Some(Continuation::Cosine {
+                        from: self.trainer.step,
+                    });
+                }
+                self.finished = None;
                 self.running = true;
                 Ok("training".into())
+            }
+            Command::ContinueConstant(lr) => {
+                let (lo, hi) = CONSTANT_LR_RANGE;
+                if !(lr.is_finite() && (lo..=hi).contains(&lr)) {
+                    return Err(format!(
+                        "a constant learning rate must be between {lo} and {hi}, got {lr}"
+                    ));
+                }
+                self.halt_job();
+                self.trainer.train.continuation = Some(Continuation::Constant { lr });
+                self.finished = None;
+                self.running = true;
+                Ok(format!("training on at a constant learning rate of {lr}"))
             }
             Command::Pause => {
                 self.running = false;
@@ -436,6 +467,13 @@ impl Session {
             }
             Command::Step => {
                 self.running = false;
+                if self.trainer.schedule_done() {
+                    // A step at rate zero would change nothing the user can see.
+                    self.trainer.train.continuation = Some(Continuation::Cosine {
+                        from: self.trainer.step,
+                    });
+                    self.finished = None;
+                }
                 self.train_once();
                 Ok(format!("step {}", self.trainer.step))
             }
@@ -608,7 +646,11 @@ impl Session {
         let mut settings = self.settings.clone();
         settings.target = file.target.clone();
         settings.flow = file.config.clone();
-        settings.train = file.train.clone();
+        // The continuation is the file's run history, not a setting a link would carry.
+        settings.train = TrainConfig {
+            continuation: None,
+            ..file.train.clone()
+        };
         if file.target == "drawn" {
             if let Some(def) = &file.target_definition {
                 let grid: DrawnGrid = serde_json::from_value(def.clone())
@@ -694,6 +736,8 @@ impl Session {
         self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, 0);
         self.rate_window = (Instant::now(), 0);
         self.iters_per_sec = 0.0;
+        self.finished = None;
+        self.train_seconds = 0.0;
         self.record_trajectory();
     }
 
@@ -738,7 +782,7 @@ impl Session {
             self.halt_job();
         }
         let Some(host) = &mut self.host else { return };
-        if self.running && self.job.is_none() {
+        if self.running && self.job.is_none() && !self.trainer.schedule_done() {
             self.jobs_started = self.jobs_started.wrapping_add(1);
             let id = self.jobs_started;
             host.start(TrainJob::of(id, &self.settings, &self.trainer, wants_grid));
@@ -770,6 +814,32 @@ impl Session {
         }
     }
 
+    /// At the end of the schedule the run stops by itself and says what it reached.
+    fn finish_if_done(&mut self) {
+        if !(self.running && self.trainer.schedule_done()) {
+            return;
+        }
+        self.running = false;
+        self.halt_job();
+        let h = &self.trainer.history;
+        let tail = &h[h.len().saturating_sub(100)..];
+        let loss = tail.iter().map(|(_, l)| l).sum::<f64>() / tail.len().max(1) as f64;
+        let kl = self
+            .grid
+            .kl_history
+            .last()
+            .map_or(String::new(), |(_, kl)| format!(", grid KL {kl:.3}"));
+        let text = format!(
+            "schedule finished: {} iterations in {:.0} s, loss {loss:.3} (mean of the last {}){kl}. \
+             Train goes on with a new schedule, or continue at a constant rate.",
+            self.trainer.step,
+            self.train_seconds,
+            tail.len()
+        );
+        self.message = Some(text.clone());
+        self.finished = Some(text);
+    }
+
     fn train_once(&mut self) {
         match self.trainer.step() {
             Ok(_) => {}
@@ -787,9 +857,14 @@ impl Session {
         let direction = self.anim.direction.unwrap_or(Direction::Generate);
         let mut rng = Rng::seed_from_u64(self.settings.train.seed.wrapping_add(17));
         let (q0, p0): (Vec<[f64; 2]>, Vec<[f64; 2]>) = match direction {
-            Direction::Generate => (0..n)
-                .map(|_| ([rng.normal(), rng.normal()], [rng.normal(), rng.normal()]))
-                .unzip(),
+            Direction::Generate => {
+                let base = self.trainer.flow.base();
+                (0..n)
+                    .map(|_| {
+                        base.from_noise([rng.normal(), rng.normal()], [rng.normal(), rng.normal()])
+                    })
+                    .unzip()
+            }
             Direction::Normalize => {
                 let q = self.target.sample(n, &mut rng);
                 let p = (0..n).map(|_| [rng.normal(), rng.normal()]).collect();
@@ -821,12 +896,19 @@ impl Session {
             let budget = self.settings.train_budget_ms.clamp(1.0, 100.0) / 1000.0;
             // At least one step per frame, then as many as fit in the budget.
             loop {
+                if self.trainer.schedule_done() {
+                    break;
+                }
                 self.train_once();
                 if !self.running || start.elapsed().as_secs_f64() >= budget {
                     break;
                 }
             }
         }
+        if self.running {
+            self.train_seconds += dt_seconds.clamp(0.0, 1.0);
+        }
+        self.finish_if_done();
         // While a job runs, it evaluates the grid and its reports bring the cells.
         if self.wants_grid() && self.job.is_none() {
             let target = self.target.clone();

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::view_set::ViewSet;
-use crate::nhf::{FlowConfig, Kinetic, Objective, TrainConfig};
+use crate::nhf::{BaseKind, FlowConfig, Kinetic, Objective, TrainConfig};
 use crate::targets::{DrawnGrid, MixtureSpec};
 
 /// The user's settings.
@@ -78,6 +78,32 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// The defaults a link of format version 1 (one without a `v=` key, made before the
+    /// learnable base and annealing existed) was made against: its missing keys mean these,
+    /// so an old link keeps reproducing the run it showed.
+    pub fn link_version_1() -> Self {
+        Self {
+            flow: FlowConfig {
+                blocks: 4,
+                leapfrog_steps: 4,
+                dt: 0.25,
+                width: 32,
+                base: BaseKind::Standard,
+                ..FlowConfig::default()
+            },
+            train: TrainConfig {
+                lr: 5e-3,
+                schedule_iters: 3000,
+                batch: 192,
+                anneal_iters: 0,
+                ..TrainConfig::default()
+            },
+            ..Self::default()
+        }
+    }
+}
+
 /// What changing a setting requires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SettingEffect {
@@ -88,7 +114,7 @@ pub enum SettingEffect {
 }
 
 /// The settings [`Settings::set_field`] knows, as commands and links spell them.
-pub const SETTING_KEYS: [&str; 13] = [
+pub const SETTING_KEYS: [&str; 15] = [
     "blocks",
     "leapfrog_steps",
     "dt",
@@ -99,6 +125,8 @@ pub const SETTING_KEYS: [&str; 13] = [
     "schedule_iters",
     "kinetic",
     "objective",
+    "base",
+    "anneal_iters",
     "particles",
     "anim_speed",
     "trails",
@@ -150,6 +178,13 @@ impl Settings {
                     _ => return Err(format!("kinetic is \"fixed\" or \"learned\", got {value}")),
                 }
             }
+            "base" => {
+                next.flow.base = value
+                    .as_str()
+                    .and_then(|v| serde_json::from_value(v.into()).ok())
+                    .ok_or_else(|| format!("base is \"standard\" or \"learned\", got {value}"))?;
+            }
+            "anneal_iters" => next.train.anneal_iters = int(0, 100_000)?,
             "objective" => {
                 next.flow.objective = match value.as_str() {
                     Some("samples") => Objective::Samples,

@@ -160,6 +160,12 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
     };
     Ok(match cmd {
         "train" => Command::Train,
+        "continue" => Command::ContinueConstant(
+            value
+                .get("lr")
+                .and_then(Value::as_f64)
+                .ok_or("\"continue\" needs a number \"lr\"")?,
+        ),
         "pause" => Command::Pause,
         "step" => Command::Step,
         "reset" => Command::Reset,
@@ -269,7 +275,7 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
         "commit_canvas" => Command::CommitCanvas,
         other => {
             return Err(format!(
-                "unknown command \"{other}\" (known: train, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, export_view, open_model, load_model)"
+                "unknown command \"{other}\" (known: train, continue, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, export_view, open_model, load_model)"
             ));
         }
     })

@@ -212,12 +212,17 @@ impl JobRunner {
         self.failed
     }
 
-    /// Trains for about `train_ms` (at least one step), evaluates the density grid for about
+    /// Whether the runner has steps to take: none failed and the schedule has not ended.
+    pub fn active(&self) -> bool {
+        !self.failed && !self.trainer.schedule_done()
+    }
+
+    /// Trains for about `train_ms` (at least one step unless the schedule has ended), evaluates the density grid for about
     /// `grid_ms` if the job does, then reports.
     pub fn run_slice(&mut self, train_ms: f64, grid_ms: f64) -> TrainReport {
         let start = web_time::Instant::now();
         let mut error = None;
-        while !self.failed {
+        while self.active() {
             if let Err(e) = self.trainer.step() {
                 error = Some(e.to_string());
                 self.failed = true;

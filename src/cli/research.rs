@@ -10,7 +10,7 @@ use web_time::Instant;
 use super::{KineticArg, ObjectiveArg};
 use nhf_playground::nhf::eval::{GridEval, heldout_nll, importance_report, potential_correlation};
 use nhf_playground::nhf::model_file::ModelFile;
-use nhf_playground::nhf::{Flow, FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
+use nhf_playground::nhf::{BaseKind, Flow, FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
 use nhf_playground::rng::Rng;
 use nhf_playground::targets::{self, CustomMixture, Target};
 
@@ -38,6 +38,12 @@ pub struct TrainArgs {
     /// W, hidden width of the potentials.
     #[arg(long, default_value_t = FlowConfig::default().width)]
     width: usize,
+    /// The base distribution: standard (N(0, I)) or learned (a trained diagonal Gaussian).
+    #[arg(long, value_parser = parse_base, default_value = "standard")]
+    base: BaseKind,
+    /// Density objective: iterations over which the weight of log π̃ rises to 1 (0: none).
+    #[arg(long, default_value_t = TrainConfig::default().anneal_iters)]
+    anneal_iters: usize,
     /// Points per training step.
     #[arg(long, default_value_t = TrainConfig::default().batch)]
     batch: usize,
@@ -113,6 +119,12 @@ pub struct SampleArgs {
     seed: u64,
 }
 
+/// A base kind by its serde name (the spelling of model files and links).
+fn parse_base(text: &str) -> Result<BaseKind, String> {
+    serde_json::from_value(serde_json::Value::String(text.into()))
+        .map_err(|_| format!("\"{text}\" is not a base: standard or learned"))
+}
+
 /// A target and, for a custom mixture, its definition (kept in model files).
 fn load_target(spec: &str) -> Result<(Arc<dyn Target>, Option<serde_json::Value>), String> {
     let target: Arc<dyn Target> = Arc::from(targets::from_spec(spec).map_err(|e| e.to_string())?);
@@ -149,6 +161,20 @@ struct Metrics {
     ess: Option<f64>,
     reverse_kl: Option<f64>,
     correlation: Option<f64>,
+    /// Shares of 20,000 model samples in the quadrants about the box's centre (x<, y<), (x≥,
+    /// y<), (x<, y≥), (x≥, y≥): whether a fit covers every part of a target.
+    quadrants: Option<[f64; 4]>,
+}
+
+/// Shares of `n` model samples in the four quadrants about the centre of `target`'s box.
+fn quadrant_shares(flow: &Flow, target: &dyn Target, n: usize, rng: &mut Rng) -> [f64; 4] {
+    let b = target.bounds().0;
+    let centre = [0.5 * (b[0][0] + b[0][1]), 0.5 * (b[1][0] + b[1][1])];
+    let mut counts = [0usize; 4];
+    for q in flow.sample(n, rng) {
+        counts[usize::from(q[0] >= centre[0]) + 2 * usize::from(q[1] >= centre[1])] += 1;
+    }
+    counts.map(|c| c as f64 / n as f64)
 }
 
 fn evaluate(
@@ -181,6 +207,7 @@ fn evaluate(
         let report = importance_report(flow, target, 10_000, &mut rng);
         m.ess = Some(report.ess_fraction);
         m.reverse_kl = Some(report.reverse_kl);
+        m.quadrants = Some(quadrant_shares(flow, target, 20_000, &mut rng));
     }
     if flow.config.kinetic == Kinetic::Fixed && flow.config.blocks == 1 {
         m.correlation = Some(potential_correlation(flow, target, 64));
@@ -210,6 +237,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
             KineticArg::Learned => Kinetic::Learned,
         },
         objective,
+        base: args.base,
         ..FlowConfig::default()
     };
     let train = TrainConfig {
@@ -217,6 +245,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         schedule_iters: if args.constant_lr { 0 } else { args.iters },
         batch: args.batch,
         seed: args.seed,
+        anneal_iters: args.anneal_iters,
         ..TrainConfig::default()
     };
     let mut trainer =
@@ -307,6 +336,8 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         let line = serde_json::json!({
             "loss": final_loss, "kl": metrics.kl, "nll": metrics.nll, "ess": metrics.ess,
             "reverse_kl": metrics.reverse_kl, "correlation": metrics.correlation,
+            "quadrants": metrics.quadrants, "base": trainer.flow.config.base,
+            "anneal_iters": train.anneal_iters,
             "params": params, "iters": trainer.step, "seconds": seconds,
             "ms_per_iter": 1000.0 * seconds / trainer.step.max(1) as f64,
             "target": target.id(), "objective": objective, "kinetic": trainer.flow.config.kinetic,

@@ -39,7 +39,7 @@ impl ThreadHost {
 fn serve(inbox: &Receiver<Order>, outbox: &Sender<TrainReport>) {
     let mut runner: Option<JobRunner> = None;
     loop {
-        let order = if runner.as_ref().is_some_and(|r| !r.failed()) {
+        let order = if runner.as_ref().is_some_and(|r| r.active()) {
             match inbox.try_recv() {
                 Ok(order) => Some(order),
                 Err(TryRecvError::Empty) => None,

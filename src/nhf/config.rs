@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::adam::cosine_lr;
+
 pub use crate::targets::Objective;
 
 /// The hidden-layer activation s of the potentials (MATH.md §1: twice differentiable).
@@ -26,6 +28,17 @@ pub enum Kinetic {
     Learned,
 }
 
+/// The base distribution π₀ (docs/FITS.md, "The learnable base").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BaseKind {
+    /// π₀ = N(0, I) for q and p.
+    #[default]
+    Standard,
+    /// A diagonal Gaussian whose mean of q and log-scales of q and p are trained.
+    Learned,
+}
+
 /// The architecture of a flow: K blocks of L leapfrog steps of size dt.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -46,6 +59,8 @@ pub struct FlowConfig {
     pub encoder_width: usize,
     /// Which objective the flow is trained with; decides whether it has an encoder.
     pub objective: Objective,
+    /// The standard or a learnable diagonal Gaussian base.
+    pub base: BaseKind,
 }
 
 impl Default for FlowConfig {
@@ -61,6 +76,7 @@ impl Default for FlowConfig {
             kinetic: Kinetic::Fixed,
             encoder_width: 32,
             objective: Objective::Samples,
+            base: BaseKind::Standard,
         }
     }
 }
@@ -135,7 +151,34 @@ pub struct TrainConfig {
     pub clip_norm: f64,
     /// Seeds the initial parameters and every random draw of the run.
     pub seed: u64,
+    /// Density objective: over this many first iterations the weight β of log π̃ rises
+    /// linearly from [`ANNEAL_START`] to 1, so the flow spreads over the whole target before it
+    /// sharpens (0: no annealing).
+    pub anneal_iters: usize,
+    /// How training goes on after the schedule ended and the user chose to continue (none: the
+    /// first schedule). Not part of links or the panel: it is the run's own history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<Continuation>,
 }
+
+/// A deliberate continuation of a run past the end of its cosine schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Continuation {
+    /// A new cosine schedule of `schedule_iters` iterations from step `from`.
+    Cosine {
+        /// The step the new schedule starts at.
+        from: u64,
+    },
+    /// A constant learning rate from here on (no end).
+    Constant {
+        /// The rate.
+        lr: f64,
+    },
+}
+
+/// β at the first iteration of an annealed run (docs/FITS.md, "Annealing").
+pub const ANNEAL_START: f64 = 0.2;
 
 impl Default for TrainConfig {
     /// Adam 3e-3 with cosine decay over 3000 iterations, batch 512 (MATH.md §7).
@@ -146,11 +189,45 @@ impl Default for TrainConfig {
             batch: 512,
             clip_norm: 100.0,
             seed: 0,
+            anneal_iters: 0,
+            continuation: None,
         }
     }
 }
 
 impl TrainConfig {
+    /// The learning rate of accepted step `step` (0-based): the cosine schedule, or the
+    /// continuation chosen after it ended.
+    pub fn lr_at(&self, step: u64) -> f64 {
+        match self.continuation {
+            None => cosine_lr(self.lr, step, self.schedule_iters),
+            Some(Continuation::Cosine { from }) => {
+                cosine_lr(self.lr, step.saturating_sub(from), self.schedule_iters)
+            }
+            Some(Continuation::Constant { lr }) => lr,
+        }
+    }
+
+    /// The step at which the current schedule's rate reaches zero, if it has an end (a
+    /// constant rate has none).
+    pub fn schedule_end(&self) -> Option<u64> {
+        let n = self.schedule_iters as u64;
+        match self.continuation {
+            _ if n == 0 => None,
+            None => Some(n),
+            Some(Continuation::Cosine { from }) => Some(from + n),
+            Some(Continuation::Constant { .. }) => None,
+        }
+    }
+    /// β, the weight of log π̃ in the density objective at accepted step `step` (0-based).
+    pub fn anneal_beta(&self, step: u64) -> f64 {
+        if self.anneal_iters == 0 {
+            return 1.0;
+        }
+        let frac = (step as f64 / self.anneal_iters as f64).min(1.0);
+        ANNEAL_START + (1.0 - ANNEAL_START) * frac
+    }
+
     /// Checks every field against the range the engine supports.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !self.lr.is_finite() {
@@ -161,6 +238,14 @@ impl TrainConfig {
         }
         check_range("lr", self.lr, 1e-6, 1.0)?;
         check_range("batch", self.batch, 1, 16384)?;
+        if let Some(Continuation::Constant { lr }) = self.continuation
+            && !(lr.is_finite() && (1e-6..=1.0).contains(&lr))
+        {
+            return Err(ConfigError {
+                field: "continuation",
+                message: format!("a constant rate must be between 1e-6 and 1, got {lr}"),
+            });
+        }
         if !(self.clip_norm.is_finite() && self.clip_norm > 0.0) {
             return Err(ConfigError {
                 field: "clip_norm",
@@ -179,6 +264,25 @@ mod tests {
     fn defaults_are_valid() {
         FlowConfig::default().validate().unwrap();
         TrainConfig::default().validate().unwrap();
+    }
+
+    #[test]
+    fn a_schedule_ends_and_continues_only_as_chosen() {
+        let mut t = TrainConfig {
+            lr: 0.01,
+            schedule_iters: 100,
+            ..TrainConfig::default()
+        };
+        assert_eq!(t.schedule_end(), Some(100));
+        assert_eq!(t.lr_at(100), 0.0);
+        t.continuation = Some(Continuation::Cosine { from: 100 });
+        assert_eq!(t.schedule_end(), Some(200));
+        assert_eq!(t.lr_at(100), 0.01);
+        t.continuation = Some(Continuation::Constant { lr: 1e-3 });
+        assert_eq!(t.schedule_end(), None);
+        assert_eq!(t.lr_at(5000), 1e-3);
+        t.continuation = Some(Continuation::Constant { lr: f64::NAN });
+        assert_eq!(t.validate().unwrap_err().field, "continuation");
     }
 
     #[test]

@@ -200,17 +200,15 @@ pub fn importance_report(
     m: usize,
     rng: &mut Rng,
 ) -> ImportanceReport {
-    let q0: Vec<[f64; 2]> = (0..m).map(|_| [rng.normal(), rng.normal()]).collect();
-    let p0: Vec<[f64; 2]> = (0..m).map(|_| [rng.normal(), rng.normal()]).collect();
+    let (q0, p0) = flow.base_draws(m, rng);
+    let base = flow.base();
     let (mut q, mut p) = (q0.clone(), p0.clone());
     flow.map(Direction::Generate, &mut q, &mut p);
     let a = flow.kinetic_scale().unwrap_or(1.0);
     let learned = flow.config.kinetic == Kinetic::Learned;
     let log_w: Vec<f64> = (0..m)
         .map(|i| {
-            let log_prior = -0.5
-                * (q0[i][0].powi(2) + q0[i][1].powi(2) + p0[i][0].powi(2) + p0[i][1].powi(2))
-                - 2.0 * LN_2PI;
+            let log_prior = base.log_prob(q0[i], p0[i]);
             let p2 = p[i][0].powi(2) + p[i][1].powi(2);
             let log_r = if learned {
                 -0.5 * p2 - LN_2PI

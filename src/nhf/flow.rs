@@ -2,6 +2,7 @@
 //! sampling, the model's density by importance weighting (MATH.md §2a), trajectory recording
 //! for the views, and the learned potentials.
 
+use super::base::Base;
 use super::config::{ConfigError, FlowConfig, Kinetic};
 use super::encoder::Encoder;
 use super::layout::Layout;
@@ -167,10 +168,28 @@ impl Flow {
         );
     }
 
-    /// `n` samples q_T of the model: (q₀, p₀) ~ N(0, I) pushed through the generative map.
-    pub fn sample(&self, n: usize, rng: &mut Rng) -> Vec<[f64; 2]> {
+    /// The flow's base distribution π₀ (standard, or its learned diagonal Gaussian).
+    pub fn base(&self) -> Base<f64> {
+        Base::of(&self.params, &self.layout).to_f64()
+    }
+
+    /// `n` draws (q₀, p₀) ~ π₀ from the flow's base (standard noise mapped by the base, so the
+    /// standard base gives exactly the plain N(0, I) draws).
+    pub fn base_draws(&self, n: usize, rng: &mut Rng) -> (Vec<[f64; 2]>, Vec<[f64; 2]>) {
         let mut q: Vec<[f64; 2]> = (0..n).map(|_| [rng.normal(), rng.normal()]).collect();
         let mut p: Vec<[f64; 2]> = (0..n).map(|_| [rng.normal(), rng.normal()]).collect();
+        if self.layout.base().is_some() {
+            let base = self.base();
+            for (qi, pi) in q.iter_mut().zip(&mut p) {
+                (*qi, *pi) = base.from_noise(*qi, *pi);
+            }
+        }
+        (q, p)
+    }
+
+    /// `n` samples q_T of the model: (q₀, p₀) ~ π₀ pushed through the generative map.
+    pub fn sample(&self, n: usize, rng: &mut Rng) -> Vec<[f64; 2]> {
+        let (mut q, mut p) = self.base_draws(n, rng);
         self.map(Direction::Generate, &mut q, &mut p);
         q
     }
@@ -314,6 +333,7 @@ pub fn log_density_with(
         .map(|r| Encoder::new(&flow.params[r], flow.config.encoder_width));
     let a = f64::from(fp.scale());
     let learned = flow.config.kinetic == Kinetic::Learned;
+    let base = flow.base();
     for start in (0..q.len()).step_by(TILE) {
         let x0 = load::<f32>(q, start);
         let (mu, log_sigma) = match &encoder {
@@ -358,9 +378,7 @@ pub fn log_density_with(
                     [f64::from(x[0][t]), f64::from(x[1][t])],
                     [f64::from(p[0][t]), f64::from(p[1][t])],
                 );
-                let log_w = -0.5 * (xx[0] * xx[0] + xx[1] * xx[1] + pp[0] * pp[0] + pp[1] * pp[1])
-                    - 2.0 * LN_2PI
-                    - log_f[t];
+                let log_w = base.log_prob(xx, pp) - log_f[t];
                 if !log_w.is_finite() {
                     continue;
                 }

@@ -4,7 +4,7 @@
 
 use num_dual::{Dual64, DualNum};
 
-use super::config::{Activation, FlowConfig, Kinetic, Objective};
+use super::config::{Activation, BaseKind, FlowConfig, Kinetic, Objective};
 use super::layout::Layout;
 use super::objective::{Inputs, Workspace, loss_and_grad};
 use super::real::Real;
@@ -76,6 +76,8 @@ impl Target for TestBanana {
 
 struct Case {
     config: FlowConfig,
+    /// The density objective's annealing weight β.
+    beta: f64,
     layout: Layout,
     params: Vec<f64>,
     a: Vec<[f64; 2]>,
@@ -89,6 +91,26 @@ fn case(
     steps: usize,
     act: Activation,
 ) -> Case {
+    case_with(
+        objective,
+        kinetic,
+        blocks,
+        steps,
+        act,
+        BaseKind::Standard,
+        1.0,
+    )
+}
+
+fn case_with(
+    objective: Objective,
+    kinetic: Kinetic,
+    blocks: usize,
+    steps: usize,
+    act: Activation,
+    base: BaseKind,
+    beta: f64,
+) -> Case {
     let config = FlowConfig {
         blocks,
         leapfrog_steps: steps,
@@ -98,6 +120,7 @@ fn case(
         activation: act,
         kinetic,
         objective,
+        base,
     };
     let layout = Layout::new(&config);
     let mut rng = Rng::seed_from_u64(42 + blocks as u64 * 7 + steps as u64);
@@ -114,6 +137,7 @@ fn case(
     let b = (0..13).map(|_| [rng.normal(), rng.normal()]).collect();
     Case {
         config,
+        beta,
         layout,
         params,
         a,
@@ -132,6 +156,7 @@ fn loss<T: Real>(c: &Case, params: &[T], grad: Option<&mut [T]>) -> T {
             q0: &c.a,
             p0: &c.b,
             target: &TestBanana,
+            beta: c.beta,
         },
     };
     loss_and_grad(params, &c.config, &c.layout, &inputs, &mut ws, grad)
@@ -229,6 +254,30 @@ fn gradient_matches_dual_numbers_with_softplus() {
     for objective in [Objective::Samples, Objective::Density] {
         for kinetic in [Kinetic::Fixed, Kinetic::Learned] {
             check(&case(objective, kinetic, 3, 2, Activation::Softplus));
+        }
+    }
+}
+
+#[test]
+fn gradient_matches_dual_numbers_with_a_learnable_base_and_annealing() {
+    // Every group, the base's m, ℓ_q and ℓ_p included (random, not their zero initial values),
+    // for both objectives and kinetic energies; β < 1 on the density objective.
+    for objective in [Objective::Samples, Objective::Density] {
+        for kinetic in [Kinetic::Fixed, Kinetic::Learned] {
+            for (blocks, steps) in [(1, 1), (3, 2), (1, 10)] {
+                let (d, f) = check(&case_with(
+                    objective,
+                    kinetic,
+                    blocks,
+                    steps,
+                    Activation::Tanh,
+                    BaseKind::Learned,
+                    0.37,
+                ));
+                eprintln!(
+                    "learned base {objective:?} {kinetic:?} K={blocks} L={steps}: dual {d:.1e}, fd {f:.1e}"
+                );
+            }
         }
     }
 }

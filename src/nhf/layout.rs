@@ -6,7 +6,8 @@
 //! (samples objective only). With W = 32, K = 4: 6,021 parameters fixed, 10,756 learned,
 //! as MATH.md §7 counts them.
 
-use super::config::{FlowConfig, Kinetic, Objective};
+use super::base::BASE_LEN;
+use super::config::{BaseKind, FlowConfig, Kinetic, Objective};
 use super::real::Real;
 use crate::rng::Rng;
 
@@ -43,6 +44,8 @@ pub struct Layout {
     pub kinetic: Kinetic,
     /// Whether an encoder is present (samples objective).
     pub has_encoder: bool,
+    /// Whether the base distribution has parameters (a learnable base).
+    pub has_base: bool,
 }
 
 impl Layout {
@@ -54,6 +57,7 @@ impl Layout {
             blocks: cfg.blocks,
             kinetic: cfg.kinetic,
             has_encoder: cfg.objective == Objective::Samples,
+            has_base: cfg.base == BaseKind::Learned,
         }
     }
 
@@ -92,6 +96,14 @@ impl Layout {
         })
     }
 
+    /// Range of the learnable base's six parameters m, ℓ_q, ℓ_p (learnable base only; last).
+    pub fn base(&self) -> Option<std::ops::Range<usize>> {
+        self.has_base.then(|| {
+            let start = self.len() - BASE_LEN;
+            start..start + BASE_LEN
+        })
+    }
+
     /// Total number of parameters.
     pub fn len(&self) -> usize {
         self.blocks * self.block_stride()
@@ -101,6 +113,7 @@ impl Layout {
             } else {
                 0
             }
+            + if self.has_base { BASE_LEN } else { 0 }
     }
 
     /// Whether there are no parameters (never, for a valid configuration).
@@ -160,6 +173,14 @@ impl Layout {
                 at += len;
             }
         }
+        if let Some(r) = self.base() {
+            for (name, at) in [("mean_q", 0), ("log_scale_q", 2), ("log_scale_p", 4)] {
+                out.push(ParamGroup {
+                    name: format!("base.{name}"),
+                    range: r.start + at..r.start + at + 2,
+                });
+            }
+        }
         out
     }
 
@@ -167,7 +188,7 @@ impl Layout {
     ///
     /// Hidden layers get variance-preserving Gaussian weights; the potential's output layer is
     /// small (MATH.md §1: the flow starts near the identity), and so is the encoder's, so the
-    /// first momenta are close to N(0, I).
+    /// first momenta are close to N(0, I). A learnable base starts as N(0, I) (all zeros).
     pub fn init<T: Real>(&self, rng: &mut Rng) -> Vec<T> {
         let mut p = vec![T::zero(); self.len()];
         for k in 0..self.blocks {

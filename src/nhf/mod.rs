@@ -8,6 +8,7 @@
 pub mod adam;
 #[cfg(target_arch = "x86_64")]
 mod avx_lanes;
+pub mod base;
 pub mod config;
 pub mod encoder;
 pub mod eval;
@@ -26,7 +27,10 @@ pub mod trainer;
 #[cfg(test)]
 mod gradient_tests;
 
-pub use config::{Activation, ConfigError, FlowConfig, Kinetic, Objective, TrainConfig};
+pub use base::Base;
+pub use config::{
+    Activation, BaseKind, ConfigError, Continuation, FlowConfig, Kinetic, Objective, TrainConfig,
+};
 pub use flow::Flow;
 pub use trainer::{StepError, Trainer};
 

@@ -1,9 +1,9 @@
 //! The versioned JSON model file: configuration, weights, target, seed and training state.
 //!
 //! ```json
-//! { "format": "nhf-playground-model", "version": 1,
+//! { "format": "nhf-playground-model", "version": 2,
 //!   "target": "8gaussians", "target_definition": null,
-//!   "config": { "blocks": 4, "leapfrog_steps": 5, "dt": 0.2, "width": 32, ... },
+//!   "config": { "blocks": 4, "leapfrog_steps": 5, "dt": 0.2, "width": 32, "base": "learned", ... },
 //!   "train": { "lr": 0.003, "schedule_iters": 3000, "batch": 512, "clip_norm": 100, "seed": 0 },
 //!   "step": 3000, "params": [ ... ], "adam": { "t": 3000, "m": [...], "v": [...] } }
 //! ```
@@ -19,8 +19,12 @@ use super::flow::Flow;
 
 /// The `format` field's value.
 pub const FORMAT: &str = "nhf-playground-model";
-/// The version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The version this build writes. Version 2 added the learnable base (`config.base`, its six
+/// parameters at the end of `params`) and annealing (`train.anneal_iters`); a version-1 file
+/// has neither, and reads as a flow with the standard base and no annealing, as it was saved.
+pub const VERSION: u32 = 2;
+/// The oldest version this build reads.
+pub const OLDEST_VERSION: u32 = 1;
 
 /// A saved model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,10 +109,11 @@ impl ModelFile {
             }
         }
         match value.get("version").and_then(serde_json::Value::as_u64) {
-            Some(v) if v == u64::from(VERSION) => {}
+            Some(v) if (u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&v) => {}
             Some(v) => {
                 return Err(ModelFileError(format!(
-                    "version {v} is not supported (this build reads version {VERSION})"
+                    "version {v} is not supported (this build reads versions \
+                     {OLDEST_VERSION} to {VERSION})"
                 )));
             }
             None => return Err(ModelFileError("missing or non-numeric \"version\"".into())),
@@ -168,6 +173,18 @@ mod tests {
     }
 
     #[test]
+    fn version_1_files_read_as_the_standard_base_without_annealing() {
+        let mut v1: serde_json::Value = serde_json::from_str(&sample_file().to_json()).unwrap();
+        v1["version"] = 1.into();
+        v1["config"].as_object_mut().unwrap().remove("base");
+        v1["train"].as_object_mut().unwrap().remove("anneal_iters");
+        let f = ModelFile::from_json(&v1.to_string()).unwrap();
+        assert_eq!(f.config.base, crate::nhf::BaseKind::Standard);
+        assert_eq!(f.train.anneal_iters, 0);
+        assert_eq!(f.flow().unwrap().params, sample_file().params);
+    }
+
+    #[test]
     fn truncated_and_mismatched_files_are_refused_with_reasons() {
         let text = sample_file().to_json();
         let err = ModelFile::from_json(&text[..text.len() / 2]).unwrap_err();
@@ -175,7 +192,7 @@ mod tests {
         let err = ModelFile::from_json("{\"hello\": 1}").unwrap_err();
         assert!(err.0.contains("not a model file"), "{err}");
         let err =
-            ModelFile::from_json(&text.replace("\"version\":1", "\"version\":99")).unwrap_err();
+            ModelFile::from_json(&text.replace("\"version\":2", "\"version\":99")).unwrap_err();
         assert!(err.0.contains("version 99"), "{err}");
         let mut f = sample_file();
         f.params.pop();

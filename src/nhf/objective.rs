@@ -2,6 +2,7 @@
 //! adjoint (§3b): the negative ELBO from samples (§2a) and the reverse KL to an unnormalised
 //! density (§2b).
 
+use super::base::Base;
 use super::config::FlowConfig;
 use super::encoder::{Encoder, EncoderCache, Gaussian};
 use super::layout::Layout;
@@ -22,14 +23,17 @@ pub enum Inputs<'a> {
         /// ε ~ N(0, I), one per point.
         eps: &'a [[f64; 2]],
     },
-    /// §2b: draws (q₀, p₀) ~ π₀ = N(0, I) and the target's unnormalised log density.
+    /// §2b: standard noise for the draws (q₀, p₀) ~ π₀ and the target's unnormalised log
+    /// density.
     Density {
-        /// q₀ ~ N(0, I).
+        /// ε_q ~ N(0, I); q₀ = m + e^{ℓ_q} ⊙ ε_q (q₀ = ε_q for the standard base).
         q0: &'a [[f64; 2]],
-        /// p₀ ~ N(0, I).
+        /// ε_p ~ N(0, I); p₀ = e^{ℓ_p} ⊙ ε_p.
         p0: &'a [[f64; 2]],
         /// The target π̃.
         target: &'a dyn Target,
+        /// β ∈ (0, 1], the weight of log π̃ (docs/FITS.md, "Annealing"); 1 is the plain reverse KL.
+        beta: f64,
     },
 }
 
@@ -54,10 +58,16 @@ impl Inputs<'_> {
                 data: &data[range.clone()],
                 eps: &eps[range],
             },
-            Inputs::Density { q0, p0, target } => Inputs::Density {
+            Inputs::Density {
+                q0,
+                p0,
+                target,
+                beta,
+            } => Inputs::Density {
                 q0: &q0[range.clone()],
                 p0: &p0[range],
                 target: *target,
+                beta: *beta,
             },
         }
     }
@@ -114,8 +124,10 @@ fn lift<T: Real>(value: f64, grad: [f64; 2], x: [T; 2]) -> T {
 /// every parameter (written into `grad`, parameter layout).
 ///
 /// Samples (§2a): loss = −(1/B) Σ ELBO(q_b) with p = μ + σ⊙ε, run through the normalizing map.
-/// Density (§2b): loss = (1/B) Σ [log π₀(q₀,p₀) − log π̃(q_T) − log r(p_T)], run through the
+/// Density (§2b): loss = (1/B) Σ [log π₀(q₀,p₀) − β log π̃(q_T) − log r(p_T)], run through the
 /// generative map, r = N(0, a⁻²I) (fixed kinetic) or N(0, I) (learned).
+/// π₀ is the flow's base ([`Base`]): N(0, I), or a learnable diagonal Gaussian whose parameters
+/// get their gradients here too.
 pub fn loss_and_grad<T: Real>(
     params: &[T],
     config: &FlowConfig,
@@ -140,9 +152,17 @@ pub fn loss_and_grad<T: Real>(
         ws.grad_lanes.iter_mut().for_each(|l| *l = zeros());
     }
     let a = fp.scale();
+    let base = Base::of(params, layout);
+    // e^{−ℓ}: the standard base's are exactly 1, so its arithmetic below is exact identities
+    // and a flow without a learnable base computes bit for bit what it always did.
+    let inv_sq = [(-base.log_scale_q[0]).exp(), (-base.log_scale_q[1]).exp()];
+    let inv_sp = [(-base.log_scale_p[0]).exp(), (-base.log_scale_p[1]).exp()];
+    let log_scales = base.log_scale_sum();
     let mut loss_sum = T::zero();
     let mut a_bar: Lane<T> = zeros();
     let mut a_direct = T::zero();
+    // Cotangents of m, ℓ_q, ℓ_p (used only when the base is learnable).
+    let mut base_bar = [T::zero(); 6];
     for start in (0..n).step_by(TILE) {
         let live = (n - start).min(TILE);
         let (mut x_bar, mut p_bar) = ([zeros(); 2], [zeros(); 2]);
@@ -172,26 +192,40 @@ pub fn loss_and_grad<T: Real>(
                     &mut ws.tile,
                     |_, _, _, _| {},
                 );
-                // −ELBO = ½|x_T|² + ½|p_T|² − ½|ε|² − Σ log σ + ln 2π (the Gaussian constants of
-                // π₀ and f_ψ combined).
+                // −ELBO = ½|z_q|² + ½|z_p|² + Σℓ − ½|ε|² − Σ log σ + ln 2π, with z the end state
+                // standardised by the base (z = x_T, p_T for the standard base; the Gaussian
+                // constants of π₀ and f_ψ combined).
+                let mut z = [zeros(); 2];
+                let mut zp = [zeros(); 2];
+                for d in 0..2 {
+                    for t in 0..TILE {
+                        z[d][t] = (x[d][t] - base.mean_q[d]) * inv_sq[d];
+                        zp[d][t] = p[d][t] * inv_sp[d];
+                    }
+                }
                 for t in 0..live {
                     loss_sum += half
-                        * (x[0][t] * x[0][t]
-                            + x[1][t] * x[1][t]
-                            + p[0][t] * p[0][t]
-                            + p[1][t] * p[1][t])
+                        * (z[0][t] * z[0][t]
+                            + z[1][t] * z[1][t]
+                            + zp[0][t] * zp[0][t]
+                            + zp[1][t] * zp[1][t])
                         - half * (e[0][t] * e[0][t] + e[1][t] * e[1][t])
                         - g.log_sigma[0][t]
                         - g.log_sigma[1][t]
-                        + ln_2pi;
+                        + ln_2pi
+                        + log_scales;
                 }
                 if !want_grad {
                     continue;
                 }
                 for d in 0..2 {
                     for t in 0..live {
-                        x_bar[d][t] = x[d][t] * inv_b;
-                        p_bar[d][t] = p[d][t] * inv_b;
+                        x_bar[d][t] = z[d][t] * inv_sq[d] * inv_b;
+                        p_bar[d][t] = zp[d][t] * inv_sp[d] * inv_b;
+                        // ∂/∂m = −x̄; ∂/∂ℓ of ½z² + ℓ is (1 − z²).
+                        base_bar[d] -= x_bar[d][t];
+                        base_bar[2 + d] += (T::one() - z[d][t] * z[d][t]) * inv_b;
+                        base_bar[4 + d] += (T::one() - zp[d][t] * zp[d][t]) * inv_b;
                     }
                 }
                 leapfrog::backward(
@@ -220,18 +254,30 @@ pub fn loss_and_grad<T: Real>(
                     &mut ws.grad_lanes[enc_range],
                 );
             }
-            Inputs::Density { q0, p0, target } => {
-                let mut x = load::<T>(q0, start);
-                let mut p = load::<T>(p0, start);
+            Inputs::Density {
+                q0,
+                p0,
+                target,
+                beta,
+            } => {
+                let eq = load::<T>(q0, start);
+                let ep = load::<T>(p0, start);
+                // log π₀(q₀, p₀) = −½|ε|² − Σℓ − 2 ln 2π at q₀ = m + e^{ℓ_q}ε_q, p₀ = e^{ℓ_p}ε_p.
+                let mut x = [zeros(); 2];
+                let mut p = [zeros(); 2];
                 let mut log_prior: Lane<T> = zeros();
                 for t in 0..TILE {
+                    let (q, m) = base.from_noise([eq[0][t], eq[1][t]], [ep[0][t], ep[1][t]]);
+                    (x[0][t], x[1][t], p[0][t], p[1][t]) = (q[0], q[1], m[0], m[1]);
                     log_prior[t] = -half
-                        * (x[0][t] * x[0][t]
-                            + x[1][t] * x[1][t]
-                            + p[0][t] * p[0][t]
-                            + p[1][t] * p[1][t])
-                        - T::from_f64(2.0) * ln_2pi;
+                        * (eq[0][t] * eq[0][t]
+                            + eq[1][t] * eq[1][t]
+                            + ep[0][t] * ep[0][t]
+                            + ep[1][t] * ep[1][t])
+                        - T::from_f64(2.0) * ln_2pi
+                        - log_scales;
                 }
+                let beta = T::from_f64(*beta);
                 leapfrog::forward(
                     &fp,
                     Direction::Generate,
@@ -251,10 +297,10 @@ pub fn loss_and_grad<T: Real>(
                     } else {
                         -half * a * a * p2 + (a * a).ln() - ln_2pi
                     };
-                    loss_sum += log_prior[t] - log_target - log_r;
+                    loss_sum += log_prior[t] - beta * log_target - log_r;
                     if want_grad {
-                        x_bar[0][t] = -T::from_f64(g[0]) * inv_b;
-                        x_bar[1][t] = -T::from_f64(g[1]) * inv_b;
+                        x_bar[0][t] = -beta * T::from_f64(g[0]) * inv_b;
+                        x_bar[1][t] = -beta * T::from_f64(g[1]) * inv_b;
                         let m = if learned { T::one() } else { a * a };
                         p_bar[0][t] = m * p[0][t] * inv_b;
                         p_bar[1][t] = m * p[1][t] * inv_b;
@@ -274,8 +320,24 @@ pub fn loss_and_grad<T: Real>(
                         &mut ws.tile,
                         &mut ws.grad_lanes,
                     );
+                    // Back through q₀ = m + e^{ℓ_q}ε_q, p₀ = e^{ℓ_p}ε_p; the −Σℓ of log π₀
+                    // adds −1 per ℓ (once for the batch mean).
+                    let sq = [base.log_scale_q[0].exp(), base.log_scale_q[1].exp()];
+                    let sp = [base.log_scale_p[0].exp(), base.log_scale_p[1].exp()];
+                    for d in 0..2 {
+                        for t in 0..live {
+                            base_bar[d] += x_bar[d][t];
+                            base_bar[2 + d] += x_bar[d][t] * sq[d] * eq[d][t];
+                            base_bar[4 + d] += p_bar[d][t] * sp[d] * ep[d][t];
+                        }
+                    }
                 }
             }
+        }
+    }
+    if matches!(inputs, Inputs::Density { .. }) && want_grad {
+        for b in &mut base_bar[2..] {
+            *b -= T::one();
         }
     }
     if let Some(grad) = grad {
@@ -292,6 +354,9 @@ pub fn loss_and_grad<T: Real>(
                 s += v;
             }
             grad[i] = s;
+        }
+        if let Some(r) = layout.base() {
+            grad[r].copy_from_slice(&base_bar);
         }
     }
     loss_sum * inv_b

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::adam::{Adam, cosine_lr};
+use super::adam::Adam;
 use super::config::{ConfigError, FlowConfig, Objective, TrainConfig};
 use super::flow::Flow;
 use super::mlp::TILE;
@@ -176,7 +176,15 @@ impl Trainer {
 
     /// The learning rate the next step will use.
     pub fn current_lr(&self) -> f64 {
-        cosine_lr(self.train.lr, self.step, self.train.schedule_iters)
+        self.train.lr_at(self.step)
+    }
+
+    /// Whether the schedule has reached its end (its rate is zero from here on): the
+    /// playground stops there until the user chooses how to continue.
+    pub fn schedule_done(&self) -> bool {
+        self.train
+            .schedule_end()
+            .is_some_and(|end| self.step >= end)
     }
 
     /// The state to continue this run elsewhere (see [`Checkpoint`]).
@@ -258,6 +266,7 @@ impl Trainer {
                     q0: &self.batch_a,
                     p0: &self.batch_b,
                     target: self.target.as_ref(),
+                    beta: self.train.anneal_beta(self.step),
                 }
             }
         };

@@ -55,15 +55,41 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
         .iter()
         .map(|&(s, k)| [s as f64, k])
         .collect();
+    // Two plots sharing the iteration axis: the loss with a range that ignores the first
+    // iterations' spike (on banana the loss starts near 450 and ends near 0.5, and with the
+    // full range the rest of the run is a flat line), and the grid KL on its own scale.
+    let plots = (height - ui.spacing().interact_size.y - ui.spacing().item_spacing.y).max(80.0);
+    let link = ui.make_persistent_id("training_iterations");
+    let range = robust_range(loss.iter().map(|p| p[1]));
     Plot::new("training")
-        .height((height - ui.spacing().interact_size.y).max(60.0))
-        .x_axis_label("iteration")
+        .height(plots * 0.62)
+        .link_axis(link, [true, false])
+        .link_cursor(link, [true, false])
+        .y_axis_min_width(44.0)
         .legend(Legend::default())
         .allow_scroll(false)
+        .allow_zoom([true, false])
+        .allow_drag([true, false])
         .show(ui, |plot| {
+            if let Some((lo, hi)) = range {
+                plot.set_plot_bounds_y(lo..=hi);
+            }
             plot.line(
                 Line::new(loss_name, PlotPoints::from(loss)).color(Color32::from_rgb(40, 150, 220)),
             );
+        });
+    Plot::new("training_kl")
+        .height(plots * 0.38)
+        .link_axis(link, [true, false])
+        .link_cursor(link, [true, false])
+        .y_axis_min_width(44.0)
+        .include_y(0.0)
+        .x_axis_label("iteration")
+        // The KL's name on its axis, not in a legend: this plot is short, and a legend box
+        // would cover half of it.
+        .y_axis_label(format!("grid KL ({GRID_CELLS}\u{b2}, S={GRID_DRAWS})"))
+        .allow_scroll(false)
+        .show(ui, |plot| {
             plot.line(
                 Line::new(
                     format!("grid KL ({GRID_CELLS}\u{b2}, S={GRID_DRAWS})"),
@@ -73,4 +99,42 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
                 .width(2.0),
             );
         });
+}
+
+/// A y-range for a loss curve that ignores its largest 5%: from the minimum to a quarter
+/// beyond the 95th percentile (never past the maximum), padded by 5%. `None` for fewer than
+/// two finite values.
+pub fn robust_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let mut v: Vec<f64> = values.filter(|y| y.is_finite()).collect();
+    if v.len() < 2 {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let (lo, max) = (v[0], v[v.len() - 1]);
+    let q95 = v[((v.len() - 1) as f64 * 0.95) as usize];
+    let hi = (q95 + 0.25 * (q95 - lo)).min(max);
+    let pad = 0.05 * (hi - lo).max(1e-9);
+    Some((lo - pad, hi + pad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::robust_range;
+
+    #[test]
+    fn a_spike_at_the_start_does_not_set_the_loss_range() {
+        // Banana's shape: a few hundred early, about 0.5 for the rest of the run.
+        let losses = (0..1000).map(|i| {
+            if i < 20 {
+                450.0 - 20.0 * i as f64
+            } else {
+                0.5 + 1.0 / (1.0 + i as f64)
+            }
+        });
+        let (lo, hi) = robust_range(losses).unwrap();
+        assert!(lo < 0.5 && hi < 1.0, "{lo}..{hi}");
+        assert_eq!(robust_range([1.0].into_iter()), None);
+        let (lo, hi) = robust_range([1.0, 1.0, f64::NAN].into_iter()).unwrap();
+        assert!(lo < 1.0 && hi > 1.0);
+    }
 }
