@@ -194,3 +194,35 @@ fn bad_mixture_files_are_refused_with_the_field_named() {
     let e = s.apply(Command::Target("custom".into())).unwrap_err();
     assert!(e.contains("load one from a file"), "{e}");
 }
+
+#[test]
+fn a_run_stops_at_the_end_of_its_schedule_and_continues_only_when_asked() {
+    let mut s = session();
+    s.apply(Command::Set("schedule_iters".into(), 6.into()))
+        .unwrap();
+    s.apply(Command::Train).unwrap();
+    for _ in 0..50 {
+        s.tick(0.02);
+    }
+    assert_eq!(s.trainer.step, 6, "no step past the schedule's end");
+    assert!(!s.running);
+    let said = s.finished.clone().expect("the end is reported");
+    assert!(said.contains("6 iterations"), "{said}");
+    // Train goes on with a new cosine schedule of the same length.
+    s.apply(Command::Train).unwrap();
+    assert!(s.finished.is_none() && s.trainer.current_lr() > 0.0);
+    for _ in 0..50 {
+        s.tick(0.02);
+    }
+    assert_eq!(s.trainer.step, 12);
+    assert!(s.finished.is_some());
+    // A constant rate has no end; a bad one is refused and changes nothing.
+    assert!(s.apply(Command::ContinueConstant(f64::NAN)).is_err());
+    assert!(!s.running);
+    s.apply(Command::ContinueConstant(1e-3)).unwrap();
+    for _ in 0..5 {
+        s.tick(0.02);
+    }
+    assert!(s.running && s.trainer.step > 12);
+    assert_eq!(s.trainer.current_lr(), 1e-3);
+}

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::settings::{SETTING_KEYS, Settings};
 use super::view_set::ViewSet;
-use crate::nhf::{BaseKind, Direction, Kinetic, Objective};
+use crate::nhf::{BaseKind, Direction, Kinetic, MomentumModel, Objective};
 use crate::targets::{self, Bounds, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec};
 
 /// Longest link accepted, in bytes: a generous drawing fits in a few kB.
@@ -109,7 +109,14 @@ fn base_name(b: BaseKind) -> &'static str {
     }
 }
 
-/// The link format this build writes (`v=2`). Version 2 added `base` and `anneal_iters`; a
+fn momentum_name(m: MomentumModel) -> &'static str {
+    match m {
+        MomentumModel::Kinetic => "kinetic",
+        MomentumModel::Encoder => "encoder",
+    }
+}
+
+/// The link format this build writes (`v=2`). Version 2 added `base`, `momentum` and `anneal_iters`; a
 /// link without `v` is version 1 and its missing keys take version 1's defaults
 /// ([`Settings::link_version_1`]).
 pub const LINK_VERSION: u32 = 2;
@@ -129,6 +136,7 @@ pub fn encode(link: &Link) -> String {
         ("objective", objective_name(s.flow.objective).into()),
         ("kinetic", kinetic_name(s.flow.kinetic).into()),
         ("base", base_name(s.flow.base).into()),
+        ("momentum", momentum_name(s.flow.momentum).into()),
         ("blocks", s.flow.blocks.to_string()),
         ("leapfrog_steps", s.flow.leapfrog_steps.to_string()),
         ("dt", s.flow.dt.to_string()),

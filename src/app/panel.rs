@@ -4,7 +4,7 @@ use egui::{RichText, Ui};
 
 use super::session::{CONSTANT_LR_RANGE, Command, Session};
 use super::status::UiReport;
-use crate::nhf::{BaseKind, Kinetic, Objective};
+use crate::nhf::{BaseKind, Kinetic, MomentumModel, Objective};
 use crate::targets;
 
 fn rect_of(r: &egui::Response) -> Option<[f32; 4]> {
@@ -425,6 +425,24 @@ fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
         log,
     };
     if flow.objective == Objective::Density {
+        ui.horizontal(|ui| {
+            ui.label("final momentum").on_hover_text(
+                "How the loss scores where the particles' momenta end. Kinetic: they should \
+                 end as the kinetic energy's Gaussian, the same for every position. Encoder: a \
+                 small network learns which momenta go with each end position, so the flow \
+                 is not penalised for the momenta it needs to shape the target.",
+            );
+            for (kind, name) in [
+                (MomentumModel::Kinetic, "kinetic"),
+                (MomentumModel::Encoder, "encoder"),
+            ] {
+                if ui.selectable_label(flow.momentum == kind, name).clicked()
+                    && flow.momentum != kind
+                {
+                    commands.push(Command::Set("momentum".into(), name.into()));
+                }
+            }
+        });
         slider(
             "anneal_iters",
             train.anneal_iters,

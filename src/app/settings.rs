@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::view_set::ViewSet;
-use crate::nhf::{BaseKind, FlowConfig, Kinetic, Objective, TrainConfig};
+use crate::nhf::{BaseKind, FlowConfig, Kinetic, MomentumModel, Objective, TrainConfig};
 use crate::targets::{DrawnGrid, MixtureSpec};
 
 /// The user's settings.
@@ -90,6 +90,7 @@ impl Settings {
                 dt: 0.25,
                 width: 32,
                 base: BaseKind::Standard,
+                momentum: MomentumModel::Kinetic,
                 ..FlowConfig::default()
             },
             train: TrainConfig {
@@ -114,7 +115,7 @@ pub enum SettingEffect {
 }
 
 /// The settings [`Settings::set_field`] knows, as commands and links spell them.
-pub const SETTING_KEYS: [&str; 15] = [
+pub const SETTING_KEYS: [&str; 16] = [
     "blocks",
     "leapfrog_steps",
     "dt",
@@ -126,6 +127,7 @@ pub const SETTING_KEYS: [&str; 15] = [
     "kinetic",
     "objective",
     "base",
+    "momentum",
     "anneal_iters",
     "particles",
     "anim_speed",
@@ -183,6 +185,14 @@ impl Settings {
                     .as_str()
                     .and_then(|v| serde_json::from_value(v.into()).ok())
                     .ok_or_else(|| format!("base is \"standard\" or \"learned\", got {value}"))?;
+            }
+            "momentum" => {
+                next.flow.momentum = value
+                    .as_str()
+                    .and_then(|v| serde_json::from_value(v.into()).ok())
+                    .ok_or_else(|| {
+                        format!("momentum is \"kinetic\" or \"encoder\", got {value}")
+                    })?;
             }
             "anneal_iters" => next.train.anneal_iters = int(0, 100_000)?,
             "objective" => {

@@ -10,7 +10,9 @@ use web_time::Instant;
 use super::{KineticArg, ObjectiveArg};
 use nhf_playground::nhf::eval::{GridEval, heldout_nll, importance_report, potential_correlation};
 use nhf_playground::nhf::model_file::ModelFile;
-use nhf_playground::nhf::{BaseKind, Flow, FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
+use nhf_playground::nhf::{
+    BaseKind, Flow, FlowConfig, Kinetic, MomentumModel, Objective, TrainConfig, Trainer,
+};
 use nhf_playground::rng::Rng;
 use nhf_playground::targets::{self, CustomMixture, Target};
 
@@ -26,33 +28,42 @@ pub struct TrainArgs {
     /// Fixed (½a²|p|²) or learned kinetic energy.
     #[arg(long, value_enum, default_value = "fixed")]
     kinetic: KineticArg,
-    /// K, the number of blocks.
-    #[arg(long, default_value_t = FlowConfig::default().blocks)]
-    blocks: usize,
-    /// L, leapfrog steps per block.
-    #[arg(long, default_value_t = FlowConfig::default().leapfrog_steps)]
-    leapfrog_steps: usize,
-    /// dt, the leapfrog step size.
-    #[arg(long, default_value_t = FlowConfig::default().dt)]
-    dt: f64,
+    /// K, the number of blocks (default: 8 for the samples objective, 4 for density).
+    #[arg(long)]
+    blocks: Option<usize>,
+    /// L, leapfrog steps per block (default: 2 samples, 5 density).
+    #[arg(long)]
+    leapfrog_steps: Option<usize>,
+    /// dt, the leapfrog step size (default: 0.25 samples, 0.2 density).
+    #[arg(long)]
+    dt: Option<f64>,
     /// W, hidden width of the potentials.
     #[arg(long, default_value_t = FlowConfig::default().width)]
     width: usize,
     /// The base distribution: standard (N(0, I)) or learned (a trained diagonal Gaussian).
     #[arg(long, value_parser = parse_base, default_value = "standard")]
     base: BaseKind,
-    /// Density objective: iterations over which the weight of log π̃ rises to 1 (0: none).
-    #[arg(long, default_value_t = TrainConfig::default().anneal_iters)]
-    anneal_iters: usize,
+    /// Density objective: how the final momentum is scored: kinetic (r ∝ e^{−K}) or encoder
+    /// (a learned Gaussian r_ψ(p | q); the density objective's default).
+    #[arg(long, value_parser = parse_momentum)]
+    momentum: Option<MomentumModel>,
+    /// Density objective: iterations over which the weight of log π̃ rises to 1 (0: none;
+    /// default 1000 for the density objective).
+    #[arg(long)]
+    anneal_iters: Option<usize>,
     /// Points per training step.
     #[arg(long, default_value_t = TrainConfig::default().batch)]
     batch: usize,
     /// Training iterations.
     #[arg(long, default_value_t = 3000)]
     iters: usize,
-    /// Adam's peak learning rate (cosine decay over the run).
-    #[arg(long, default_value_t = TrainConfig::default().lr)]
-    lr: f64,
+    /// Adam's peak learning rate, cosine decay over the run (default: 2e-2 samples, 3e-3
+    /// density).
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Iterations over which the learning rate rises linearly to its peak (0: none).
+    #[arg(long, default_value_t = TrainConfig::default().warmup_iters)]
+    warmup_iters: usize,
     /// Keep the learning rate constant instead of cosine decay.
     #[arg(long)]
     constant_lr: bool,
@@ -123,6 +134,12 @@ pub struct SampleArgs {
 fn parse_base(text: &str) -> Result<BaseKind, String> {
     serde_json::from_value(serde_json::Value::String(text.into()))
         .map_err(|_| format!("\"{text}\" is not a base: standard or learned"))
+}
+
+/// A momentum model by its serde name (the spelling of model files and links).
+fn parse_momentum(text: &str) -> Result<MomentumModel, String> {
+    serde_json::from_value(serde_json::Value::String(text.into()))
+        .map_err(|_| format!("\"{text}\" is not a momentum model: kinetic or encoder"))
 }
 
 /// A target and, for a custom mixture, its definition (kept in model files).
@@ -227,10 +244,13 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         Some(ObjectiveArg::Density) => Objective::Density,
         None => target.default_objective(),
     };
+    // Every flag left out takes the objective's measured default (docs/FITS.md, "Defaults").
+    let flow_defaults = FlowConfig::for_objective(objective);
+    let train_defaults = TrainConfig::for_objective(objective);
     let config = FlowConfig {
-        blocks: args.blocks,
-        leapfrog_steps: args.leapfrog_steps,
-        dt: args.dt,
+        blocks: args.blocks.unwrap_or(flow_defaults.blocks),
+        leapfrog_steps: args.leapfrog_steps.unwrap_or(flow_defaults.leapfrog_steps),
+        dt: args.dt.unwrap_or(flow_defaults.dt),
         width: args.width,
         kinetic: match args.kinetic {
             KineticArg::Fixed => Kinetic::Fixed,
@@ -238,15 +258,17 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         },
         objective,
         base: args.base,
-        ..FlowConfig::default()
+        momentum: args.momentum.unwrap_or(flow_defaults.momentum),
+        ..flow_defaults
     };
     let train = TrainConfig {
-        lr: args.lr,
+        lr: args.lr.unwrap_or(train_defaults.lr),
         schedule_iters: if args.constant_lr { 0 } else { args.iters },
         batch: args.batch,
         seed: args.seed,
-        anneal_iters: args.anneal_iters,
-        ..TrainConfig::default()
+        anneal_iters: args.anneal_iters.unwrap_or(train_defaults.anneal_iters),
+        warmup_iters: args.warmup_iters,
+        ..train_defaults
     };
     let mut trainer =
         Trainer::new(config, train.clone(), target.clone()).map_err(|e| e.to_string())?;
@@ -337,7 +359,8 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
             "loss": final_loss, "kl": metrics.kl, "nll": metrics.nll, "ess": metrics.ess,
             "reverse_kl": metrics.reverse_kl, "correlation": metrics.correlation,
             "quadrants": metrics.quadrants, "base": trainer.flow.config.base,
-            "anneal_iters": train.anneal_iters,
+            "momentum": trainer.flow.config.momentum,
+            "anneal_iters": train.anneal_iters, "warmup_iters": train.warmup_iters,
             "params": params, "iters": trainer.step, "seconds": seconds,
             "ms_per_iter": 1000.0 * seconds / trainer.step.max(1) as f64,
             "target": target.id(), "objective": objective, "kinetic": trainer.flow.config.kinetic,

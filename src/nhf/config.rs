@@ -39,6 +39,19 @@ pub enum BaseKind {
     Learned,
 }
 
+/// How the density objective scores the flow's final momentum p_T (docs/FITS.md, "The reverse
+/// momentum model").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MomentumModel {
+    /// r(p) ∝ e^{−K(p)}: N(0, a⁻²I) for the fixed kinetic energy, N(0, I) for a learned one.
+    #[default]
+    Kinetic,
+    /// A learned Gaussian r_ψ(p | q_T) (the momentum encoder's network), as the reverse model
+    /// of Hamiltonian variational inference (Salimans, Kingma & Welling 2015).
+    Encoder,
+}
+
 /// The architecture of a flow: K blocks of L leapfrog steps of size dt.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -61,6 +74,9 @@ pub struct FlowConfig {
     pub objective: Objective,
     /// The standard or a learnable diagonal Gaussian base.
     pub base: BaseKind,
+    /// Density objective: the model of the final momentum (the samples objective always has
+    /// its encoder).
+    pub momentum: MomentumModel,
 }
 
 impl Default for FlowConfig {
@@ -77,6 +93,7 @@ impl Default for FlowConfig {
             encoder_width: 32,
             objective: Objective::Samples,
             base: BaseKind::Standard,
+            momentum: MomentumModel::Kinetic,
         }
     }
 }
@@ -131,6 +148,34 @@ impl FlowConfig {
         Ok(())
     }
 
+    /// The research command line's default architecture for an objective: the best measured
+    /// setting of docs/FITS.md ("Defaults"). Samples: eight blocks of two leapfrog steps of
+    /// 0.25 (the same force evaluations per iteration as four blocks of five steps, twice the
+    /// potentials); density: four blocks of five steps of 0.2 with the learned reverse
+    /// momentum model.
+    pub fn for_objective(objective: Objective) -> Self {
+        match objective {
+            Objective::Samples => Self {
+                blocks: 8,
+                leapfrog_steps: 2,
+                dt: 0.25,
+                objective,
+                ..Self::default()
+            },
+            Objective::Density => Self {
+                objective,
+                momentum: MomentumModel::Encoder,
+                ..Self::default()
+            },
+        }
+    }
+
+    /// Whether the flow has a momentum encoder: always for the samples objective, and for the
+    /// density objective with the learned reverse momentum model.
+    pub fn has_encoder(&self) -> bool {
+        self.objective == Objective::Samples || self.momentum == MomentumModel::Encoder
+    }
+
     /// Total number of leapfrog steps K·L.
     pub fn total_steps(&self) -> usize {
         self.blocks * self.leapfrog_steps
@@ -155,6 +200,8 @@ pub struct TrainConfig {
     /// linearly from [`ANNEAL_START`] to 1, so the flow spreads over the whole target before it
     /// sharpens (0: no annealing).
     pub anneal_iters: usize,
+    /// Over this many first iterations the learning rate rises linearly to its peak (0: none).
+    pub warmup_iters: usize,
     /// How training goes on after the schedule ended and the user chose to continue (none: the
     /// first schedule). Not part of links or the panel: it is the run's own history.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -190,16 +237,37 @@ impl Default for TrainConfig {
             clip_norm: 100.0,
             seed: 0,
             anneal_iters: 0,
+            warmup_iters: 0,
             continuation: None,
         }
     }
 }
 
 impl TrainConfig {
+    /// The research command line's default training for an objective (docs/FITS.md,
+    /// "Defaults"): Adam at 2e-2 for the samples objective, 3e-3 with 1000 iterations of
+    /// annealing for the density objective; batch 512, cosine over 3000 iterations.
+    pub fn for_objective(objective: Objective) -> Self {
+        match objective {
+            Objective::Samples => Self {
+                lr: 2e-2,
+                ..Self::default()
+            },
+            Objective::Density => Self {
+                lr: 3e-3,
+                anneal_iters: 1000,
+                ..Self::default()
+            },
+        }
+    }
     /// The learning rate of accepted step `step` (0-based): the cosine schedule, or the
     /// continuation chosen after it ended.
     pub fn lr_at(&self, step: u64) -> f64 {
         match self.continuation {
+            None if (step as usize) < self.warmup_iters => {
+                cosine_lr(self.lr, step, self.schedule_iters) * (step + 1) as f64
+                    / self.warmup_iters as f64
+            }
             None => cosine_lr(self.lr, step, self.schedule_iters),
             Some(Continuation::Cosine { from }) => {
                 cosine_lr(self.lr, step.saturating_sub(from), self.schedule_iters)

@@ -1,5 +1,6 @@
 //! The Gaussian momentum encoder f_ψ(p | q) = N(p; μ_ψ(q), diag σ_ψ(q)²) of the samples
-//! objective (MATH.md §2a): an MLP ℝ² → ℝ⁴ (two tanh hidden layers) giving μ and log σ, with
+//! objective (MATH.md §2a), also the density objective's learned reverse momentum model
+//! r_ψ(p_T | q_T) (docs/FITS.md, "The reverse momentum model"): an MLP ℝ² → ℝ⁴ (two tanh hidden layers) giving μ and log σ, with
 //! its forward pass and ordinary backpropagation, a tile of points at a time.
 
 use super::mlp::{Lane, TILE, zeros};
@@ -103,14 +104,16 @@ impl<'a, T: Real> Encoder<'a, T> {
     }
 
     /// Backpropagates cotangents on (μ, log σ) of the last [`Encoder::forward`] with `cache`,
-    /// adding the weights' cotangents into the per-lane accumulator `grad` (encoder layout).
+    /// adding the weights' cotangents into the per-lane accumulator `grad` (encoder layout),
+    /// and returns the cotangent of the input q (q̄ = A₁ᵀ ā₁): the density objective's reverse
+    /// momentum model reads q_T, which the flow produced.
     pub fn backward(
         &self,
         q: [&Lane<T>; 2],
         bar: &Gaussian<T>,
         cache: &mut EncoderCache<T>,
         grad: &mut [Lane<T>],
-    ) {
+    ) -> [Lane<T>; 2] {
         let w = self.width;
         let [qx, qy] = q;
         let (g_a1, rest) = grad.split_at_mut(2 * w);
@@ -147,7 +150,9 @@ impl<'a, T: Real> Encoder<'a, T> {
                 }
             }
         }
-        // First hidden layer: h̄₁ = A₂ᵀā₂, ā₁ = h̄₁ ⊙ (1 − h₁²); Ā₁ += ā₁qᵀ; c̄₁ += ā₁.
+        // First hidden layer: h̄₁ = A₂ᵀā₂, ā₁ = h̄₁ ⊙ (1 − h₁²); Ā₁ += ā₁qᵀ; c̄₁ += ā₁;
+        // q̄ += A₁ᵀā₁.
+        let mut q_bar = [zeros(); 2];
         for j in 0..w {
             let mut acc: Lane<T> = zeros();
             for k in 0..w {
@@ -162,7 +167,10 @@ impl<'a, T: Real> Encoder<'a, T> {
                 g_a1[2 * j][t] += a1bar * qx[t];
                 g_a1[2 * j + 1][t] += a1bar * qy[t];
                 g_c1[j][t] += a1bar;
+                q_bar[0][t] += self.a1[2 * j] * a1bar;
+                q_bar[1][t] += self.a1[2 * j + 1] * a1bar;
             }
         }
+        q_bar
     }
 }

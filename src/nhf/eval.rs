@@ -2,11 +2,11 @@
 //! negative log-likelihood, effective sample size for the reverse-KL objective, and the
 //! correlation between the learned potential and −log p_target.
 
-use super::config::{FlowConfig, Kinetic};
+use super::config::FlowConfig;
 use super::flow::{Flow, log_density_with};
 use super::leapfrog::Direction;
 use super::mlp::TILE;
-use super::objective::{LN_2PI, Workspace};
+use super::objective::Workspace;
 use crate::rng::Rng;
 use crate::targets::{Bounds, Target};
 
@@ -204,18 +204,11 @@ pub fn importance_report(
     let base = flow.base();
     let (mut q, mut p) = (q0.clone(), p0.clone());
     flow.map(Direction::Generate, &mut q, &mut p);
-    let a = flow.kinetic_scale().unwrap_or(1.0);
-    let learned = flow.config.kinetic == Kinetic::Learned;
+    let log_r = flow.log_momentum_model(&q, &p);
     let log_w: Vec<f64> = (0..m)
         .map(|i| {
             let log_prior = base.log_prob(q0[i], p0[i]);
-            let p2 = p[i][0].powi(2) + p[i][1].powi(2);
-            let log_r = if learned {
-                -0.5 * p2 - LN_2PI
-            } else {
-                -0.5 * a * a * p2 + (a * a).ln() - LN_2PI
-            };
-            target.log_prob(q[i]) + log_r - log_prior
+            target.log_prob(q[i]) + log_r[i] - log_prior
         })
         .collect();
     let finite: Vec<f64> = log_w.iter().copied().filter(|v| v.is_finite()).collect();

@@ -187,6 +187,44 @@ impl Flow {
         (q, p)
     }
 
+    /// log r(p | q) of the density objective's momentum model at each (q, p) (the final state
+    /// of the generative map): the learned reverse model r_ψ(p | q) when the flow has an
+    /// encoder, else r = N(0, a⁻²I) (fixed kinetic) or N(0, I) (learned kinetic).
+    pub fn log_momentum_model(&self, q: &[[f64; 2]], p: &[[f64; 2]]) -> Vec<f64> {
+        let mut out = vec![0.0; q.len()];
+        match self.layout.encoder() {
+            Some(r) => {
+                let enc = Encoder::new(&self.params[r], self.config.encoder_width);
+                let mut cache = super::encoder::EncoderCache::new(self.config.encoder_width);
+                for start in (0..q.len()).step_by(TILE) {
+                    let x = load::<f32>(q, start);
+                    let g = enc.forward([&x[0], &x[1]], &mut cache);
+                    for (t, o) in out[start..].iter_mut().take(TILE).enumerate() {
+                        let mut sum = -LN_2PI;
+                        for d in 0..2 {
+                            let ls = f64::from(g.log_sigma[d][t]);
+                            let u = (p[start + t][d] - f64::from(g.mu[d][t])) * (-ls).exp();
+                            sum -= 0.5 * u * u + ls;
+                        }
+                        *o = sum;
+                    }
+                }
+            }
+            None => {
+                let a = self.kinetic_scale().unwrap_or(1.0);
+                for (o, pi) in out.iter_mut().zip(p) {
+                    let p2 = pi[0] * pi[0] + pi[1] * pi[1];
+                    *o = if self.config.kinetic == Kinetic::Learned {
+                        -0.5 * p2 - LN_2PI
+                    } else {
+                        -0.5 * a * a * p2 + (a * a).ln() - LN_2PI
+                    };
+                }
+            }
+        }
+        out
+    }
+
     /// `n` samples q_T of the model: (q₀, p₀) ~ π₀ pushed through the generative map.
     pub fn sample(&self, n: usize, rng: &mut Rng) -> Vec<[f64; 2]> {
         let (mut q, mut p) = self.base_draws(n, rng);

@@ -4,7 +4,7 @@
 
 use num_dual::{Dual64, DualNum};
 
-use super::config::{Activation, BaseKind, FlowConfig, Kinetic, Objective};
+use super::config::{Activation, BaseKind, FlowConfig, Kinetic, MomentumModel, Objective};
 use super::layout::Layout;
 use super::objective::{Inputs, Workspace, loss_and_grad};
 use super::real::Real;
@@ -121,6 +121,7 @@ fn case_with(
         kinetic,
         objective,
         base,
+        momentum: MomentumModel::Kinetic,
     };
     let layout = Layout::new(&config);
     let mut rng = Rng::seed_from_u64(42 + blocks as u64 * 7 + steps as u64);
@@ -278,6 +279,40 @@ fn gradient_matches_dual_numbers_with_a_learnable_base_and_annealing() {
                     "learned base {objective:?} {kinetic:?} K={blocks} L={steps}: dual {d:.1e}, fd {f:.1e}"
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn gradient_matches_dual_numbers_with_the_reverse_momentum_model() {
+    // Density objective with r_ψ(p_T | q_T): the encoder's weights, and the q_T path through
+    // it into the flow's adjoint, for both kinetic energies, with and without the learnable
+    // base, and with annealing.
+    for kinetic in [Kinetic::Fixed, Kinetic::Learned] {
+        for (blocks, steps, base, beta) in [
+            (1, 1, BaseKind::Standard, 1.0),
+            (3, 2, BaseKind::Learned, 0.37),
+            (1, 10, BaseKind::Standard, 0.8),
+        ] {
+            let mut c = case_with(
+                Objective::Density,
+                kinetic,
+                blocks,
+                steps,
+                Activation::Tanh,
+                base,
+                beta,
+            );
+            c.config.momentum = MomentumModel::Encoder;
+            c.layout = Layout::new(&c.config);
+            let mut rng = Rng::seed_from_u64(77);
+            c.params = (0..c.layout.len()).map(|_| 0.6 * rng.normal()).collect();
+            if let Some(i) = c.layout.kinetic_scale() {
+                c.params[i] = 1.3;
+            }
+            assert!(c.layout.encoder().is_some());
+            let (d, f) = check(&c);
+            eprintln!("reverse model {kinetic:?} K={blocks} L={steps}: dual {d:.1e}, fd {f:.1e}");
         }
     }
 }

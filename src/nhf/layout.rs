@@ -7,7 +7,7 @@
 //! as MATH.md §7 counts them.
 
 use super::base::BASE_LEN;
-use super::config::{BaseKind, FlowConfig, Kinetic, Objective};
+use super::config::{BaseKind, FlowConfig, Kinetic};
 use super::real::Real;
 use crate::rng::Rng;
 
@@ -56,7 +56,7 @@ impl Layout {
             encoder_width: cfg.encoder_width,
             blocks: cfg.blocks,
             kinetic: cfg.kinetic,
-            has_encoder: cfg.objective == Objective::Samples,
+            has_encoder: cfg.has_encoder(),
             has_base: cfg.base == BaseKind::Learned,
         }
     }
@@ -242,6 +242,7 @@ fn init_encoder<T: Real>(p: &mut [T], we: usize, rng: &mut Rng) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nhf::Objective;
 
     #[test]
     fn parameter_counts_match_math_md() {

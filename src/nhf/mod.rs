@@ -29,7 +29,8 @@ mod gradient_tests;
 
 pub use base::Base;
 pub use config::{
-    Activation, BaseKind, ConfigError, Continuation, FlowConfig, Kinetic, Objective, TrainConfig,
+    Activation, BaseKind, ConfigError, Continuation, FlowConfig, Kinetic, MomentumModel, Objective,
+    TrainConfig,
 };
 pub use flow::Flow;
 pub use trainer::{StepError, Trainer};

@@ -287,26 +287,73 @@ pub fn loss_and_grad<T: Real>(
                     |_, _, _, _| {},
                 );
                 let learned = layout.kinetic_scale().is_none();
+                // The learned reverse model r_ψ(p_T | q_T), when the flow has one.
+                let reverse = layout
+                    .encoder()
+                    .map(|r| (r.clone(), Encoder::new(&params[r], config.encoder_width)));
+                let rg = reverse
+                    .as_ref()
+                    .map(|(_, enc)| enc.forward([&x[0], &x[1]], &mut ws.encoder));
+                let mut r_bar = Gaussian {
+                    mu: [zeros(); 2],
+                    log_sigma: [zeros(); 2],
+                };
                 for t in 0..live {
                     let xt = [x[0][t].to_f64(), x[1][t].to_f64()];
                     let g = target.grad_log_prob(xt);
                     let log_target = lift(target.log_prob(xt), g, [x[0][t], x[1][t]]);
                     let p2 = p[0][t] * p[0][t] + p[1][t] * p[1][t];
-                    let log_r = if learned {
-                        -half * p2 - ln_2pi
-                    } else {
-                        -half * a * a * p2 + (a * a).ln() - ln_2pi
+                    let log_r = match &rg {
+                        // −½|u|² − Σ log σ − ln 2π with u = (p_T − μ) / σ.
+                        Some(r) => {
+                            let mut sum = -ln_2pi;
+                            for d in 0..2 {
+                                let u = (p[d][t] - r.mu[d][t]) * (-r.log_sigma[d][t]).exp();
+                                sum -= half * u * u + r.log_sigma[d][t];
+                            }
+                            sum
+                        }
+                        None if learned => -half * p2 - ln_2pi,
+                        None => -half * a * a * p2 + (a * a).ln() - ln_2pi,
                     };
                     loss_sum += log_prior[t] - beta * log_target - log_r;
                     if want_grad {
                         x_bar[0][t] = -beta * T::from_f64(g[0]) * inv_b;
                         x_bar[1][t] = -beta * T::from_f64(g[1]) * inv_b;
-                        let m = if learned { T::one() } else { a * a };
-                        p_bar[0][t] = m * p[0][t] * inv_b;
-                        p_bar[1][t] = m * p[1][t] * inv_b;
-                        if !learned {
-                            // ∂/∂a of −log r = ½a²|p|² − ln a² + const.
-                            a_direct += (a * p2 - T::from_f64(2.0) / a) * inv_b;
+                        match &rg {
+                            Some(r) => {
+                                // ∂/∂p_T = u/σ, ∂/∂μ = −u/σ, ∂/∂log σ = 1 − u².
+                                for d in 0..2 {
+                                    let inv_s = (-r.log_sigma[d][t]).exp();
+                                    let u = (p[d][t] - r.mu[d][t]) * inv_s;
+                                    p_bar[d][t] = u * inv_s * inv_b;
+                                    r_bar.mu[d][t] = -p_bar[d][t];
+                                    r_bar.log_sigma[d][t] = (T::one() - u * u) * inv_b;
+                                }
+                            }
+                            None => {
+                                let m = if learned { T::one() } else { a * a };
+                                p_bar[0][t] = m * p[0][t] * inv_b;
+                                p_bar[1][t] = m * p[1][t] * inv_b;
+                                if !learned {
+                                    // ∂/∂a of −log r = ½a²|p|² − ln a² + const.
+                                    a_direct += (a * p2 - T::from_f64(2.0) / a) * inv_b;
+                                }
+                            }
+                        }
+                    }
+                }
+                if want_grad && let Some((range, enc)) = &reverse {
+                    // r_ψ reads q_T: its input cotangent joins x̄_T before the flow's adjoint.
+                    let q_bar = enc.backward(
+                        [&x[0], &x[1]],
+                        &r_bar,
+                        &mut ws.encoder,
+                        &mut ws.grad_lanes[range.clone()],
+                    );
+                    for d in 0..2 {
+                        for t in 0..TILE {
+                            x_bar[d][t] += q_bar[d][t];
                         }
                     }
                 }
