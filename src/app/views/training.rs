@@ -7,6 +7,9 @@ use crate::app::density_grid::{GRID_CELLS, GRID_DRAWS};
 use crate::app::session::Session;
 use crate::nhf::Objective;
 
+/// Below this height (points) for both plots, only the loss is plotted.
+const MIN_TWO_PLOTS_HEIGHT: f32 = 120.0;
+
 /// Loss points drawn at most (older history is thinned).
 const MAX_POINTS: usize = 2000;
 
@@ -58,11 +61,15 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
     // Two plots sharing the iteration axis: the loss with a range that ignores the first
     // iterations' spike (on banana the loss starts near 450 and ends near 0.5, and with the
     // full range the rest of the run is a flat line), and the grid KL on its own scale.
-    let plots = (height - ui.spacing().interact_size.y - ui.spacing().item_spacing.y).max(80.0);
+    let plots = (height - ui.spacing().interact_size.y - ui.spacing().item_spacing.y).max(60.0);
+    // Too short for two readable plots (every view shown at once): the loss alone, and the
+    // grid KL in the summary line above.
+    let with_kl = plots >= MIN_TWO_PLOTS_HEIGHT;
+    let loss_height = if with_kl { plots * 0.62 } else { plots };
     let link = ui.make_persistent_id("training_iterations");
     let range = robust_range(loss.iter().map(|p| p[1]));
     Plot::new("training")
-        .height(plots * 0.62)
+        .height(loss_height)
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .y_axis_min_width(44.0)
@@ -78,6 +85,9 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
                 Line::new(loss_name, PlotPoints::from(loss)).color(Color32::from_rgb(40, 150, 220)),
             );
         });
+    if !with_kl {
+        return;
+    }
     Plot::new("training_kl")
         .height(plots * 0.38)
         .link_axis(link, [true, false])
@@ -87,7 +97,7 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
         .x_axis_label("iteration")
         // The KL's name on its axis, not in a legend: this plot is short, and a legend box
         // would cover half of it.
-        .y_axis_label(format!("grid KL ({GRID_CELLS}\u{b2}, S={GRID_DRAWS})"))
+        .y_axis_label("KL")
         .allow_scroll(false)
         .show(ui, |plot| {
             plot.line(
