@@ -30,11 +30,12 @@ fmt:
 	cargo fmt --check
 
 lint:
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --lib --target wasm32-unknown-unknown -- -D warnings
+	scripts/engine_boundary.sh
 
 unit:
-	cargo test
+	cargo test --workspace
 
 wasm:
 	trunk build --release

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of one training step (loss, exact gradient, Adam update) for the two
-//! configurations of issue #7, samples objective on 8gaussians as in the JAX reference's
+//! configurations of docs/PERFORMANCE.md, samples objective on 8gaussians as in the JAX reference's
 //! `bench_jax.py`:
 //! - standard: B = 512, W = 32, L = 10, K = 4 (one thread, and the batch split over 2 threads);
 //! - small: B = 256, W = 16, L = 5, K = 2.
@@ -45,6 +45,10 @@ fn trainer(
 }
 
 fn training_step(c: &mut Criterion) {
+    // As the native entry does: `NHF_NO_AVX=1 cargo bench` measures the baseline kernels.
+    if std::env::var_os("NHF_NO_AVX").is_some() {
+        nhf_playground::nhf::lanes::set_avx_allowed(false);
+    }
     let mut group = c.benchmark_group("training_step");
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(6));

@@ -4,9 +4,7 @@
 //! (the egui application) → thin entries (`main.rs` native, `web.rs` wasm).
 
 pub mod app;
-pub mod nhf;
-pub mod rng;
-pub mod targets;
+pub use nhf_core::{names, nhf, rng, targets};
 
 #[cfg(target_arch = "wasm32")]
 mod web;

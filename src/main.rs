@@ -6,6 +6,10 @@ mod cli;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
+    // The engine reads no environment; this entry passes the one platform fact it needs.
+    if std::env::var_os("NHF_NO_AVX").is_some() {
+        nhf_playground::nhf::lanes::set_avx_allowed(false);
+    }
     cli::main()
 }
 

@@ -114,3 +114,60 @@ fn bad_files_get_errors_that_name_the_problem() {
     assert!(err.contains("not valid JSON"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A model saved from a painted target keeps the painting; `eval` scores the model against
+/// it, not against the built-in picture of the same id.
+#[test]
+fn eval_of_a_model_saved_after_painting_scores_it_against_the_painting() {
+    use nhf_playground::nhf::eval::grid_kl;
+    use nhf_playground::nhf::model_file::ModelFile;
+    use nhf_playground::nhf::{Flow, FlowConfig, TrainConfig};
+    use nhf_playground::targets::{Bounds, DrawnGrid, DrawnTarget, Target, by_id};
+
+    // A blob in the top-right corner: far from the built-in heart in the middle.
+    let n = 16;
+    let mut values = vec![0.0f32; n * n];
+    for j in 11..15 {
+        for i in 11..15 {
+            values[j * n + i] = 1.0;
+        }
+    }
+    let painting = DrawnGrid {
+        nx: n,
+        ny: n,
+        bounds: Bounds::square(4.0),
+        values,
+    };
+    let config = FlowConfig {
+        blocks: 1,
+        width: 8,
+        ..FlowConfig::default()
+    };
+    let flow = Flow::new(config, 3).expect("a valid flow");
+    let file = ModelFile::new(
+        &flow,
+        &TrainConfig::default(),
+        "drawn",
+        Some(serde_json::to_value(&painting).unwrap()),
+        0,
+        None,
+    );
+    let path = temp("painted.json", &file.to_json());
+    let (ok, out, err) = cli(&[
+        "eval", "--model", &path, "--grid", "16", "--draws", "2", "--seed", "1", "--json",
+    ]);
+    assert!(ok, "{err}");
+    let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let kl = line["kl"].as_f64().expect("a KL");
+    let against: &dyn Target = &DrawnTarget::from_drawn_grid(&painting).unwrap();
+    let expected = grid_kl(&flow, against, 16, 2, 1);
+    let heart = grid_kl(&flow, by_id("drawn").unwrap().as_ref(), 16, 2, 1);
+    assert!(
+        (kl - expected).abs() < 1e-9,
+        "eval {kl}, the painting {expected}"
+    );
+    assert!(
+        (kl - heart).abs() > 1e-3,
+        "eval {kl} is the heart's {heart}"
+    );
+}

@@ -402,3 +402,27 @@ fn a_classroom_link_hides_panels_and_enlarges_text() {
     );
     assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-6);
 }
+
+/// A link may ask for any value a slider offers, and the slider shows it, not the end of a
+/// narrower range: sliders and links read one table of ranges.
+#[test]
+fn a_value_from_a_link_shows_on_its_slider() {
+    use egui_kittest::kittest::NodeT as _;
+    let link = nhf_playground::app::link::parse("#leapfrog_steps=30&width=128&batch=2048&v=2")
+        .expect("a valid link");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|_cc| NhfApp::with_settings(link.settings, None));
+    h.run_steps(2);
+    for (label, want) in [
+        ("leapfrog steps L", 30.0),
+        ("width W", 128.0),
+        ("batch", 2048.0),
+    ] {
+        let shown = h
+            .query_all_by_label(label)
+            .find_map(|n| n.accesskit_node().numeric_value())
+            .unwrap_or_else(|| panic!("no slider labelled {label}"));
+        assert_eq!(shown, want, "{label}");
+    }
+}

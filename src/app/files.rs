@@ -25,19 +25,7 @@ pub struct FileOut {
 /// The trained model with its settings, target (a painted picture included) and optimiser
 /// state, so loading it resumes training exactly.
 pub fn model_file(session: &Session) -> FileOut {
-    let definition = match session.target.id() {
-        "drawn" => session
-            .settings
-            .drawing
-            .as_ref()
-            .and_then(|g| serde_json::to_value(g).ok()),
-        "custom" => session
-            .settings
-            .mixture
-            .as_ref()
-            .and_then(|m| serde_json::to_value(m).ok()),
-        _ => None,
-    };
+    let definition = session.settings.target_definition();
     let t = &session.trainer;
     let file = ModelFile::new(
         &t.flow,

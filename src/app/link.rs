@@ -13,9 +13,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::Value;
 
-use super::settings::{SETTING_KEYS, Settings};
+use super::settings::{Settings, setting_keys};
 use super::view_set::ViewSet;
-use crate::nhf::{BaseKind, Direction, Kinetic, MomentumModel, Objective};
+use crate::names::Named;
+use crate::nhf::Direction;
 use crate::targets::{self, Bounds, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec};
 
 /// Longest link accepted, in bytes: a generous drawing fits in a few kB.
@@ -95,48 +96,20 @@ const VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b',');
 
-fn kinetic_name(k: Kinetic) -> &'static str {
-    match k {
-        Kinetic::Fixed => "fixed",
-        Kinetic::Learned => "learned",
-    }
-}
-
-fn base_name(b: BaseKind) -> &'static str {
-    match b {
-        BaseKind::Standard => "standard",
-        BaseKind::Learned => "learned",
-    }
-}
-
-fn momentum_name(m: MomentumModel) -> &'static str {
-    match m {
-        MomentumModel::Kinetic => "kinetic",
-        MomentumModel::Encoder => "encoder",
-    }
-}
-
 /// The link format this build writes (`v=2`). Version 2 added `base`, `momentum` and `anneal_iters`; a
 /// link without `v` is version 1 and its missing keys take version 1's defaults
 /// ([`Settings::link_version_1`]).
 pub const LINK_VERSION: u32 = 2;
-
-fn objective_name(o: Objective) -> &'static str {
-    match o {
-        Objective::Samples => "samples",
-        Objective::Density => "density",
-    }
-}
 
 /// The hash (with its leading `#`) that reproduces `link`.
 pub fn encode(link: &Link) -> String {
     let s = &link.settings;
     let mut pairs: Vec<(&str, String)> = vec![
         ("target", s.target.clone()),
-        ("objective", objective_name(s.flow.objective).into()),
-        ("kinetic", kinetic_name(s.flow.kinetic).into()),
-        ("base", base_name(s.flow.base).into()),
-        ("momentum", momentum_name(s.flow.momentum).into()),
+        ("objective", s.flow.objective.name().into()),
+        ("kinetic", s.flow.kinetic.name().into()),
+        ("base", s.flow.base.name().into()),
+        ("momentum", s.flow.momentum.name().into()),
         ("blocks", s.flow.blocks.to_string()),
         ("leapfrog_steps", s.flow.leapfrog_steps.to_string()),
         ("dt", s.flow.dt.to_string()),
@@ -147,7 +120,7 @@ pub fn encode(link: &Link) -> String {
         ("anneal_iters", s.train.anneal_iters.to_string()),
         ("seed", s.train.seed.to_string()),
         ("views", s.views.visible().join(",")),
-        ("dir", direction_name(link.direction).into()),
+        ("dir", link.direction.name().into()),
         ("particles", s.particles.to_string()),
         ("anim_speed", s.anim_speed.to_string()),
         ("trails", u8::from(s.trails).to_string()),
@@ -176,13 +149,6 @@ pub fn encode(link: &Link) -> String {
         let _ = write!(out, "{sep}{key}={}", utf8_percent_encode(value, VALUE));
     }
     out
-}
-
-fn direction_name(d: Direction) -> &'static str {
-    match d {
-        Direction::Generate => "generate",
-        Direction::Normalize => "normalize",
-    }
 }
 
 /// A drawing as `NXxNY,xmin,xmax,ymin,ymax,DATA`: DATA is the cells quantised to a byte
@@ -293,6 +259,32 @@ fn setting_value(key: &str, raw: &str) -> Value {
 /// Reads a link (a URL, `#…`, or `key=value&…`); any bad part refuses the whole link with a
 /// message naming it. An empty hash gives the defaults.
 pub fn parse(text: &str) -> Result<Link, String> {
+    parse_parts(text).map_err(|e| printable(&e))
+}
+
+/// The longest refusal shown: a hostile link can be 16 KB of one value.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// A refusal as the status line may show it: a link's values are echoed in the messages, and a
+/// link can carry any bytes (`%00`, `%1B[…`), so control characters are written as escapes and
+/// a very long message is cut.
+fn printable(message: &str) -> String {
+    let mut out = String::new();
+    for (n, c) in message.chars().enumerate() {
+        if n == MAX_MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn parse_parts(text: &str) -> Result<Link, String> {
     if text.len() > MAX_LINK_BYTES {
         return Err(format!(
             "the link is {} bytes long; at most {MAX_LINK_BYTES} are accepted",
@@ -359,11 +351,7 @@ pub fn parse(text: &str) -> Result<Link, String> {
                 s.views = views;
             }
             "dir" => {
-                link.direction = match raw {
-                    "generate" => Direction::Generate,
-                    "normalize" => Direction::Normalize,
-                    _ => return Err(format!("dir: \"generate\" or \"normalize\", got \"{raw}\"")),
-                }
+                link.direction = Direction::parse(raw)?;
             }
             "potential" => {
                 s.potential_background = match raw {
@@ -401,7 +389,7 @@ pub fn parse(text: &str) -> Result<Link, String> {
                 }
                 link.preset = Some(raw.into());
             }
-            _ if SETTING_KEYS.contains(&key) => {
+            _ if setting_keys().contains(&key) => {
                 objective_given |= key == "objective";
                 s.set_field(key, &setting_value(key, raw))
                     .map_err(|e| format!("{key}: {e}"))?;
@@ -409,7 +397,7 @@ pub fn parse(text: &str) -> Result<Link, String> {
             _ => {
                 return Err(format!(
                     "unknown key \"{key}\" (known: v, target, views, dir, potential, drawing, mixture, hide, zoom, preset, {})",
-                    SETTING_KEYS.join(", ")
+                    setting_keys().join(", ")
                 ));
             }
         }
@@ -421,14 +409,10 @@ pub fn parse(text: &str) -> Result<Link, String> {
     if link.settings.target != "custom" {
         link.settings.mixture = None;
     }
-    let target: Box<dyn targets::Target> =
-        match (&link.settings.mixture, link.settings.target.as_str()) {
-            (Some(spec), "custom") => Box::new(
-                CustomMixture::from_spec(spec.clone()).map_err(|e| format!("mixture: {e}"))?,
-            ),
-            (None, "custom") => return Err("target: custom needs a mixture=… part".into()),
-            _ => targets::by_id(&link.settings.target).map_err(|e| e.to_string())?,
-        };
+    if link.settings.target == "custom" && link.settings.mixture.is_none() {
+        return Err("target: custom needs a mixture=… part".into());
+    }
+    let target = link.settings.resolve_target().map_err(|e| e.to_string())?;
     if !objective_given && target_given {
         link.settings.flow.objective = target.default_objective();
     }
@@ -436,7 +420,7 @@ pub fn parse(text: &str) -> Result<Link, String> {
         return Err(format!(
             "objective: {} cannot be fitted with the {} objective",
             target.name(),
-            objective_name(link.settings.flow.objective)
+            link.settings.flow.objective.name()
         ));
     }
     Ok(link)
@@ -445,6 +429,7 @@ pub fn parse(text: &str) -> Result<Link, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nhf::{BaseKind, Objective};
     use proptest::prelude::*;
 
     #[test]
@@ -559,6 +544,24 @@ mod tests {
         assert!(parse(&long).unwrap_err().contains("bytes"));
     }
 
+    /// A link can carry any bytes: what it echoes back reaches the status line printable.
+    #[test]
+    fn refusals_echo_no_control_characters() {
+        for link in [
+            "#target=%00",
+            "#target=a%1B%5B2Jb",
+            "#dir=%07",
+            "#k%00y=1",
+            "#kinetic=%0A",
+        ] {
+            let e = parse(link).expect_err(link);
+            assert!(!e.chars().any(char::is_control), "{link}: {e:?}");
+        }
+        assert!(parse("#target=%00").unwrap_err().contains("\\u{0}"));
+        let long = format!("#target={}", "x".repeat(2000));
+        assert!(parse(&long).unwrap_err().chars().count() <= MAX_MESSAGE_CHARS + 1);
+    }
+
     #[test]
     fn a_custom_mixture_travels_in_a_link_and_a_bad_one_is_refused() {
         let m = CustomMixture::from_json(
@@ -620,8 +623,9 @@ mod tests {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect::<Vec<_>>()
                 .join("&");
-            if let Ok(link) = parse(&format!("#{text}")) {
-                prop_assert_eq!(parse(&encode(&link)).unwrap(), link);
+            match parse(&format!("#{text}")) {
+                Ok(link) => prop_assert_eq!(parse(&encode(&link)).unwrap(), link),
+                Err(e) => prop_assert!(!e.chars().any(char::is_control), "{:?}", e),
             }
         }
 

@@ -9,6 +9,7 @@ pub mod link;
 pub mod panel;
 pub mod presets;
 pub mod session;
+pub mod setting_table;
 pub mod settings;
 pub mod status;
 pub mod training_host;
@@ -237,7 +238,10 @@ fn view_bar(ui: &mut egui::Ui, session: &mut Session) -> Vec<Command> {
         ui.separator();
         ui.checkbox(&mut session.settings.potential_background, "potential V")
             .on_hover_text(
-                "Show the current block's learned potential V_k behind the particles (bright                  where V is low, where particles are pulled), with the target's density as                  green contours. With the fixed kinetic energy, V learns roughly -log p of the                  target.",
+                "Show the current block's learned potential V_k behind the particles (bright \
+                 where V is low, where particles are pulled), with the target's density as \
+                 green contours. With the fixed kinetic energy, V learns roughly -log p of the \
+                 target.",
             );
         ui.separator();
         let direction = session.anim.direction.unwrap_or(Direction::Generate);

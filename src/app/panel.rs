@@ -3,6 +3,8 @@
 use egui::{RichText, Ui};
 
 use super::session::{CONSTANT_LR_RANGE, Command, Session};
+use super::setting_table;
+use super::settings::Settings;
 use super::status::UiReport;
 use crate::nhf::{BaseKind, Kinetic, MomentumModel, Objective};
 use crate::targets;
@@ -318,47 +320,27 @@ fn state_slider(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
 
 /// Playback speed, trails on or off, and how many particles move.
 fn speed_trails_particles(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Command>) {
-    ui.add(egui::Slider::new(&mut session.settings.anim_speed, 1.0..=60.0).text("steps/s"))
-        .on_hover_text("Leapfrog steps shown per second");
+    setting_slider(ui, &session.settings, "anim_speed", commands);
     ui.checkbox(&mut session.settings.trails, "trails")
         .on_hover_text("Fading trails behind the particles");
-    let mut particles = session.settings.particles;
-    if ui
-        .add(
-            egui::Slider::new(&mut particles, 10..=2000)
-                .logarithmic(true)
-                .text("particles"),
-        )
-        .on_hover_text("How many particles the views animate")
-        .changed()
-    {
-        commands.push(Command::Set("particles".into(), particles.into()));
+    setting_slider(ui, &session.settings, "particles", commands);
+}
+
+/// The slider of a numeric setting of [`setting_table::NUMBERS`]: its range, label and tip
+/// come from the table; a change becomes a [`Command::Set`].
+fn setting_slider(ui: &mut Ui, settings: &Settings, key: &str, commands: &mut Vec<Command>) {
+    let Some(n) = setting_table::number(key) else {
+        return;
+    };
+    let mut value = (n.get)(settings);
+    let mut slider = egui::Slider::new(&mut value, n.range.clone())
+        .logarithmic(n.log)
+        .text(n.label);
+    if n.whole {
+        slider = slider.integer();
     }
-}
-
-/// A slider bound to one setting: a change becomes a [`Command::Set`].
-struct SettingSlider<'a, N> {
-    key: &'a str,
-    value: N,
-    range: std::ops::RangeInclusive<N>,
-    label: &'a str,
-    tip: &'a str,
-    log: bool,
-}
-
-impl<N: egui::emath::Numeric + Into<serde_json::Value>> SettingSlider<'_, N> {
-    fn show(mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
-        if ui
-            .add(
-                egui::Slider::new(&mut self.value, self.range)
-                    .logarithmic(self.log)
-                    .text(self.label),
-            )
-            .on_hover_text(self.tip)
-            .changed()
-        {
-            commands.push(Command::Set(self.key.into(), self.value.into()));
-        }
+    if ui.add(slider).on_hover_text(n.tip).changed() {
+        commands.push(Command::Set(key.into(), n.json(value)));
     }
 }
 
@@ -416,14 +398,6 @@ fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
             }
         }
     });
-    let slider = |key, value, range, label, tip, log| SettingSlider {
-        key,
-        value,
-        range,
-        label,
-        tip,
-        log,
-    };
     if flow.objective == Objective::Density {
         ui.horizontal(|ui| {
             ui.label("final momentum").on_hover_text(
@@ -443,95 +417,24 @@ fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
                 }
             }
         });
-        slider(
-            "anneal_iters",
-            train.anneal_iters,
-            0..=3000,
-            "annealing iterations",
-            "Over these first iterations the target's weight in the loss rises from 0.2 to 1: \
-             a flattened target first, so the flow spreads over all of it before it sharpens \
-             (0: off)",
-            false,
-        )
-        .show(ui, commands);
+        setting_slider(ui, &session.settings, "anneal_iters", commands);
     }
-    slider(
-        "blocks",
-        flow.blocks,
-        1..=8,
-        "blocks K",
-        "Number of blocks; each block has its own learned potential V_k",
-        false,
-    )
-    .show(ui, commands);
-    slider(
-        "leapfrog_steps",
-        flow.leapfrog_steps,
-        1..=20,
-        "leapfrog steps L",
-        "Leapfrog steps per block. One step: half a kick of the momentum by the force \
-         -grad V, a drift of the position by the momentum, another half kick. It is exactly \
-         reversible and preserves volume, so the flow's density needs no Jacobian determinant.",
-        false,
-    )
-    .show(ui, commands);
-    let fslider = |key, value, range, label, tip, log| SettingSlider {
-        key,
-        value,
-        range,
-        label,
-        tip,
-        log,
-    };
-    fslider(
-        "dt",
-        flow.dt,
-        0.01..=0.5,
-        "step size dt",
-        "Time step of each leapfrog step; too large and training can diverge",
-        true,
-    )
-    .show(ui, commands);
-    slider(
-        "width",
-        flow.width,
-        4..=64,
-        "width W",
-        "Hidden units in each layer of the potential network V(q)",
-        false,
-    )
-    .show(ui, commands);
-    fslider(
-        "lr",
-        train.lr,
-        1e-4..=1e-1,
-        "learning rate",
-        "Adam's peak learning rate (it decays along a cosine)",
-        true,
-    )
-    .show(ui, commands);
-    slider(
-        "batch",
-        train.batch,
-        16..=1024,
-        "batch",
-        "Points per training iteration",
-        true,
-    )
-    .show(ui, commands);
+    for key in ["blocks", "leapfrog_steps", "dt", "width", "lr", "batch"] {
+        setting_slider(ui, &session.settings, key, commands);
+    }
     // A number field, not a slider: a seed from a link can be anything up to 2³² − 1, and a
     // slider would show the end of its range instead.
-    let mut seed = train.seed;
+    let Some(seed_setting) = setting_table::number("seed") else {
+        return;
+    };
+    let mut seed = train.seed as f64;
     ui.horizontal(|ui| {
         let field = ui
-            .add(egui::DragValue::new(&mut seed).range(0..=u64::from(u32::MAX)))
-            .on_hover_text(
-                "Seed of the initial parameters and every random draw: the same seed gives \
-                 the same run",
-            );
-        ui.label("seed");
+            .add(egui::DragValue::new(&mut seed).range(seed_setting.range.clone()))
+            .on_hover_text(seed_setting.tip);
+        ui.label(seed_setting.label);
         if field.changed() {
-            commands.push(Command::Set("seed".into(), seed.into()));
+            commands.push(Command::Set("seed".into(), seed_setting.json(seed)));
         }
     });
 }

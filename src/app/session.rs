@@ -16,9 +16,7 @@ use crate::nhf::flow::Trajectory;
 use crate::nhf::model_file::ModelFile;
 use crate::nhf::{Continuation, Direction, Flow, TrainConfig, Trainer};
 use crate::rng::Rng;
-use crate::targets::{
-    self, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec, Target, TargetError,
-};
+use crate::targets::{self, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec, Target};
 
 /// Something the user (or a test) asks the playground to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,24 +115,6 @@ impl Animation {
     }
 }
 
-/// The target the settings name: a built-in, or for `drawn` the user's picture when there is
-/// one.
-pub(crate) fn target_for(settings: &Settings) -> Result<Box<dyn Target>, TargetError> {
-    match settings.target.as_str() {
-        "drawn" if settings.drawing.is_some() => Ok(Box::new(DrawnTarget::from_drawn_grid(
-            settings.drawing.as_ref().expect("checked"),
-        )?)),
-        "custom" => match &settings.mixture {
-            Some(spec) => Ok(Box::new(CustomMixture::from_spec(spec.clone())?)),
-            None => Err(TargetError::invalid(
-                "target",
-                "the custom target needs a mixture: load one from a file first",
-            )),
-        },
-        _ => targets::by_id(&settings.target),
-    }
-}
-
 /// The playground's state.
 pub struct Session {
     /// The user's settings (what a link or a reload restores).
@@ -200,7 +180,7 @@ impl Session {
     /// A session from settings; a bad target falls back to 8gaussians with a message.
     pub fn new(settings: Settings) -> Self {
         let mut error = None;
-        let target: Arc<dyn Target> = match target_for(&settings) {
+        let target: Arc<dyn Target> = match settings.resolve_target() {
             Ok(t) => Arc::from(t),
             Err(e) => {
                 error = Some(format!("{e}; showing 8gaussians instead"));
@@ -387,7 +367,7 @@ impl Session {
         if settings.drawing.is_none() {
             settings.drawing = self.settings.drawing.clone();
         }
-        let target = target_for(&settings).map_err(|e| e.to_string())?;
+        let target = settings.resolve_target().map_err(|e| e.to_string())?;
         self.target = Arc::from(target);
         self.target_revision += 1;
         self.settings = settings;
@@ -486,7 +466,7 @@ impl Session {
                     target: name.clone(),
                     ..self.settings.clone()
                 };
-                let target = target_for(&next).map_err(|e| e.to_string())?;
+                let target = next.resolve_target().map_err(|e| e.to_string())?;
                 self.target = Arc::from(target);
                 self.target_revision += 1;
                 self.settings.target = name;
@@ -674,7 +654,8 @@ impl Session {
         self.shareable(&settings).map_err(|e| {
             format!("model file: its settings are outside the playground's ranges ({e})")
         })?;
-        let target: Arc<dyn Target> = Arc::from(target_for(&settings).map_err(|e| e.to_string())?);
+        let target: Arc<dyn Target> =
+            Arc::from(settings.resolve_target().map_err(|e| e.to_string())?);
         let flow = file.flow().map_err(|e| e.to_string())?;
         let trainer = Trainer::resume(
             flow,

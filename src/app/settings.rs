@@ -4,9 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::setting_table;
 use super::view_set::ViewSet;
-use crate::nhf::{BaseKind, FlowConfig, Kinetic, MomentumModel, Objective, TrainConfig};
-use crate::targets::{DrawnGrid, MixtureSpec};
+use crate::names::Named;
+use crate::nhf::{BaseKind, FlowConfig, MomentumModel, TrainConfig};
+use crate::targets::{self, DrawnGrid, MixtureSpec, Target, TargetError};
 
 /// The user's settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,6 +107,29 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The user's own definition of the target, as model files keep it: the painted picture
+    /// for `drawn`, the mixture for `custom`, else `None`.
+    pub fn target_definition(&self) -> Option<serde_json::Value> {
+        match self.target.as_str() {
+            "drawn" => self
+                .drawing
+                .as_ref()
+                .and_then(|g| serde_json::to_value(g).ok()),
+            "custom" => self
+                .mixture
+                .as_ref()
+                .and_then(|m| serde_json::to_value(m).ok()),
+            _ => None,
+        }
+    }
+
+    /// The target these settings name ([`targets::resolve`] with the user's definition).
+    pub fn resolve_target(&self) -> Result<Box<dyn Target>, TargetError> {
+        targets::resolve(&self.target, self.target_definition().as_ref())
+    }
+}
+
 /// What changing a setting requires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SettingEffect {
@@ -114,122 +139,65 @@ pub enum SettingEffect {
     Display,
 }
 
-/// The settings [`Settings::set_field`] knows, as commands and links spell them.
-pub const SETTING_KEYS: [&str; 16] = [
-    "blocks",
-    "leapfrog_steps",
-    "dt",
-    "width",
-    "lr",
-    "batch",
-    "seed",
-    "schedule_iters",
-    "kinetic",
-    "objective",
-    "base",
-    "momentum",
-    "anneal_iters",
-    "particles",
-    "anim_speed",
-    "trails",
-];
+/// The named choices [`Settings::set_field`] knows besides the numbers of
+/// [`setting_table::NUMBERS`], and the one switch.
+const CHOICE_KEYS: [&str; 5] = ["kinetic", "objective", "base", "momentum", "trails"];
+
+/// Every setting [`Settings::set_field`] knows, as commands and links spell them.
+pub fn setting_keys() -> Vec<&'static str> {
+    setting_table::NUMBERS
+        .iter()
+        .map(|n| n.key)
+        .chain(CHOICE_KEYS)
+        .collect()
+}
 
 impl Settings {
-    /// Changes one setting by name, checking its type and range (the ranges the playground's
-    /// sliders offer, inside what the engine accepts). On error nothing changes and the
-    /// message names the setting, the value and what is allowed. Whether the objective suits
-    /// the target is for the caller to check.
+    /// Changes one setting by name, checking its type and range ([`setting_table`]: the ranges
+    /// the playground's sliders offer, inside what the engine accepts). On error nothing
+    /// changes and the message names the setting, the value and what is allowed. Whether the
+    /// objective suits the target is for the caller to check.
     pub fn set_field(
         &mut self,
         key: &str,
         value: &serde_json::Value,
     ) -> Result<SettingEffect, String> {
-        let num = |lo: f64, hi: f64| -> Result<f64, String> {
-            let v = value
-                .as_f64()
-                .ok_or_else(|| format!("{key} needs a number, got {value}"))?;
-            if v.is_finite() && (lo..=hi).contains(&v) {
-                Ok(v)
-            } else {
-                Err(format!("{key} must be between {lo} and {hi}, got {v}"))
-            }
-        };
-        let int = |lo: usize, hi: usize| -> Result<usize, String> {
-            let v = num(lo as f64, hi as f64)?;
-            if v.fract() == 0.0 {
-                Ok(v as usize)
-            } else {
-                Err(format!("{key} must be a whole number, got {v}"))
-            }
-        };
         let mut next = self.clone();
         let mut effect = SettingEffect::Restart;
-        match key {
-            "blocks" => next.flow.blocks = int(1, 8)?,
-            "leapfrog_steps" => next.flow.leapfrog_steps = int(1, 40)?,
-            "dt" => next.flow.dt = num(0.001, 1.0)?,
-            "width" => next.flow.width = int(2, 128)?,
-            "lr" => next.train.lr = num(1e-5, 0.1)?,
-            "batch" => next.train.batch = int(8, 4096)?,
-            "seed" => next.train.seed = int(0, u32::MAX as usize)? as u64,
-            "schedule_iters" => next.train.schedule_iters = int(0, 1_000_000)?,
-            "kinetic" => {
-                next.flow.kinetic = match value.as_str() {
-                    Some("fixed") => Kinetic::Fixed,
-                    Some("learned") => Kinetic::Learned,
-                    _ => return Err(format!("kinetic is \"fixed\" or \"learned\", got {value}")),
+        if let Some(number) = setting_table::number(key) {
+            (number.set)(&mut next, number.check(value)?);
+            effect = number.effect;
+        } else {
+            match key {
+                "kinetic" => next.flow.kinetic = choice(value)?,
+                "base" => next.flow.base = choice(value)?,
+                "momentum" => next.flow.momentum = choice(value)?,
+                "objective" => next.flow.objective = choice(value)?,
+                "trails" => {
+                    next.trails = value
+                        .as_bool()
+                        .ok_or_else(|| format!("trails needs true or false, got {value}"))?;
+                    effect = SettingEffect::Display;
                 }
-            }
-            "base" => {
-                next.flow.base = value
-                    .as_str()
-                    .and_then(|v| serde_json::from_value(v.into()).ok())
-                    .ok_or_else(|| format!("base is \"standard\" or \"learned\", got {value}"))?;
-            }
-            "momentum" => {
-                next.flow.momentum = value
-                    .as_str()
-                    .and_then(|v| serde_json::from_value(v.into()).ok())
-                    .ok_or_else(|| {
-                        format!("momentum is \"kinetic\" or \"encoder\", got {value}")
-                    })?;
-            }
-            "anneal_iters" => next.train.anneal_iters = int(0, 100_000)?,
-            "objective" => {
-                next.flow.objective = match value.as_str() {
-                    Some("samples") => Objective::Samples,
-                    Some("density") => Objective::Density,
-                    _ => {
-                        return Err(format!(
-                            "objective is \"samples\" or \"density\", got {value}"
-                        ));
-                    }
-                };
-            }
-            "particles" => {
-                next.particles = int(1, 5000)?;
-                effect = SettingEffect::Display;
-            }
-            "anim_speed" => {
-                next.anim_speed = num(1.0, 60.0)?;
-                effect = SettingEffect::Display;
-            }
-            "trails" => {
-                next.trails = value
-                    .as_bool()
-                    .ok_or_else(|| format!("trails needs true or false, got {value}"))?;
-                effect = SettingEffect::Display;
-            }
-            _ => {
-                return Err(format!(
-                    "unknown setting \"{key}\" (known: {})",
-                    SETTING_KEYS.join(", ")
-                ));
+                _ => {
+                    return Err(format!(
+                        "unknown setting \"{key}\" (known: {})",
+                        setting_keys().join(", ")
+                    ));
+                }
             }
         }
         next.flow.validate().map_err(|e| e.to_string())?;
         next.train.validate().map_err(|e| e.to_string())?;
         *self = next;
         Ok(effect)
+    }
+}
+
+/// A named choice ([`Named`]) from a setting's value: its name as a string.
+fn choice<T: Named>(value: &serde_json::Value) -> Result<T, String> {
+    match value.as_str() {
+        Some(name) => T::parse(name),
+        None => T::parse(&value.to_string()),
     }
 }

@@ -17,7 +17,6 @@ use crate::nhf::{FlowConfig, TrainConfig, Trainer};
 use crate::targets::Target;
 
 use super::density_grid::{DensityGrid, GridCells, GridSpan};
-use super::session::target_for;
 use super::settings::Settings;
 
 /// Milliseconds of training between reports: the session sees new parameters this often.
@@ -180,7 +179,7 @@ impl JobRunner {
             meta,
             grid,
         } = job.header;
-        let target: Arc<dyn Target> = target_for(&settings).map_err(|e| e.to_string())?.into();
+        let target: Arc<dyn Target> = settings.resolve_target().map_err(|e| e.to_string())?.into();
         let mut trainer = Trainer::new(flow, train, target.clone()).map_err(|e| e.to_string())?;
         trainer.restore(&Checkpoint {
             meta,

@@ -14,7 +14,7 @@ use nhf_playground::nhf::{
     BaseKind, Flow, FlowConfig, Kinetic, MomentumModel, Objective, TrainConfig, Trainer,
 };
 use nhf_playground::rng::Rng;
-use nhf_playground::targets::{self, CustomMixture, Target};
+use nhf_playground::targets::{self, Target};
 
 /// Options of `train`.
 #[derive(Args, Debug)]
@@ -155,14 +155,9 @@ fn load_target(spec: &str) -> Result<(Arc<dyn Target>, Option<serde_json::Value>
 }
 
 fn target_of_model(file: &ModelFile) -> Result<Arc<dyn Target>, String> {
-    match &file.target_definition {
-        Some(def) if file.target == "custom" => Ok(Arc::new(
-            CustomMixture::from_json(&def.to_string()).map_err(|e| e.to_string())?,
-        )),
-        _ => Ok(Arc::from(
-            targets::by_id(&file.target).map_err(|e| e.to_string())?,
-        )),
-    }
+    targets::resolve(&file.target, file.target_definition.as_ref())
+        .map(Arc::from)
+        .map_err(|e| e.to_string())
 }
 
 fn read_model(path: &PathBuf) -> Result<ModelFile, String> {

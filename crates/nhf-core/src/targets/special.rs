@@ -115,8 +115,8 @@ pub fn log_bessel_i0e_and_ratio(z: f64) -> (f64, f64) {
 fn asymptotic_bessel_sum(mu: f64, z: f64) -> f64 {
     let (mut term, mut sum) = (1.0_f64, 1.0_f64);
     for k in 1..200 {
-        let odd = (2 * k - 1) as f64;
-        let next = -term * (mu - odd * odd) / (8.0 * k as f64 * z);
+        let odd = f64::from(2 * k - 1);
+        let next = -term * (mu - odd * odd) / (8.0 * f64::from(k) * z);
         if next.abs() >= term.abs() || next.abs() < 1e-18 * sum.abs() {
             break;
         }
@@ -178,10 +178,10 @@ mod tests {
             let n = 4000;
             let (mut i0e, mut i1e) = (0.0, 0.0);
             for k in 0..n {
-                let u = PI * (k as f64 + 0.5) / n as f64;
+                let u = PI * (f64::from(k) + 0.5) / f64::from(n);
                 let e = libm::exp(z * (libm::cos(u) - 1.0));
-                i0e += e / n as f64;
-                i1e += e * libm::cos(u) / n as f64;
+                i0e += e / f64::from(n);
+                i1e += e * libm::cos(u) / f64::from(n);
             }
             let (log_i0e, t) = log_bessel_i0e_and_ratio(z);
             assert!(

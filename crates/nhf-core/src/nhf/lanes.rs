@@ -28,7 +28,7 @@ pub fn zeros<T: Real>() -> Lane<T> {
 
 /// One value per point of a tile, as computed with: lane-wise arithmetic, loading from and
 /// storing to a [`Lane`].
-pub trait LaneVec<T>:
+pub(crate) trait LaneVec<T>:
     Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
 {
     /// The same value in every lane.
@@ -129,22 +129,31 @@ macro_rules! with_avx_clone {
 pub(crate) use with_avx_clone;
 
 #[cfg(target_arch = "x86_64")]
-pub use super::avx_lanes::AvxF32x8;
+pub(crate) use super::avx_lanes::AvxF32x8;
 /// Stands in for the AVX lanes where there are none (the AVX clones exist on x86-64 only).
 #[cfg(not(target_arch = "x86_64"))]
-pub type AvxF32x8 = wide::f32x8;
+pub(crate) type AvxF32x8 = wide::f32x8;
 
-/// Whether the CPU runs the kernels' AVX clones (see [`with_avx_clone`]); false when the
-/// environment variable `NHF_NO_AVX` is set, to measure and test the baseline on the same
-/// machine.
+/// Whether the entries allow the AVX clones (default yes); see [`set_avx_allowed`].
+static AVX_ALLOWED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Allows or forbids the kernels' AVX clones, so the baseline lanes (the ones wasm runs) can be
+/// measured and tested on an AVX machine. The engine reads no environment: the native entries
+/// call this when `NHF_NO_AVX` is set. Either way the bits are the same (tested); only the
+/// speed differs.
+pub fn set_avx_allowed(allowed: bool) {
+    AVX_ALLOWED.store(allowed, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether the kernels take their AVX clones (see [`with_avx_clone`]): the CPU has AVX
+/// (detected once) and [`set_avx_allowed`] did not forbid it.
 #[cfg(target_arch = "x86_64")]
 #[inline]
 pub fn cpu_has_avx() -> bool {
     use std::sync::OnceLock;
     static AVX: OnceLock<bool> = OnceLock::new();
-    *AVX.get_or_init(|| {
-        std::arch::is_x86_feature_detected!("avx") && std::env::var_os("NHF_NO_AVX").is_none()
-    })
+    *AVX.get_or_init(|| std::arch::is_x86_feature_detected!("avx"))
+        && AVX_ALLOWED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 impl LaneVec<f32> for wide::f32x8 {
@@ -168,7 +177,7 @@ impl LaneVec<f32> for wide::f32x8 {
 
 /// Applies `f` lane by lane (for the functions without a vector form).
 #[inline(always)]
-pub fn map<T: Real, V: LaneVec<T>>(v: V, f: impl Fn(T) -> T) -> V {
+pub(crate) fn map<T: Real, V: LaneVec<T>>(v: V, f: impl Fn(T) -> T) -> V {
     let mut lane = v.store();
     for x in &mut lane {
         *x = f(*x);

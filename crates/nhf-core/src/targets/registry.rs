@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::custom::CustomMixture;
-use super::drawn::DrawnTarget;
+use super::drawn::{DrawnGrid, DrawnTarget};
 use super::energies::{Energy, EnergyKind};
 use super::gallery::{Banana, Donut, Funnel, Squiggle};
 use super::jla::Jla;
@@ -86,8 +86,32 @@ pub fn by_id(id: &str) -> Result<Box<dyn Target>, TargetError> {
     })
 }
 
+/// The one way a name becomes a target, for the app, links, model files and the CLI: a
+/// built-in `id`, or for `drawn` and `custom` the user's own definition (a painted picture's or
+/// a Gaussian mixture's JSON, as model files keep it) when one is given. `drawn` without a
+/// definition is the built-in picture; `custom` needs one. A definition given with any other
+/// id is ignored: built-in targets are defined by their id alone.
+pub fn resolve(
+    id: &str,
+    definition: Option<&serde_json::Value>,
+) -> Result<Box<dyn Target>, TargetError> {
+    match (id, definition) {
+        ("drawn", Some(def)) => {
+            let grid: DrawnGrid = serde_json::from_value(def.clone())
+                .map_err(|e| TargetError::invalid("drawing", e.to_string()))?;
+            Ok(Box::new(DrawnTarget::from_drawn_grid(&grid)?))
+        }
+        ("custom", Some(def)) => Ok(Box::new(CustomMixture::from_json(&def.to_string())?)),
+        ("custom", None) => Err(TargetError::invalid(
+            "target",
+            "the custom target needs a mixture: load one from a file first",
+        )),
+        _ => by_id(id),
+    }
+}
+
 /// A target named on the command line: a built-in id, or a path ending in `.json` read as a
-/// custom mixture.
+/// custom mixture (the one place the library reads a file; on the web there are no paths).
 pub fn from_spec(spec: &str) -> Result<Box<dyn Target>, TargetError> {
     if spec.to_ascii_lowercase().ends_with(".json") {
         let text = std::fs::read_to_string(spec).map_err(|e| TargetError::Io {
@@ -96,7 +120,7 @@ pub fn from_spec(spec: &str) -> Result<Box<dyn Target>, TargetError> {
         })?;
         return Ok(Box::new(CustomMixture::from_json(&text)?));
     }
-    by_id(spec)
+    resolve(spec, None)
 }
 
 /// What the picker shows about one target.

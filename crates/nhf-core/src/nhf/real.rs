@@ -27,9 +27,13 @@ pub trait Real:
 {
     /// A tile of values computed with at once (see [`super::lanes`]), in the target's baseline
     /// instructions.
+    // `LaneVec` is private to the crate on purpose: it is how lanes are made, and the AVX
+    // lanes may only be made inside the AVX clones (the soundness argument in `avx_lanes`).
+    #[allow(private_bounds)]
     type V: LaneVec<Self>;
     /// The same tile in the kernels' AVX clones (see [`super::lanes::with_avx_clone`]): one
     /// AVX register for `f32`, the plain [`ArrayLanes`] otherwise.
+    #[allow(private_bounds)]
     type AvxV: LaneVec<Self>;
     /// Converts from `f64` (rounding for `f32`).
     fn from_f64(x: f64) -> Self;

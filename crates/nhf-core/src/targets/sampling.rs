@@ -103,7 +103,7 @@ mod tests {
                 assert!((a..=b).contains(&x));
                 s += x;
             }
-            let mean = s / n as f64;
+            let mean = s / f64::from(n);
             // The sd of a truncated normal is below 1, so 5 standard errors is < 5/√n = 0.025.
             assert!(
                 (mean - truncated_mean(a, b)).abs() < 0.025,

@@ -140,7 +140,7 @@ mod tests {
         for s in [1.0, -1.0] {
             let h = 0.001;
             let total: f64 = (0..2000)
-                .map(|k| kernel(-1.0 + (k as f64 + 0.5) * h, s) * h)
+                .map(|k| kernel(-1.0 + (f64::from(k) + 0.5) * h, s) * h)
                 .sum();
             assert!((total - 1.0).abs() < 1e-6, "{total}");
         }

@@ -170,10 +170,10 @@ impl MixtureTarget {
     /// `circle8` (normflows CircularGaussianMixture, n = 8): radius 2, s = (2/3) sin(π/8).
     pub fn circle8() -> Self {
         let n = 8;
-        let s = 2.0 / 3.0 * libm::sin(PI / n as f64);
+        let s = 2.0 / 3.0 * libm::sin(PI / f64::from(n));
         let means: Vec<_> = (0..n)
             .map(|i| {
-                let a = TAU * i as f64 / n as f64;
+                let a = TAU * f64::from(i) / f64::from(n);
                 [2.0 * libm::sin(a), 2.0 * libm::cos(a)]
             })
             .collect();
@@ -249,7 +249,7 @@ mod tests {
         for q in [[0.3, -1.2], [2.0, 0.1], [-3.0, 3.0]] {
             let terms: Vec<f64> = (0..8)
                 .map(|i| {
-                    let a = TAU * i as f64 / n;
+                    let a = TAU * f64::from(i) / n;
                     let d = [q[0] - 2.0 * libm::sin(a), q[1] - 2.0 * libm::cos(a)];
                     -(d[0] * d[0] + d[1] * d[1]) / (2.0 * s * s)
                 })
@@ -273,7 +273,7 @@ mod tests {
             sy += (y + 1.0) * (y + 1.0);
         }
         // Standard errors ≈ √(Var)/√n ≈ 0.004 and 0.002: 0.02 is a 5σ margin.
-        assert!((sxy / n as f64 - 0.6).abs() < 0.02);
-        assert!((sy / n as f64 - 0.5).abs() < 0.02);
+        assert!((sxy / f64::from(n) - 0.6).abs() < 0.02);
+        assert!((sy / f64::from(n) - 0.5).abs() < 0.02);
     }
 }

@@ -341,10 +341,10 @@ mod tests {
         for omega in [0.2, 0.3, 0.45] {
             let t = jla.like.terms(omega);
             let n = 40_000;
-            let dh = 0.4 / n as f64;
+            let dh = 0.4 / f64::from(n);
             let logs: Vec<f64> = (0..n)
                 .map(|i| {
-                    let h = 0.5 + (i as f64 + 0.5) * dh;
+                    let h = 0.5 + (f64::from(i) + 0.5) * dh;
                     let d = libm::log(h) / K;
                     -0.5 * (t.a + 2.0 * d * t.b + d * d * jla.like.s)
                 })
@@ -379,7 +379,7 @@ mod tests {
         let mode = jla.log_prob_display(jla.posterior_mean()).0;
         let [[o0, o1], [h0, h1]] = PRIOR_BOX;
         for i in 0..=50 {
-            let f = i as f64 / 50.0;
+            let f = f64::from(i) / 50.0;
             for theta in [
                 [o0, h0 + f * (h1 - h0)],
                 [o1, h0 + f * (h1 - h0)],

@@ -232,7 +232,7 @@ mod tests {
             let e = Energy::new(kind);
             for i in 0..=400 {
                 for j in 0..=400 {
-                    let z = [-4.0 + 0.02 * i as f64, -4.0 + 0.02 * j as f64];
+                    let z = [-4.0 + 0.02 * f64::from(i), -4.0 + 0.02 * f64::from(j)];
                     assert!(
                         neg_energy(kind, z).0 <= e.log_bound() + 1e-12,
                         "{kind:?} {z:?}"

@@ -98,11 +98,11 @@ mod tests {
             let mut p = 0.0;
             for &r in &RADII {
                 for k in 0..n {
-                    let a = TAU * (k as f64 + 0.5) / n as f64;
+                    let a = TAU * (f64::from(k) + 0.5) / f64::from(n);
                     let d2 = (q[0] - r * libm::cos(a)).powi(2) + (q[1] - r * libm::sin(a)).powi(2);
                     p += libm::exp(-d2 / (2.0 * SIGMA * SIGMA))
                         / (TAU * SIGMA * SIGMA)
-                        / (4 * n) as f64;
+                        / f64::from(4 * n);
                 }
             }
             let ours = Rings.log_prob(q);

@@ -92,8 +92,8 @@ mod tests {
             s1 += z;
             s2 += z * z;
         }
-        let mean = s1 / n as f64;
-        let var = s2 / n as f64 - mean * mean;
+        let mean = s1 / f64::from(n);
+        let var = s2 / f64::from(n) - mean * mean;
         // Standard errors: 1/sqrt(n) = 0.0022 for the mean, sqrt(2/n) = 0.0032 for the variance.
         assert!(mean.abs() < 0.01, "mean {mean}");
         assert!((var - 1.0).abs() < 0.015, "var {var}");

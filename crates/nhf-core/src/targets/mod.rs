@@ -29,7 +29,7 @@ pub mod toys;
 pub use custom::{CustomMixture, MixtureSpec};
 pub use drawn::{DrawnGrid, DrawnTarget};
 pub use error::TargetError;
-pub use registry::{TARGET_IDS, TargetInfo, by_id, catalog, from_spec, info};
+pub use registry::{TARGET_IDS, TargetInfo, by_id, catalog, from_spec, info, resolve};
 
 use crate::rng::Rng;
 

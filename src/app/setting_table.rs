@@ -1,0 +1,236 @@
+//! The one table of the playground's numeric settings: each one's key (as links, commands and
+//! model files spell it), range, label, tooltip and what changing it resets. The panel's
+//! sliders, link parsing and [`Settings::set_field`]'s validation all read it, so a slider can
+//! never show less than a link may ask for. Defaults are [`Settings::default`]'s; the named
+//! choices (kinetic, objective, base, momentum) take their names from the engine
+//! ([`crate::names::Named`]).
+
+use std::ops::RangeInclusive;
+
+use super::settings::{SettingEffect, Settings};
+
+/// One numeric setting.
+pub struct NumberSetting {
+    /// The key in links, commands and the README's key list.
+    pub key: &'static str,
+    /// The panel's label.
+    pub label: &'static str,
+    /// The panel's tooltip.
+    pub tip: &'static str,
+    /// What links, commands and sliders accept (ends included).
+    pub range: RangeInclusive<f64>,
+    /// Whether only whole numbers are accepted.
+    pub whole: bool,
+    /// Whether the slider is logarithmic (ranges over several decades).
+    pub log: bool,
+    /// What a change resets.
+    pub effect: SettingEffect,
+    /// Reads the setting.
+    pub get: fn(&Settings) -> f64,
+    /// Writes a value already checked against `range` and `whole`.
+    pub set: fn(&mut Settings, f64),
+}
+
+impl NumberSetting {
+    /// `value` as this setting's number, or a message naming the key, the value and what is
+    /// allowed.
+    pub fn check(&self, value: &serde_json::Value) -> Result<f64, String> {
+        let key = self.key;
+        let v = value
+            .as_f64()
+            .ok_or_else(|| format!("{key} needs a number, got {value}"))?;
+        let (lo, hi) = (*self.range.start(), *self.range.end());
+        if !(v.is_finite() && self.range.contains(&v)) {
+            return Err(format!("{key} must be between {lo} and {hi}, got {v}"));
+        }
+        if self.whole && v.fract() != 0.0 {
+            return Err(format!("{key} must be a whole number, got {v}"));
+        }
+        Ok(v)
+    }
+
+    /// The value as JSON for a [`super::session::Command::Set`]: whole numbers as integers.
+    pub fn json(&self, v: f64) -> serde_json::Value {
+        if self.whole {
+            serde_json::json!(v.round() as u64)
+        } else {
+            serde_json::json!(v)
+        }
+    }
+}
+
+/// Every numeric setting, in the panel's order.
+pub const NUMBERS: &[NumberSetting] = &[
+    NumberSetting {
+        key: "anneal_iters",
+        label: "annealing iterations",
+        tip: "Over these first iterations the target's weight in the loss rises from 0.2 to 1: \
+              a flattened target first, so the flow spreads over all of it before it sharpens \
+              (0: off)",
+        range: 0.0..=100_000.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.train.anneal_iters as f64,
+        set: |s, v| s.train.anneal_iters = v as usize,
+    },
+    NumberSetting {
+        key: "blocks",
+        label: "blocks K",
+        tip: "Number of blocks; each block has its own learned potential V_k",
+        range: 1.0..=8.0,
+        whole: true,
+        log: false,
+        effect: SettingEffect::Restart,
+        get: |s| s.flow.blocks as f64,
+        set: |s, v| s.flow.blocks = v as usize,
+    },
+    NumberSetting {
+        key: "leapfrog_steps",
+        label: "leapfrog steps L",
+        tip: "Leapfrog steps per block. One step: half a kick of the momentum by the force \
+              -grad V, a drift of the position by the momentum, another half kick. It is \
+              exactly reversible and preserves volume, so the flow's density needs no Jacobian \
+              determinant.",
+        range: 1.0..=40.0,
+        whole: true,
+        log: false,
+        effect: SettingEffect::Restart,
+        get: |s| s.flow.leapfrog_steps as f64,
+        set: |s, v| s.flow.leapfrog_steps = v as usize,
+    },
+    NumberSetting {
+        key: "dt",
+        label: "step size dt",
+        tip: "Time step of each leapfrog step; too large and training can diverge",
+        range: 0.001..=1.0,
+        whole: false,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.flow.dt,
+        set: |s, v| s.flow.dt = v,
+    },
+    NumberSetting {
+        key: "width",
+        label: "width W",
+        tip: "Hidden units in each layer of the potential network V(q)",
+        range: 2.0..=128.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.flow.width as f64,
+        set: |s, v| s.flow.width = v as usize,
+    },
+    NumberSetting {
+        key: "lr",
+        label: "learning rate",
+        tip: "Adam's peak learning rate (it decays along a cosine)",
+        range: 1e-5..=0.1,
+        whole: false,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.train.lr,
+        set: |s, v| s.train.lr = v,
+    },
+    NumberSetting {
+        key: "batch",
+        label: "batch",
+        tip: "Points per training iteration",
+        range: 8.0..=4096.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.train.batch as f64,
+        set: |s, v| s.train.batch = v as usize,
+    },
+    NumberSetting {
+        key: "seed",
+        label: "seed",
+        tip: "Seed of the initial parameters and every random draw: the same seed gives the \
+              same run",
+        range: 0.0..=4_294_967_295.0,
+        whole: true,
+        log: false,
+        effect: SettingEffect::Restart,
+        get: |s| s.train.seed as f64,
+        set: |s, v| s.train.seed = v as u64,
+    },
+    NumberSetting {
+        key: "schedule_iters",
+        label: "schedule iterations",
+        tip: "Iterations of the learning-rate schedule; training stops at its end",
+        range: 0.0..=1_000_000.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.train.schedule_iters as f64,
+        set: |s, v| s.train.schedule_iters = v as usize,
+    },
+    NumberSetting {
+        key: "particles",
+        label: "particles",
+        tip: "How many particles the views animate",
+        range: 1.0..=5000.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Display,
+        get: |s| s.particles as f64,
+        set: |s, v| s.particles = v as usize,
+    },
+    NumberSetting {
+        key: "anim_speed",
+        label: "steps/s",
+        tip: "Leapfrog steps shown per second",
+        range: 1.0..=60.0,
+        whole: false,
+        log: false,
+        effect: SettingEffect::Display,
+        get: |s| s.anim_speed,
+        set: |s, v| s.anim_speed = v,
+    },
+];
+
+/// The numeric setting called `key`.
+pub fn number(key: &str) -> Option<&'static NumberSetting> {
+    NUMBERS.iter().find(|n| n.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each setting accepts its range's ends and refuses just outside them, through the same
+    /// path links and the panel take; the defaults lie inside.
+    #[test]
+    fn each_range_is_what_set_field_accepts_and_holds_the_default() {
+        let defaults = Settings::default();
+        for n in NUMBERS {
+            let (lo, hi) = (*n.range.start(), *n.range.end());
+            assert!(n.range.contains(&(n.get)(&defaults)), "{}: default", n.key);
+            let step = if n.whole {
+                1.0
+            } else {
+                lo.abs().max(1e-9) * 1e-3
+            };
+            let mut s = Settings::default();
+            s.set_field(n.key, &n.json(lo))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((n.get)(&s), lo, "{}", n.key);
+            s.set_field(n.key, &n.json(hi))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((n.get)(&s), hi, "{}", n.key);
+            if lo - step >= 0.0 || !n.whole {
+                assert!(
+                    s.set_field(n.key, &serde_json::json!(lo - step)).is_err(),
+                    "{}",
+                    n.key
+                );
+            }
+            assert!(
+                s.set_field(n.key, &serde_json::json!(hi + step)).is_err(),
+                "{}",
+                n.key
+            );
+        }
+    }
+}
