@@ -58,7 +58,7 @@ fn training_step(c: &mut Criterion) {
         ("small B256 W16 L5 K2", 256, 16, 5, 2, 1),
     ] {
         let mut t = trainer(b, w, l, k, threads);
-        // MATH.md §4's cost model: 16·B·K·(L+1)·W² FLOPs per step.
+        // docs/MATH.md §4's cost model: 16·B·K·(L+1)·W² FLOPs per step.
         group.throughput(Throughput::Elements((16 * b * k * (l + 1) * w * w) as u64));
         group.bench_function(name, |bench| {
             bench.iter(|| t.step().expect("a finite step"));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Our training step against the JAX reference (../shared/peers/jax_nhf), one thread each, pinned
+# Our training step against the JAX reference (scripts/jax_nhf), one thread each, pinned
 # to one core, alternating runs in the same shell so both see the same machine load. Prints the
 # median of each side over the rounds and their ratio, for the standard configuration
 # (B=512 W=32 L=10 K=4) and the small one (B=256 W=16 L=5 K=2). With a built dist/ (make wasm)
@@ -12,7 +12,7 @@ set -euo pipefail
 rounds="${1:-3}"
 bin="${2:-target/release/nhf-playground}"
 jaxenv="${JAXENV:-/tmp/jaxenv}"
-peer="$(cd "$(dirname "$0")/.." && pwd)/../shared/peers/jax_nhf"
+peer="$(cd "$(dirname "$0")" && pwd)/jax_nhf"
 [ -x "$bin" ] || cargo build --release
 if [ ! -x "$jaxenv/bin/python" ]; then
   python3 -m venv "$jaxenv"

@@ -1,6 +1,6 @@
 //! NHF Playground: train and watch Neural Hamiltonian Flows on 2D targets.
 //!
-//! Rooms (see ARCHITECTURE.md): [`targets`] (2D distributions) → [`nhf`] (the engine) → `app`
+//! Rooms (see docs/ARCHITECTURE.md): [`targets`] (2D distributions) → [`nhf`] (the engine) → `app`
 //! (the egui application) → thin entries (`main.rs` native, `web.rs` wasm).
 
 pub mod app;

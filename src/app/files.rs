@@ -2,9 +2,11 @@
 //! [`crate::nhf::model_file`]) and samples as CSV. Making the bytes is here; delivering them
 //! (a download in the browser, a file on disk natively) is the entries' job.
 
-use super::session::Session;
+use super::settings::Settings;
+use crate::nhf::Trainer;
 use crate::nhf::model_file::ModelFile;
 use crate::rng::Rng;
+use crate::targets::Target;
 
 /// Most samples one export writes.
 pub const MAX_EXPORT_SAMPLES: usize = 100_000;
@@ -24,19 +26,18 @@ pub struct FileOut {
 
 /// The trained model with its settings, target (a painted picture included) and optimiser
 /// state, so loading it resumes training exactly.
-pub fn model_file(session: &Session) -> FileOut {
-    let definition = session.settings.target_definition();
-    let t = &session.trainer;
+pub fn model_file(settings: &Settings, t: &Trainer) -> FileOut {
+    let definition = settings.target_definition();
     let file = ModelFile::new(
         &t.flow,
         &t.train,
-        session.target.id(),
+        &settings.target,
         definition,
         t.step,
         Some(t.adam.clone()),
     );
     FileOut {
-        name: format!("nhf-{}-step{}.json", session.target.id(), t.step),
+        name: format!("nhf-{}-step{}.json", settings.target, t.step),
         mime: "application/json",
         bytes: file.to_json().into_bytes(),
     }
@@ -44,23 +45,19 @@ pub fn model_file(session: &Session) -> FileOut {
 
 /// `n` samples of the model (generative direction) in the target's display coordinates, as
 /// CSV with the axes' names in the header; seeded from the run's seed so an export repeats.
-pub fn samples_csv(session: &Session, n: usize) -> FileOut {
+pub fn samples_csv(trainer: &Trainer, target: &dyn Target, n: usize) -> FileOut {
     let n = n.clamp(1, MAX_EXPORT_SAMPLES);
-    let mut rng = Rng::seed_from_u64(session.settings.train.seed.wrapping_add(101));
-    let axes = session.target.display_axes();
+    let mut rng = Rng::seed_from_u64(trainer.train.seed.wrapping_add(101));
+    let axes = target.display_axes();
     let mut out = format!("{},{}\n", axes[0], axes[1]);
-    for q in session.flow().sample(n, &mut rng) {
-        let d = session.target.to_display(q);
+    for q in trainer.flow.sample(n, &mut rng) {
+        let d = target.to_display(q);
         if d.iter().all(|x| x.is_finite()) {
             out.push_str(&format!("{},{}\n", d[0], d[1]));
         }
     }
     FileOut {
-        name: format!(
-            "nhf-{}-step{}-samples.csv",
-            session.target.id(),
-            session.trainer.step
-        ),
+        name: format!("nhf-{}-step{}-samples.csv", target.id(), trainer.step),
         mime: "text/csv",
         bytes: out.into_bytes(),
     }

@@ -3,9 +3,11 @@
 //! test hooks) come in from the entries through [`FrameHook`].
 
 pub mod canvas;
+pub mod classroom;
 pub mod density_grid;
 pub mod files;
 pub mod link;
+pub mod link_payload;
 pub mod panel;
 pub mod presets;
 pub mod session;

@@ -7,7 +7,8 @@
 
 use std::ops::RangeInclusive;
 
-use super::settings::{SettingEffect, Settings};
+use super::settings::Settings;
+use crate::names::Named;
 
 /// One numeric setting.
 pub struct NumberSetting {
@@ -193,6 +194,74 @@ pub const NUMBERS: &[NumberSetting] = &[
 /// The numeric setting called `key`.
 pub fn number(key: &str) -> Option<&'static NumberSetting> {
     NUMBERS.iter().find(|n| n.key == key)
+}
+
+/// What changing a setting requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingEffect {
+    /// A model or optimiser setting: training restarts from fresh parameters.
+    Restart,
+    /// Only what is shown changes.
+    Display,
+}
+
+/// The named choices [`Settings::set_field`] knows besides the numbers of
+/// [`NUMBERS`], and the one switch.
+const CHOICE_KEYS: [&str; 5] = ["kinetic", "objective", "base", "momentum", "trails"];
+
+/// Every setting [`Settings::set_field`] knows, as commands and links spell them.
+pub fn setting_keys() -> Vec<&'static str> {
+    NUMBERS.iter().map(|n| n.key).chain(CHOICE_KEYS).collect()
+}
+
+impl Settings {
+    /// Changes one setting by name, checking its type and range (this table: the ranges
+    /// the playground's sliders offer, inside what the engine accepts). On error nothing
+    /// changes and the message names the setting, the value and what is allowed. Whether the
+    /// objective suits the target is for the caller to check.
+    pub fn set_field(
+        &mut self,
+        key: &str,
+        value: &serde_json::Value,
+    ) -> Result<SettingEffect, String> {
+        let mut next = self.clone();
+        let mut effect = SettingEffect::Restart;
+        if let Some(number) = number(key) {
+            (number.set)(&mut next, number.check(value)?);
+            effect = number.effect;
+        } else {
+            match key {
+                "kinetic" => next.flow.kinetic = choice(value)?,
+                "base" => next.flow.base = choice(value)?,
+                "momentum" => next.flow.momentum = choice(value)?,
+                "objective" => next.flow.objective = choice(value)?,
+                "trails" => {
+                    next.trails = value
+                        .as_bool()
+                        .ok_or_else(|| format!("trails needs true or false, got {value}"))?;
+                    effect = SettingEffect::Display;
+                }
+                _ => {
+                    return Err(format!(
+                        "unknown setting \"{key}\" (known: {})",
+                        setting_keys().join(", ")
+                    ));
+                }
+            }
+        }
+        next.flow.validate().map_err(|e| e.to_string())?;
+        next.train.validate().map_err(|e| e.to_string())?;
+        *self = next;
+        Ok(effect)
+    }
+}
+
+/// A named choice ([`Named`]) from a setting's value: its name as a string.
+fn choice<T: Named>(value: &serde_json::Value) -> Result<T, String> {
+    match value.as_str() {
+        Some(name) => T::parse(name),
+        None => T::parse(&value.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::setting_table;
 use super::view_set::ViewSet;
-use crate::names::Named;
 use crate::nhf::{BaseKind, FlowConfig, MomentumModel, TrainConfig};
 use crate::targets::{self, DrawnGrid, MixtureSpec, Target, TargetError};
 
@@ -127,77 +125,5 @@ impl Settings {
     /// The target these settings name ([`targets::resolve`] with the user's definition).
     pub fn resolve_target(&self) -> Result<Box<dyn Target>, TargetError> {
         targets::resolve(&self.target, self.target_definition().as_ref())
-    }
-}
-
-/// What changing a setting requires.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SettingEffect {
-    /// A model or optimiser setting: training restarts from fresh parameters.
-    Restart,
-    /// Only what is shown changes.
-    Display,
-}
-
-/// The named choices [`Settings::set_field`] knows besides the numbers of
-/// [`setting_table::NUMBERS`], and the one switch.
-const CHOICE_KEYS: [&str; 5] = ["kinetic", "objective", "base", "momentum", "trails"];
-
-/// Every setting [`Settings::set_field`] knows, as commands and links spell them.
-pub fn setting_keys() -> Vec<&'static str> {
-    setting_table::NUMBERS
-        .iter()
-        .map(|n| n.key)
-        .chain(CHOICE_KEYS)
-        .collect()
-}
-
-impl Settings {
-    /// Changes one setting by name, checking its type and range ([`setting_table`]: the ranges
-    /// the playground's sliders offer, inside what the engine accepts). On error nothing
-    /// changes and the message names the setting, the value and what is allowed. Whether the
-    /// objective suits the target is for the caller to check.
-    pub fn set_field(
-        &mut self,
-        key: &str,
-        value: &serde_json::Value,
-    ) -> Result<SettingEffect, String> {
-        let mut next = self.clone();
-        let mut effect = SettingEffect::Restart;
-        if let Some(number) = setting_table::number(key) {
-            (number.set)(&mut next, number.check(value)?);
-            effect = number.effect;
-        } else {
-            match key {
-                "kinetic" => next.flow.kinetic = choice(value)?,
-                "base" => next.flow.base = choice(value)?,
-                "momentum" => next.flow.momentum = choice(value)?,
-                "objective" => next.flow.objective = choice(value)?,
-                "trails" => {
-                    next.trails = value
-                        .as_bool()
-                        .ok_or_else(|| format!("trails needs true or false, got {value}"))?;
-                    effect = SettingEffect::Display;
-                }
-                _ => {
-                    return Err(format!(
-                        "unknown setting \"{key}\" (known: {})",
-                        setting_keys().join(", ")
-                    ));
-                }
-            }
-        }
-        next.flow.validate().map_err(|e| e.to_string())?;
-        next.train.validate().map_err(|e| e.to_string())?;
-        *self = next;
-        Ok(effect)
-    }
-}
-
-/// A named choice ([`Named`]) from a setting's value: its name as a string.
-fn choice<T: Named>(value: &serde_json::Value) -> Result<T, String> {
-    match value.as_str() {
-        Some(name) => T::parse(name),
-        None => T::parse(&value.to_string()),
     }
 }

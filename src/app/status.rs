@@ -282,7 +282,7 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
 }
 
 /// `{"cmd":"bench","config":"standard"|"small","reps":N}`: times training steps of a fresh
-/// trainer in this build (the browser's figure for issue #7), leaving the session alone. It
+/// trainer in this build, leaving the session alone. It
 /// blocks the frame it runs in, so reps is capped at 200.
 fn bench_command(value: &Value) -> Result<StepTiming, String> {
     let config = match value

@@ -1,5 +1,5 @@
 //! `bench`: median milliseconds per training step of the standard configuration (B = 512,
-//! W = 32, L = 10, K = 4, samples objective on 8gaussians) and GFLOP/s by MATH.md §4's cost
+//! W = 32, L = 10, K = 4, samples objective on 8gaussians) and GFLOP/s by docs/MATH.md §4's cost
 //! model, 16·B·K·(L+1)·W² FLOPs per step. `--threads N` splits the batch across N threads.
 
 use clap::Args;

@@ -6,7 +6,7 @@ use super::adam::cosine_lr;
 
 pub use crate::targets::Objective;
 
-/// The hidden-layer activation s of the potentials (MATH.md §1: twice differentiable).
+/// The hidden-layer activation s of the potentials (docs/MATH.md §1: twice differentiable).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
@@ -17,7 +17,7 @@ pub enum Activation {
     Softplus,
 }
 
-/// The kinetic energy K(p) of every block (MATH.md §1).
+/// The kinetic energy K(p) of every block (docs/MATH.md §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Kinetic {
@@ -80,7 +80,7 @@ pub struct FlowConfig {
 }
 
 impl Default for FlowConfig {
-    /// The settings that reach KL < 0.1 on 8gaussians within 3000 iterations (MATH.md §7,
+    /// The settings that reach KL < 0.1 on 8gaussians within 3000 iterations (docs/MATH.md §7,
     /// "best found": K = 4, L = 5, dt = 0.2, W = 32).
     fn default() -> Self {
         Self {
@@ -228,7 +228,7 @@ pub enum Continuation {
 pub const ANNEAL_START: f64 = 0.2;
 
 impl Default for TrainConfig {
-    /// Adam 3e-3 with cosine decay over 3000 iterations, batch 512 (MATH.md §7).
+    /// Adam 3e-3 with cosine decay over 3000 iterations, batch 512 (docs/MATH.md §7).
     fn default() -> Self {
         Self {
             lr: 3e-3,

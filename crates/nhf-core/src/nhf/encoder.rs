@@ -1,5 +1,5 @@
 //! The Gaussian momentum encoder f_ψ(p | q) = N(p; μ_ψ(q), diag σ_ψ(q)²) of the samples
-//! objective (MATH.md §2a), also the density objective's learned reverse momentum model
+//! objective (docs/MATH.md §2a), also the density objective's learned reverse momentum model
 //! r_ψ(p_T | q_T) (docs/FITS.md, "The reverse momentum model"): an MLP ℝ² → ℝ⁴ (two tanh hidden layers) giving μ and log σ, with
 //! its forward pass and ordinary backpropagation, a tile of points at a time.
 

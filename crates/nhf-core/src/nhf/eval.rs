@@ -1,4 +1,4 @@
-//! Measuring a fit (MATH.md §5): grid KL(target ‖ model) computed progressively, held-out
+//! Measuring a fit (docs/MATH.md §5): grid KL(target ‖ model) computed progressively, held-out
 //! negative log-likelihood, effective sample size for the reverse-KL objective, and the
 //! correlation between the learned potential and −log p_target.
 
@@ -11,7 +11,7 @@ use crate::rng::Rng;
 use crate::targets::{Bounds, Target};
 
 /// Weight of the uniform density mixed into the model's grid density, so that one cell where
-/// the model underflows cannot dominate the sum (MATH.md §5).
+/// the model underflows cannot dominate the sum (docs/MATH.md §5).
 pub const UNIFORM_MIX: f64 = 1e-4;
 
 /// Normalises log-densities on a grid of cells of area `cell_area` into densities.
@@ -183,7 +183,7 @@ pub fn heldout_nll(flow: &Flow, target: &dyn Target, n: usize, draws: usize, rng
     -log_rho.iter().sum::<f64>() / n as f64
 }
 
-/// Importance-sampling quality of a reverse-KL fit (MATH.md §2b, §5).
+/// Importance-sampling quality of a reverse-KL fit (docs/MATH.md §2b, §5).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct ImportanceReport {
     /// Effective sample size as a fraction of the draws: (Σw)² / (M Σw²).

@@ -1,5 +1,5 @@
 //! A flow with its parameters: the generative and normalizing maps on any set of points,
-//! sampling, the model's density by importance weighting (MATH.md §2a), trajectory recording
+//! sampling, the model's density by importance weighting (docs/MATH.md §2a), trajectory recording
 //! for the views, and the learned potentials.
 
 use super::base::Base;
@@ -313,7 +313,7 @@ impl Flow {
         out
     }
 
-    /// log ρ(q) by the importance-weighted bound with `draws` momenta per point (MATH.md §2a):
+    /// log ρ(q) by the importance-weighted bound with `draws` momenta per point (docs/MATH.md §2a):
     /// log (1/S) Σ_s exp(log π₀(G⁻¹(q, p_s)) − log f(p_s | q)), p_s ~ f. Flows without an
     /// encoder (trained by reverse KL) use the momentum target r = N(0, a⁻²I) as proposal.
     pub fn log_density(&self, q: &[[f64; 2]], draws: usize, rng: &mut Rng, out: &mut [f64]) {

@@ -1,6 +1,6 @@
-//! The exact gradients (MATH.md §3) checked against f64 central differences and against exact
+//! The exact gradients (docs/MATH.md §3) checked against f64 central differences and against exact
 //! forward-mode derivatives with dual numbers, for every parameter group, both objectives,
-//! both kinetic energies, L ∈ {1, 2, 10} and K ∈ {1, 3} (MATH.md §3c).
+//! both kinetic energies, L ∈ {1, 2, 10} and K ∈ {1, 3} (docs/MATH.md §3c).
 
 use num_dual::{Dual64, DualNum};
 
@@ -34,7 +34,7 @@ impl Real for Dual64 {
     }
 }
 
-/// A smooth, non-Gaussian test density (the banana of TARGETS.md, written out here so the
+/// A smooth, non-Gaussian test density (the banana of docs/TARGETS.md, written out here so the
 /// engine's tests do not depend on the target library).
 struct TestBanana;
 

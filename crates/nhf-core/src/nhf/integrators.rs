@@ -13,7 +13,7 @@ use super::objective::{Workspace, load};
 pub enum Integrator {
     /// q' = q + dt ∇K(p), p' = p − dt ∇V(q), both from the old state.
     Euler,
-    /// Half kick, drift, half kick (MATH.md §1).
+    /// Half kick, drift, half kick (docs/MATH.md §1).
     Leapfrog,
 }
 

@@ -4,7 +4,7 @@
 //! finite-difference tests treat them uniformly. Per block: the potential V_k's MLP, then
 //! (learned kinetic only) K_k's MLP; then a (fixed kinetic only); then the encoder ψ
 //! (samples objective only). With W = 32, K = 4: 6,021 parameters fixed, 10,756 learned,
-//! as MATH.md §7 counts them.
+//! as docs/MATH.md §7 counts them.
 
 use super::base::BASE_LEN;
 use super::config::{BaseKind, FlowConfig, Kinetic};
@@ -187,7 +187,7 @@ impl Layout {
     /// Fresh parameters for a seed.
     ///
     /// Hidden layers get variance-preserving Gaussian weights; the potential's output layer is
-    /// small (MATH.md §1: the flow starts near the identity), and so is the encoder's, so the
+    /// small (docs/MATH.md §1: the flow starts near the identity), and so is the encoder's, so the
     /// first momenta are close to N(0, I). A learnable base starts as N(0, I) (all zeros).
     pub fn init<T: Real>(&self, rng: &mut Rng) -> Vec<T> {
         let mut p = vec![T::zero(); self.len()];

@@ -1,6 +1,6 @@
-//! Leapfrog blocks of a separable Hamiltonian H_k(q, p) = K_k(p) + V_k(q) (MATH.md §1), the
+//! Leapfrog blocks of a separable Hamiltonian H_k(q, p) = K_k(p) + V_k(q) (docs/MATH.md §1), the
 //! forward pass that stores every position, and the block adjoint with merged kicks
-//! (MATH.md §3b), for one tile of points.
+//! (docs/MATH.md §3b), for one tile of points.
 
 use super::config::{Activation, FlowConfig, Kinetic};
 use super::layout::Layout;
@@ -117,7 +117,7 @@ impl<'a, T: Real> FlowParams<'a, T> {
 }
 
 /// The positions x₀ … x_L of every block, the half-step momenta p½ of every step, and the
-/// potential's force intermediates at every position, of one tile (MATH.md §3b: store
+/// potential's force intermediates at every position, of one tile (docs/MATH.md §3b: store
 /// positions rather than reconstruct them; keeping the force intermediates too spares the
 /// backward pass a quarter of its work, recomputing them, for 12·W lanes per position).
 #[derive(Clone, Debug)]
@@ -216,7 +216,7 @@ pub fn forward<T: Real>(
 }
 
 /// Pulls the cotangents (x̄, p̄) at the end of the flow back to its start through the tape of
-/// the last [`forward`] (MATH.md §3b, merged kicks), adding parameter cotangents into the
+/// the last [`forward`] (docs/MATH.md §3b, merged kicks), adding parameter cotangents into the
 /// per-lane accumulator `grad` (parameter layout) and the kinetic scale's into `a_bar`.
 pub fn backward<T: Real>(
     fp: &FlowParams<T>,

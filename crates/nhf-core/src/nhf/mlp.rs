@@ -1,5 +1,5 @@
 //! The potential network V(q) = w₃·s(W₂ s(W₁q + b₁) + b₂), its force ∇V and the force's
-//! vector–Jacobian product (MATH.md §3a), for a tile of [`TILE`] points at a time.
+//! vector–Jacobian product (docs/MATH.md §3a), for a tile of [`TILE`] points at a time.
 //!
 //! Points run across the lanes of a [`LaneVec`] ("lanes over batch"): every operation is
 //! `acc + w * x` on all points of a tile at once, never a sum across points, so nothing is
@@ -114,7 +114,7 @@ fn matvec<T: Real, V: LaneVec<T>>(
     }
 }
 
-/// Intermediate values of one force evaluation that its VJP needs (MATH.md §3a names).
+/// Intermediate values of one force evaluation that its VJP needs (docs/MATH.md §3a names).
 #[derive(Clone, Debug)]
 pub struct ForceCache<T> {
     h1: Vec<Lane<T>>,
@@ -173,7 +173,7 @@ fn activate<T: Real, V: LaneVec<T>>(act: Activation, a: V) -> (V, V, V) {
 }
 
 with_avx_clone! {
-    /// g = ∇_q V at the tile's points (MATH.md §3a, forward), filling `cache` for
+    /// g = ∇_q V at the tile's points (docs/MATH.md §3a, forward), filling `cache` for
     /// [`force_vjp`].
     pub fn force<T: Real>(mlp: &Mlp<T>, q: [&Lane<T>; 2], cache: &mut ForceCache<T>) -> [Lane<T>; 2]
         = force_body;
@@ -226,7 +226,7 @@ fn add_into<T: Real, V: LaneVec<T>>(lane: &mut Lane<T>, v: V) {
 with_avx_clone! {
     /// The VJP of the force at the points of the last [`force`] call with `cache`: given the
     /// cotangent u on g, returns q̄ = ∇²V·u and adds Ḡ (the cotangent of every weight) into
-    /// `grad`, a per-lane accumulator laid out like the parameters (MATH.md §3a, reverse).
+    /// `grad`, a per-lane accumulator laid out like the parameters (docs/MATH.md §3a, reverse).
     pub fn force_vjp<T: Real>(
         mlp: &Mlp<T>,
         q: [&Lane<T>; 2],

@@ -1,4 +1,4 @@
-//! The Neural Hamiltonian Flow engine (MATH.md): pure Rust, no UI, no platform code, and
+//! The Neural Hamiltonian Flow engine (docs/MATH.md): pure Rust, no UI, no platform code, and
 //! deterministic for a seed on every platform.
 //!
 //! Reading order: [`real`] (the scalar), [`mlp`] (force and force-VJP, §3a), [`leapfrog`]

@@ -1,4 +1,4 @@
-//! The two training objectives (MATH.md §2) and their exact gradients through the flow
+//! The two training objectives (docs/MATH.md §2) and their exact gradients through the flow
 //! adjoint (§3b): the negative ELBO from samples (§2a) and the reverse KL to an unnormalised
 //! density (§2b).
 

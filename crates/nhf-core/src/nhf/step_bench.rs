@@ -27,7 +27,7 @@ pub struct BenchConfig {
 }
 
 impl BenchConfig {
-    /// Issue #7's standard configuration: B = 512, W = 32, L = 10, K = 4.
+    /// The standard configuration of docs/PERFORMANCE.md: B = 512, W = 32, L = 10, K = 4.
     pub const STANDARD: Self = Self {
         batch: 512,
         width: 32,
@@ -35,7 +35,7 @@ impl BenchConfig {
         blocks: 4,
         threads: 1,
     };
-    /// Issue #7's small configuration: B = 256, W = 16, L = 5, K = 2.
+    /// The small configuration of docs/PERFORMANCE.md: B = 256, W = 16, L = 5, K = 2.
     pub const SMALL: Self = Self {
         batch: 256,
         width: 16,
@@ -44,7 +44,7 @@ impl BenchConfig {
         threads: 1,
     };
 
-    /// MATH.md §4's cost model of one step: 16·B·K·(L+1)·W² floating-point operations.
+    /// docs/MATH.md §4's cost model of one step: 16·B·K·(L+1)·W² floating-point operations.
     pub fn flops(&self) -> f64 {
         16.0 * (self.batch * self.blocks * (self.leapfrog_steps + 1) * self.width * self.width)
             as f64
@@ -112,7 +112,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_are_ordered_and_the_cost_model_is_issue_7s() {
+    fn times_are_ordered_and_the_cost_model_is_the_documented_one() {
         assert_eq!(
             BenchConfig::STANDARD.flops(),
             16.0 * 512.0 * 4.0 * 11.0 * 1024.0

@@ -1,4 +1,4 @@
-//! User-given Gaussian mixtures read from JSON (TARGETS.md "Custom mixture").
+//! User-given Gaussian mixtures read from JSON (docs/TARGETS.md "Custom mixture").
 //!
 //! Schema: `{"components": [{"weight": 1.0, "mean": [x, y], "cov": [[a, b], [b, c]]}, …],
 //! "box": [[xmin, xmax], [ymin, ymax]], "name": "…"}` with `box` and `name` optional.

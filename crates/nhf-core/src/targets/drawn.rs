@@ -1,4 +1,4 @@
-//! `drawn`: a density the user paints on a grid over a box (TARGETS.md "Hand-drawn").
+//! `drawn`: a density the user paints on a grid over a box (docs/TARGETS.md "Hand-drawn").
 //!
 //! The painted intensities (one per cell, ≥ 0) become a continuous density in two steps:
 //! each grid node takes the mean of the (up to four) cells that share it, and the density is

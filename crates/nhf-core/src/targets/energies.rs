@@ -1,4 +1,4 @@
-//! The four energy functions of Rezende & Mohamed (2015), Table 1 (TARGETS.md "Energy
+//! The four energy functions of Rezende & Mohamed (2015), Table 1 (docs/TARGETS.md "Energy
 //! functions"), as targets p ∝ e^{−U} on the box [−4, 4]².
 //!
 //! U₂–U₄ are not normalisable along z₁, so like the literature's plots we restrict all four to
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn energies_match_the_table_formulas() {
-        // The plain (overflow-prone) formulas of TARGETS.md at moderate points.
+        // The plain (overflow-prone) formulas of docs/TARGETS.md at moderate points.
         let w1 = |z1: f64| libm::sin(2.0 * PI * z1 / 4.0);
         let w2 = |z1: f64| 3.0 * libm::exp(-0.5 * ((z1 - 1.0) / 0.6).powi(2));
         let w3 = |z1: f64| 3.0 / (1.0 + libm::exp(-(z1 - 1.0) / 0.3));

@@ -1,4 +1,4 @@
-//! Shapes from the MCMC gallery (chi-feng's mcmc-demo; TARGETS.md "Shapes from the MCMC
+//! Shapes from the MCMC gallery (chi-feng's mcmc-demo; docs/TARGETS.md "Shapes from the MCMC
 //! gallery"): `banana`, `donut`, `funnel`, `squiggle`. All four have closed-form normalised
 //! densities and exact samplers; banana and squiggle are Gaussians pushed through a shear of
 //! Jacobian 1.

@@ -1,4 +1,4 @@
-//! Gaussian mixtures (TARGETS.md "Gaussian mixtures"): the shared mixture arithmetic, and the
+//! Gaussian mixtures (docs/TARGETS.md "Gaussian mixtures"): the shared mixture arithmetic, and the
 //! built-in `8gaussians`, `circle8` and `three-modes`. Exact densities and exact samplers.
 
 use std::f64::consts::{FRAC_1_SQRT_2, PI, TAU};

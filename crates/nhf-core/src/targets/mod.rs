@@ -1,4 +1,4 @@
-//! The library of 2D target distributions (TARGETS.md): densities, their gradients, samplers,
+//! The library of 2D target distributions (docs/TARGETS.md): densities, their gradients, samplers,
 //! viewing boxes and captions. Pure Rust, no UI; the engine and the app only see [`Target`].
 //!
 //! Families, one file each: [`mixtures`] (8gaussians, circle8, three-modes), [`custom`]
@@ -72,7 +72,7 @@ impl Bounds {
     }
 }
 
-/// How a flow can be fitted to a target (MATH.md §2).
+/// How a flow can be fitted to a target (docs/MATH.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Objective {
@@ -87,7 +87,7 @@ pub enum Objective {
 /// For most targets these are the user's coordinates too; `jla` standardises (Ω_m, h) and maps
 /// back through [`Target::to_display`].
 pub trait Target: Send + Sync {
-    /// The identifier used by the CLI, links and model files (the `code` word in TARGETS.md).
+    /// The identifier used by the CLI, links and model files (the `code` word in docs/TARGETS.md).
     fn id(&self) -> &str;
     /// A short human name for the picker.
     fn name(&self) -> &str;

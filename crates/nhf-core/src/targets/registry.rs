@@ -12,7 +12,7 @@ use super::mixtures::MixtureTarget;
 use super::toys::{Checkerboard, Moons, Pinwheel, Rings, SwissRoll, TwoSpirals};
 use super::{Bounds, Objective, Target, TargetError};
 
-/// Every built-in identifier, in the order of TARGETS.md (custom mixtures are files, so they
+/// Every built-in identifier, in the order of docs/TARGETS.md (custom mixtures are files, so they
 /// have no entry; `drawn` by id is a default picture).
 pub const TARGET_IDS: &[&str] = &[
     "8gaussians",

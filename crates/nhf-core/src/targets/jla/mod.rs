@@ -2,7 +2,7 @@
 //! supernova distance moduli and their full covariance — Betoule et al. 2014, "Improved
 //! cosmological constraints from a joint analysis of the SDSS-II and SNLS supernova samples",
 //! A&A 568, A22 — with Pen (1999)'s luminosity distance (`pen.rs`) and a flat prior on
-//! Ω_m ∈ [0.05, 0.95], h ∈ [0.5, 0.9] (data/jla/README.md).
+//! Ω_m ∈ [0.05, 0.95], h ∈ [0.5, 0.9] (docs/TARGETS.md, "Supernova cosmology").
 //!
 //! The posterior is a narrow tilted ridge (sd 0.031 in Ω_m, 0.007 in h, correlation −0.61),
 //! so the flow works in whitened coordinates q with (Ω_m, h) = m + L q, where m and LLᵀ are

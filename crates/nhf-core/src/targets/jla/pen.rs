@@ -1,5 +1,5 @@
 //! Pen (1999)'s fitting formula for the flat-ΛCDM luminosity distance, with its derivative in
-//! Ω_m written out by hand (data/jla/README.md):
+//! Ω_m written out by hand (docs/TARGETS.md, "Supernova cosmology"):
 //!
 //!   s(Ω)     = ((1 − Ω)/Ω)^{1/3}
 //!   η(a, Ω)  = 2 √(s³ + 1) · P^{−1/8},

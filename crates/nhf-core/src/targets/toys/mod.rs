@@ -1,4 +1,4 @@
-//! The classic flow toy densities (TARGETS.md "Classic flow toy densities"; FFJORD
+//! The classic flow toy densities (docs/TARGETS.md "Classic flow toy densities"; FFJORD
 //! `toy_data.py`, scikit-learn generators). Each is defined by its sampling recipe; its
 //! log density is the density of that recipe:
 //!
@@ -41,7 +41,7 @@ pub const GRID_CELLS: usize = 256;
 
 /// A sampling recipe whose density is tabulated: what a toy file provides.
 pub trait Recipe: Send + Sync {
-    /// Identifier (TARGETS.md code word).
+    /// Identifier (docs/TARGETS.md code word).
     const ID: &'static str;
     /// Name for the picker.
     const NAME: &'static str;

@@ -2,9 +2,9 @@
 //! input makes them panic, and damaged versions of a valid file are refused with a message
 //! rather than half-read.
 
-use nhf_playground::nhf::model_file::ModelFile;
-use nhf_playground::nhf::{Flow, FlowConfig, TrainConfig};
-use nhf_playground::targets::CustomMixture;
+use nhf_core::nhf::model_file::ModelFile;
+use nhf_core::nhf::{Flow, FlowConfig, TrainConfig};
+use nhf_core::targets::CustomMixture;
 use proptest::prelude::*;
 
 fn valid_model() -> String {
@@ -76,7 +76,7 @@ proptest! {
         }
         prop_assert_eq!(k, 14);
         if let Ok(m) = CustomMixture::from_json(&text) {
-            use nhf_playground::targets::Target;
+            use nhf_core::targets::Target;
             let lp = m.log_prob([0.1, -0.2]);
             prop_assert!(!lp.is_nan(), "accepted {text} but log_prob is NaN");
         }

@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use nhf_playground::nhf::eval::{GridEval, grid_kl, importance_report};
-use nhf_playground::nhf::flow::map_points;
-use nhf_playground::nhf::objective::Workspace;
-use nhf_playground::nhf::trainer::{Checkpoint, CheckpointMeta};
-use nhf_playground::nhf::{Direction, FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
-use nhf_playground::rng::Rng;
-use nhf_playground::targets::{self, Target};
+use nhf_core::nhf::eval::{GridEval, grid_kl, importance_report};
+use nhf_core::nhf::flow::map_points;
+use nhf_core::nhf::objective::Workspace;
+use nhf_core::nhf::trainer::{Checkpoint, CheckpointMeta};
+use nhf_core::nhf::{Direction, FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
+use nhf_core::rng::Rng;
+use nhf_core::targets::{self, Target};
 
 fn trained(objective: Objective, kinetic: Kinetic, target: &str, iters: usize) -> Trainer {
     let target: Arc<dyn Target> = Arc::from(targets::by_id(target).unwrap());

@@ -13,8 +13,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
 
-use nhf_playground::nhf::{FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
-use nhf_playground::targets::{self, Target};
+use nhf_core::nhf::{FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
+use nhf_core::targets::{self, Target};
 
 /// The system allocator, counting the allocations of threads that asked to be counted.
 struct Counting;

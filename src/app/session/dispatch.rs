@@ -1,0 +1,204 @@
+//! The dispatcher: what each [`Command`] does to the session.
+
+use std::sync::Arc;
+
+use super::{CONSTANT_LR_RANGE, Command, Session};
+use crate::app::files;
+use crate::app::link;
+use crate::app::presets;
+use crate::app::setting_table::SettingEffect;
+use crate::app::settings::Settings;
+use crate::nhf::Continuation;
+
+impl Session {
+    pub(super) fn apply_quietly(&mut self, command: Command) -> Result<String, String> {
+        match command {
+            Command::Link(text) => {
+                let parsed = link::parse(&text).map_err(|e| {
+                    format!("This link cannot be opened ({e}); nothing was changed.")
+                })?;
+                self.open_link(parsed)?;
+                Ok("link opened".into())
+            }
+            Command::Preset(id) => {
+                let preset =
+                    presets::by_id(&id).ok_or_else(|| format!("unknown preset \"{id}\""))?;
+                let mut parsed = link::parse(preset.link)?;
+                parsed.preset = Some(preset.id.into());
+                parsed.classroom = self.classroom.clone();
+                self.open_link(parsed)?;
+                Ok(format!("preset: {}", preset.title))
+            }
+            Command::ClosePreset => {
+                self.preset = None;
+                Ok("preset closed".into())
+            }
+            Command::DismissError => {
+                self.error = None;
+                Ok("dismissed".into())
+            }
+            Command::SaveModel => {
+                Ok(self.offer(files::model_file(&self.settings, &self.trainer), "model"))
+            }
+            Command::ExportSamples(n) => Ok(self.offer(
+                files::samples_csv(&self.trainer, self.target.as_ref(), n),
+                "samples",
+            )),
+            Command::ExportView => {
+                self.wants_view_png = true;
+                Ok("exporting the views as PNG".into())
+            }
+            Command::OpenModel => {
+                self.wants_model_file = true;
+                Ok("choose a model file".into())
+            }
+            Command::LoadModel(text) => self
+                .load_file(&text)
+                .map_err(|e| format!("{e}; the current model and settings are kept")),
+            Command::Train => {
+                if self.trainer.schedule_done() {
+                    self.trainer.train.continuation = Some(Continuation::Cosine {
+                        from: self.trainer.step,
+                    });
+                }
+                self.finished = None;
+                self.running = true;
+                Ok("training".into())
+            }
+            Command::ContinueConstant(lr) => {
+                let (lo, hi) = CONSTANT_LR_RANGE;
+                if !(lr.is_finite() && (lo..=hi).contains(&lr)) {
+                    return Err(format!(
+                        "a constant learning rate must be between {lo} and {hi}, got {lr}"
+                    ));
+                }
+                self.halt_job();
+                self.trainer.train.continuation = Some(Continuation::Constant { lr });
+                self.finished = None;
+                self.running = true;
+                Ok(format!("training on at a constant learning rate of {lr}"))
+            }
+            Command::Pause => {
+                self.running = false;
+                Ok("paused".into())
+            }
+            Command::Step => {
+                self.running = false;
+                if self.trainer.schedule_done() {
+                    // A step at rate zero would change nothing the user can see.
+                    self.trainer.train.continuation = Some(Continuation::Cosine {
+                        from: self.trainer.step,
+                    });
+                    self.finished = None;
+                }
+                self.train_once();
+                Ok(format!("step {}", self.trainer.step))
+            }
+            Command::Reset => {
+                self.rebuild();
+                Ok("reset".into())
+            }
+            Command::Target(name) => {
+                let next = Settings {
+                    target: name.clone(),
+                    ..self.settings.clone()
+                };
+                let target = next.resolve_target().map_err(|e| e.to_string())?;
+                self.target = Arc::from(target);
+                self.target_revision += 1;
+                self.settings.target = name;
+                self.settings.flow.objective = self.target.default_objective();
+                self.sync_canvas();
+                self.rebuild();
+                Ok(format!("target {}", self.settings.target))
+            }
+            Command::Paint {
+                from,
+                to,
+                radius,
+                erase,
+            } => {
+                let canvas = self
+                    .canvas
+                    .as_mut()
+                    .ok_or("painting needs the drawn target: pick \"Drawn\" first")?;
+                canvas.stroke(from, to, radius, erase);
+                Ok("painted".into())
+            }
+            Command::ClearCanvas => {
+                let canvas = self
+                    .canvas
+                    .as_mut()
+                    .ok_or("there is no canvas: pick the drawn target first")?;
+                canvas.clear();
+                Ok("canvas cleared: paint something, it becomes the target".into())
+            }
+            Command::CommitCanvas => self.commit_canvas(),
+            Command::AnimStep(delta) => {
+                self.anim.playing = false;
+                let max = self.anim.trajectory.states.saturating_sub(1) as i64;
+                let s = (self.anim.step() as i64 + delta).clamp(0, max);
+                self.anim.position = s as f64;
+                Ok(format!("animation step {s}"))
+            }
+            Command::Scrub(s) => {
+                self.anim.playing = false;
+                let max = self.anim.trajectory.states.saturating_sub(1);
+                self.anim.position = s.min(max) as f64;
+                Ok(format!("animation step {}", self.anim.step()))
+            }
+            Command::AnimPlay(play) => {
+                self.anim.playing = play;
+                Ok(if play {
+                    "animation playing"
+                } else {
+                    "animation paused"
+                }
+                .into())
+            }
+            Command::View(name, visible) => {
+                let flag = self.settings.views.flag_mut(&name).ok_or_else(|| {
+                    format!(
+                        "unknown view \"{name}\" (known: {})",
+                        crate::app::view_set::ViewSet::NAMES.join(", ")
+                    )
+                })?;
+                *flag = visible;
+                Ok(format!(
+                    "{name} {}",
+                    if visible { "shown" } else { "hidden" }
+                ))
+            }
+            Command::Set(key, value) => self.set(&key, &value),
+            Command::Direction(direction) => {
+                self.anim.direction = Some(direction);
+                self.anim.position = 0.0;
+                self.record_trajectory();
+                Ok(format!("direction {direction:?}").to_lowercase())
+            }
+        }
+    }
+    /// Changes one setting by name after checking its range (see [`Settings::set_field`]);
+    /// model and optimiser settings restart training from fresh parameters. A bad value
+    /// changes nothing and says why.
+    pub fn set(&mut self, key: &str, value: &serde_json::Value) -> Result<String, String> {
+        self.halt_job();
+        let mut next = self.settings.clone();
+        let effect = next.set_field(key, value)?;
+        if !self.target.objectives().contains(&next.flow.objective) {
+            return Err(format!(
+                "{} cannot be fitted with the {:?} objective",
+                self.target.name(),
+                next.flow.objective
+            ));
+        }
+        let particles_changed = next.particles != self.settings.particles;
+        self.settings = next;
+        match effect {
+            SettingEffect::Restart => self.rebuild(),
+            SettingEffect::Display if particles_changed => self.record_trajectory(),
+            SettingEffect::Display => {}
+        }
+        Ok(format!("{key} = {value}"))
+    }
+}

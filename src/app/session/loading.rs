@@ -1,0 +1,167 @@
+//! What comes from outside: links, model files, mixture files, and the painted picture. Each is
+//! checked whole before anything changes, so a bad one loses nothing.
+
+use std::sync::Arc;
+
+use super::Session;
+use crate::app::density_grid::DensityGrid;
+use crate::app::files::{self, FileOut};
+use crate::app::link::{self, Link};
+use crate::app::presets;
+use crate::app::settings::Settings;
+use crate::nhf::model_file::ModelFile;
+use crate::nhf::{TrainConfig, Trainer};
+use crate::targets::{self, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec, Target};
+
+impl Session {
+    /// Opens a parsed link: replaces settings, target, direction, classroom mode and preset,
+    /// and restarts training. A link to the drawn target without a picture keeps the user's.
+    pub(super) fn open_link(&mut self, link: Link) -> Result<(), String> {
+        let mut settings = link.settings;
+        if settings.drawing.is_none() {
+            settings.drawing = self.settings.drawing.clone();
+        }
+        let target = settings.resolve_target().map_err(|e| e.to_string())?;
+        self.target = Arc::from(target);
+        self.target_revision += 1;
+        self.settings = settings;
+        self.anim.direction = Some(link.direction);
+        self.classroom = link.classroom;
+        self.preset = link.preset.as_deref().and_then(presets::by_id);
+        self.sync_canvas();
+        self.rebuild();
+        Ok(())
+    }
+    /// Puts a file in the outbox for the entry to deliver; says so.
+    pub(super) fn offer(&mut self, file: FileOut, what: &str) -> String {
+        let message = format!("{what} saved as {}", file.name);
+        self.outbox.push(file);
+        message
+    }
+    /// Checks that `settings` would survive a link (the playground's ranges), so that a
+    /// loaded file never puts the app in a state its own link cannot reopen.
+    pub(super) fn shareable(&self, settings: &Settings) -> Result<(), String> {
+        let check = Link {
+            settings: settings.clone(),
+            ..self.link()
+        };
+        link::parse(&link::encode(&check)).map(|_| ())
+    }
+    /// Opens a file the user picked or dropped: a saved model (it has a `format` field) or a
+    /// custom Gaussian mixture (it has `components`), which becomes the `custom` target.
+    pub(super) fn load_file(&mut self, text: &str) -> Result<String, String> {
+        let head: Option<serde_json::Value> = serde_json::from_str(text).ok();
+        let is_mixture = head
+            .as_ref()
+            .is_some_and(|v| v.get("components").is_some() && v.get("format").is_none());
+        if !is_mixture {
+            return self.load_model(text);
+        }
+        if text.len() > files::MAX_MODEL_BYTES {
+            return Err("the mixture file is too large".into());
+        }
+        let mixture = CustomMixture::from_json(text).map_err(|e| format!("mixture file: {e}"))?;
+        let mut next = self.settings.clone();
+        next.target = "custom".into();
+        next.mixture = Some(mixture.spec().clone());
+        next.flow.objective = mixture.default_objective();
+        self.shareable(&next)
+            .map_err(|e| format!("mixture file: it cannot travel in a link ({e})"))?;
+        self.settings = next;
+        self.target = Arc::new(mixture);
+        self.target_revision += 1;
+        self.sync_canvas();
+        self.rebuild();
+        Ok(format!("custom mixture loaded: {}", self.target.name()))
+    }
+    /// Replaces the model, settings and target with a saved model's. Everything is checked
+    /// before anything changes: the file's format, the target, and that its settings are within
+    /// the playground's ranges (so the state stays shareable as a link).
+    pub(super) fn load_model(&mut self, text: &str) -> Result<String, String> {
+        if text.len() > files::MAX_MODEL_BYTES {
+            return Err(format!(
+                "the file is {} bytes; a model file is at most {}",
+                text.len(),
+                files::MAX_MODEL_BYTES
+            ));
+        }
+        let file = ModelFile::from_json(text).map_err(|e| e.to_string())?;
+        let mut settings = self.settings.clone();
+        settings.target = file.target.clone();
+        settings.flow = file.config.clone();
+        // The continuation is the file's run history, not a setting a link would carry.
+        settings.train = TrainConfig {
+            continuation: None,
+            ..file.train.clone()
+        };
+        if file.target == "drawn" {
+            if let Some(def) = &file.target_definition {
+                let grid: DrawnGrid = serde_json::from_value(def.clone())
+                    .map_err(|e| format!("model file: the drawing is malformed ({e})"))?;
+                settings.drawing = Some(grid);
+            }
+        } else if file.target == "custom" {
+            let def = file
+                .target_definition
+                .as_ref()
+                .ok_or("model file: a custom target without its mixture")?;
+            let spec: MixtureSpec = serde_json::from_value(def.clone())
+                .map_err(|e| format!("model file: the mixture is malformed ({e})"))?;
+            settings.mixture = Some(spec);
+        } else if !targets::TARGET_IDS.contains(&file.target.as_str()) {
+            return Err(format!(
+                "model file: target \"{}\" is not one of the playground's",
+                file.target
+            ));
+        }
+        self.shareable(&settings).map_err(|e| {
+            format!("model file: its settings are outside the playground's ranges ({e})")
+        })?;
+        let target: Arc<dyn Target> =
+            Arc::from(settings.resolve_target().map_err(|e| e.to_string())?);
+        let flow = file.flow().map_err(|e| e.to_string())?;
+        let trainer = Trainer::resume(
+            flow,
+            file.train.clone(),
+            target.clone(),
+            file.adam.clone().unwrap_or_default(),
+            file.step,
+        )
+        .map_err(|e| format!("model file: {e}"))?;
+        self.running = false;
+        self.target = target;
+        self.target_revision += 1;
+        self.settings = settings;
+        self.trainer = trainer;
+        self.sync_canvas();
+        self.anim.position = 0.0;
+        self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, file.step);
+        self.record_trajectory();
+        Ok(format!(
+            "model loaded: {} at iteration {}",
+            self.target.name(),
+            file.step
+        ))
+    }
+    /// Makes the painted picture the target. The flow keeps its parameters and optimiser
+    /// state, so the class watches it adapt to the new picture; an empty canvas is refused and
+    /// the previous target stays.
+    pub(super) fn commit_canvas(&mut self) -> Result<String, String> {
+        let canvas = self
+            .canvas
+            .as_mut()
+            .ok_or("there is no canvas: pick the drawn target first")?;
+        let target = DrawnTarget::from_drawn_grid(&canvas.grid)
+            .map_err(|e| format!("{e}; the previous picture stays the target"))?;
+        canvas.dirty = false;
+        self.settings.drawing = Some(canvas.grid.clone());
+        self.target = Arc::new(target);
+        self.target_revision += 1;
+        if !self.trainer.set_target(self.target.clone()) {
+            self.rebuild();
+        }
+        self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, self.trainer.step);
+        self.record_trajectory();
+        Ok("the picture is the new target".into())
+    }
+}
