@@ -354,7 +354,7 @@ fn presets_apply_by_label_and_explain_themselves() {
     h.run_steps(2);
     let s = &h.state().session;
     assert_eq!(s.preset.map(|p| p.id), Some("euler-vs-leapfrog"));
-    assert!(s.settings.views.integrators);
+    assert!(s.settings.views.is_visible("integrators"));
     assert!(s.link_hash().contains("preset=euler-vs-leapfrog"));
     // Shown above the views (and, while the pointer rests on the button, as its tooltip).
     assert!(

@@ -211,15 +211,7 @@ fn parse_parts(text: &str) -> Result<Link, String> {
                 target_given = true;
             }
             "views" => {
-                let mut views = ViewSet {
-                    position: false,
-                    phase: false,
-                    densities: false,
-                    training: false,
-                    energy: false,
-                    integrators: false,
-                    interpretability: false,
-                };
+                let mut views = ViewSet::none();
                 for name in raw.split(',').filter(|n| !n.is_empty()) {
                     *views.flag_mut(name).ok_or_else(|| {
                         format!(
@@ -345,8 +337,8 @@ mod tests {
         link.settings.flow.dt = 0.15;
         link.settings.train.lr = 0.0007;
         link.settings.train.seed = 42;
-        link.settings.views.integrators = true;
-        link.settings.views.phase = false;
+        *link.settings.views.flag_mut("integrators").unwrap() = true;
+        *link.settings.views.flag_mut("phase").unwrap() = false;
         link.settings.trails = false;
         link.direction = Direction::Normalize;
         link.classroom = Classroom {

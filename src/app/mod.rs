@@ -72,9 +72,8 @@ pub struct NhfApp {
     /// Rectangles of key widgets (for end-to-end tests).
     pub widgets: UiReport,
     position: views::PositionView,
-    densities: views::DensitiesView,
-    integrators: views::IntegratorView,
-    interpretability: views::InterpretabilityView,
+    /// The views of the column beside position space, made from [`views::VIEWS`].
+    column: Vec<(&'static str, Box<dyn views::View>)>,
     /// The classroom zoom last applied (the user may zoom further by hand).
     applied_zoom: Option<f32>,
     /// Where the views were drawn last frame (points).
@@ -118,9 +117,10 @@ impl NhfApp {
             session: Session::new(settings),
             widgets: UiReport::default(),
             position: views::PositionView::default(),
-            densities: views::DensitiesView::default(),
-            integrators: views::IntegratorView::default(),
-            interpretability: views::InterpretabilityView::default(),
+            column: views::VIEWS
+                .iter()
+                .filter_map(|v| Some((v.name, v.make?())))
+                .collect(),
             applied_zoom: None,
             views_rect: egui::Rect::NOTHING,
             view_shot: ViewShot::default(),
@@ -231,10 +231,14 @@ fn view_bar(ui: &mut egui::Ui, session: &mut Session) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.horizontal_wrapped(|ui| {
         ui.label("views:");
-        for name in view_set::ViewSet::NAMES {
-            let shown = session.settings.views.is_visible(name);
-            if ui.selectable_label(shown, name).clicked() {
-                commands.push(Command::View(name.into(), !shown));
+        for view in &views::VIEWS {
+            let shown = session.settings.views.is_visible(view.name);
+            if ui
+                .selectable_label(shown, view.name)
+                .on_hover_text(view.description)
+                .clicked()
+            {
+                commands.push(Command::View(view.name.into(), !shown));
             }
         }
         ui.separator();
@@ -286,7 +290,7 @@ impl NhfApp {
         let others: Vec<&str> = visible.into_iter().filter(|v| *v != "position").collect();
         let size = ui.available_size();
         let gap = ui.spacing().item_spacing;
-        let left = if views.position {
+        let left = if views.is_visible("position") {
             if others.is_empty() {
                 size.x
             } else {
@@ -295,7 +299,7 @@ impl NhfApp {
         } else {
             0.0
         };
-        let show_position = views.position;
+        let show_position = views.is_visible("position");
         ui.horizontal_top(|ui| {
             if show_position {
                 ui.allocate_ui(egui::vec2(left, size.y), |ui| {
@@ -332,16 +336,12 @@ impl NhfApp {
                         let start = web_time::Instant::now();
                         ui.allocate_ui(egui::vec2(width, each), |ui| {
                             ui.set_height(each);
-                            ui.push_id(name, |ui| match name {
-                                "phase" => views::phase::ui(ui, &self.session, each),
-                                "densities" => self.densities.ui(ui, &self.session, each),
-                                "training" => views::training::ui(ui, &self.session, each),
-                                "energy" => views::energy::ui(ui, &self.session, each),
-                                "integrators" => self.integrators.ui(ui, &self.session, each),
-                                "interpretability" => {
-                                    self.interpretability.ui(ui, &self.session, each);
+                            ui.push_id(name, |ui| {
+                                if let Some((_, view)) =
+                                    self.column.iter_mut().find(|(n, _)| *n == name)
+                                {
+                                    view.ui(ui, &self.session, each);
                                 }
-                                _ => {}
                             });
                         });
                         self.widgets.time_view(name, start);
@@ -425,14 +425,12 @@ impl eframe::App for NhfApp {
                 let painted = self.views(ui);
                 commands.extend(painted);
             });
-        self.widgets.potential_correlation = self
-            .session
-            .settings
-            .views
-            .interpretability
-            .then(|| self.interpretability.correlation())
-            .flatten()
-            .filter(|c| c.is_finite());
+        self.widgets.potential_correlation = None;
+        for (name, view) in &self.column {
+            if self.session.settings.views.is_visible(name) {
+                view.report(&mut self.widgets);
+            }
+        }
         self.apply(commands);
         if std::mem::take(&mut self.session.wants_view_png) {
             self.view_shot.request(&ctx, self.views_rect);

@@ -68,7 +68,7 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
     }
     // With position space shown, the animation controls sit under it instead (see
     // `NhfApp::views`), where the particles they move are.
-    if !hidden.hides("animation") && !session.settings.views.position {
+    if !hidden.hides("animation") && !session.settings.views.is_visible("position") {
         ui.label(RichText::new("Animation").strong());
         animation_controls(ui, session, &mut commands);
     }

@@ -428,7 +428,7 @@ mod tests {
             r#"{"cmd":"view","name":"energy","visible":false}"#,
         );
         assert!(hide.contains("\"ok\":true"), "{hide}");
-        assert!(!session.settings.views.energy);
+        assert!(!session.settings.views.is_visible("energy"));
         let bad = run_command(
             &mut session,
             r#"{"cmd":"view","name":"nope","visible":false}"#,

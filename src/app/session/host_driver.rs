@@ -16,7 +16,7 @@ impl Session {
     }
     /// Whether a shown view needs the density grid.
     pub(super) fn wants_grid(&self) -> bool {
-        self.settings.views.densities || self.settings.views.training
+        self.settings.views.needs_grid()
     }
     /// Stops the host's job: the trainer stays at the last reported state.
     pub(super) fn halt_job(&mut self) {

@@ -221,6 +221,12 @@ fn marginal_plot(ui: &mut Ui, grid: &DensityGrid, axis: usize, width: f32, heigh
         });
 }
 
+impl super::View for DensitiesView {
+    fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
+        DensitiesView::ui(self, ui, session, height);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

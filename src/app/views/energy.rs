@@ -90,3 +90,12 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
             );
         });
 }
+
+/// The the energies view in the registry ([`super::VIEWS`]); it keeps no state between frames.
+pub struct EnergyView;
+
+impl super::View for EnergyView {
+    fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
+        self::ui(ui, session, height);
+    }
+}

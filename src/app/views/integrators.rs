@@ -126,3 +126,9 @@ impl IntegratorView {
         });
     }
 }
+
+impl super::View for IntegratorView {
+    fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
+        IntegratorView::ui(self, ui, session, height);
+    }
+}

@@ -176,3 +176,12 @@ fn scatter_plot(ui: &mut Ui, c: &Comparison, width: f32, height: f32) {
             }
         });
 }
+
+impl super::View for InterpretabilityView {
+    fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
+        InterpretabilityView::ui(self, ui, session, height);
+    }
+    fn report(&self, report: &mut crate::app::status::UiReport) {
+        report.potential_correlation = self.correlation().filter(|c| c.is_finite());
+    }
+}

@@ -86,3 +86,12 @@ fn plane(ui: &mut Ui, session: &Session, axis: usize, height: f32) {
             );
         });
 }
+
+/// The phase space view in the registry ([`super::VIEWS`]); it keeps no state between frames.
+pub struct PhaseView;
+
+impl super::View for PhaseView {
+    fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
+        self::ui(ui, session, height);
+    }
+}

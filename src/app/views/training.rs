@@ -127,6 +127,15 @@ pub fn robust_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     Some((lo - pad, hi + pad))
 }
 
+/// The the training curves view in the registry ([`super::VIEWS`]); it keeps no state between frames.
+pub struct TrainingView;
+
+impl super::View for TrainingView {
+    fn ui(&mut self, ui: &mut Ui, session: &Session, height: f32) {
+        self::ui(ui, session, height);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::robust_range;
