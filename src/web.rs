@@ -7,12 +7,14 @@ use wasm_bindgen::JsCast as _;
 use wasm_bindgen::prelude::*;
 
 use crate::app::NhfApp;
+use crate::app::file_host::{Arrival, FileHost};
+use crate::app::files::FileOut;
 use crate::app::session::{Command, Session};
 
 thread_local! {
     static RUNNER: RefCell<Option<eframe::WebRunner>> = const { RefCell::new(None) };
-    /// Texts of model files the user picked or dropped, read asynchronously, waiting to load.
-    static INBOX: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Files the user picked or dropped, read asynchronously, waiting to be opened.
+    static INBOX: RefCell<Vec<Arrival>> = const { RefCell::new(Vec::new()) };
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -69,8 +71,7 @@ pub fn start() {
         let mut first_frame = true;
         let mut frames = 0u64;
         let mut written: Option<String> = None;
-        let hook: crate::app::FrameHook = Box::new(move |ctx, session, _widgets| {
-            deliver_files(ctx, session);
+        let hook: crate::app::FrameHook = Box::new(move |_ctx, session, _widgets| {
             if std::mem::take(&mut first_frame)
                 && let Some(loading) = document.get_element_by_id("loading")
             {
@@ -92,6 +93,7 @@ pub fn start() {
                 },
                 Box::new(move |cc| {
                     let mut app = NhfApp::new(cc, Some(hook), hash.as_deref(), &base_url);
+                    app.session.set_file_host(Box::new(BrowserFiles));
                     // Training in a Web Worker leaves the page's thread to drawing; without
                     // one, the frame loop trains in time slices.
                     match crate::web_training::WorkerHost::spawn() {
@@ -111,35 +113,41 @@ pub fn start() {
 }
 
 /// In the browser, files the app offers become downloads; "Load model" opens the file picker;
-/// picked or dropped files are read asynchronously and loaded on a later frame.
-fn deliver_files(ctx: &egui::Context, session: &mut Session) {
-    for file in std::mem::take(&mut session.outbox) {
-        if let Err(e) = download(&file) {
-            session.error = Some(format!("the download of {} failed: {e:?}", file.name));
+/// picked or dropped files are read asynchronously into the inbox and opened on a later frame.
+struct BrowserFiles;
+
+impl FileHost for BrowserFiles {
+    fn deliver(&mut self, file: FileOut, what: &str) -> Result<String, String> {
+        download(&file).map_err(|e| format!("the download failed: {e:?}"))?;
+        Ok(format!("{what} saved as {}", file.name))
+    }
+
+    fn pick(&mut self) -> Result<String, String> {
+        open_picker().map_err(|e| format!("the file picker could not open: {e:?}"))?;
+        Ok("choose a model file".into())
+    }
+
+    fn arrivals(&mut self, dropped: &[egui::DroppedFileHandle]) -> Vec<Arrival> {
+        for f in dropped {
+            let f = f.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let from = f.path().display().to_string();
+                let arrival = match f.bytes_async().await {
+                    Ok(bytes) => match String::from_utf8(bytes) {
+                        Ok(text) => Arrival::File { from, text },
+                        Err(_) => Arrival::Failed(format!("{from}: not a text file")),
+                    },
+                    Err(e) => Arrival::Failed(format!("{from}: {e}")),
+                };
+                INBOX.with(|i| i.borrow_mut().push(arrival));
+            });
         }
-    }
-    if std::mem::take(&mut session.wants_model_file)
-        && let Err(e) = open_picker()
-    {
-        session.error = Some(format!("the file picker could not open: {e:?}"));
-    }
-    for f in ctx.input(|i| i.raw.dropped_files.clone()) {
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = match f.bytes_async().await {
-                Ok(bytes) => String::from_utf8(bytes)
-                    .unwrap_or_else(|_| format!("{}: not a text file", f.path().display())),
-                Err(e) => format!("{}: {e}", f.path().display()),
-            };
-            INBOX.with(|i| i.borrow_mut().push(text));
-        });
-    }
-    for text in INBOX.with(|i| std::mem::take(&mut *i.borrow_mut())) {
-        let _ = session.apply(Command::LoadModel(text));
+        INBOX.with(|i| std::mem::take(&mut *i.borrow_mut()))
     }
 }
 
 /// Offers bytes as a download through a temporary object URL.
-fn download(file: &crate::app::files::FileOut) -> Result<(), JsValue> {
+fn download(file: &FileOut) -> Result<(), JsValue> {
     let document = document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.bytes.as_slice()));
     let options = web_sys::BlobPropertyBag::new();
@@ -166,11 +174,14 @@ fn open_picker() -> Result<(), JsValue> {
             return;
         };
         wasm_bindgen_futures::spawn_local(async move {
-            let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(v) => v.as_string().unwrap_or_default(),
-                Err(e) => format!("{}: could not be read ({e:?})", file.name()),
+            let arrival = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(v) => Arrival::File {
+                    from: file.name(),
+                    text: v.as_string().unwrap_or_default(),
+                },
+                Err(e) => Arrival::Failed(format!("{}: could not be read ({e:?})", file.name())),
             };
-            INBOX.with(|i| i.borrow_mut().push(text));
+            INBOX.with(|i| i.borrow_mut().push(arrival));
         });
     });
     input.set_onchange(Some(on_change.as_ref().unchecked_ref()));

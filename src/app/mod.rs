@@ -5,6 +5,7 @@
 pub mod canvas;
 pub mod classroom;
 pub mod density_grid;
+pub mod file_host;
 pub mod files;
 pub mod link;
 pub mod link_payload;
@@ -432,14 +433,15 @@ impl eframe::App for NhfApp {
             }
         }
         self.apply(commands);
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        self.session.receive_files(&dropped);
         if std::mem::take(&mut self.session.wants_view_png) {
             self.view_shot.request(&ctx, self.views_rect);
         }
         let target = self.session.target.id().to_string();
         match self.view_shot.take(&target, self.session.trainer.step) {
             Some(Ok(file)) => {
-                self.session.message = Some(format!("view saved as {}", file.name));
-                self.session.outbox.push(file);
+                self.session.offer(file, "view");
             }
             Some(Err(e)) => {
                 self.session.error = Some(e.clone());

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use nhf_playground::app::file_host::{Arrival, FileHost};
 use nhf_playground::app::files::{FileOut, MAX_MODEL_BYTES};
 
 /// What a finished dialog did.
@@ -20,16 +21,6 @@ enum Outcome {
     Cancelled(&'static str),
     /// Writing the chosen file failed.
     Failed(String),
-}
-
-/// What the window should do with a finished dialog.
-pub enum Report {
-    /// Tell the user this.
-    Message(String),
-    /// Tell the user this as an error.
-    Error(String),
-    /// Load this text as a model or mixture file (it came from this path).
-    Load(PathBuf, String),
 }
 
 /// The dialogs that are open, and the channel their outcomes come back on.
@@ -131,20 +122,63 @@ impl FileDialogs {
     }
 
     /// The outcomes of the dialogs that closed since the last call.
-    pub fn finished(&mut self) -> Vec<Report> {
-        let mut reports = Vec::new();
+    fn finished(&mut self) -> Vec<Arrival> {
+        let mut arrivals = Vec::new();
         while let Ok(outcome) = self.receiver.try_recv() {
             self.open = self.open.saturating_sub(1);
-            reports.push(match outcome {
-                Outcome::Saved(path) => Report::Message(format!("saved {}", path.display())),
-                Outcome::Picked(path, Ok(text)) => Report::Load(path, text),
-                Outcome::Picked(_, Err(e)) | Outcome::Failed(e) => Report::Error(e),
-                Outcome::Cancelled(what) => Report::Message(format!(
+            arrivals.push(match outcome {
+                Outcome::Saved(path) => Arrival::Note(format!("saved {}", path.display())),
+                Outcome::Picked(path, Ok(text)) => Arrival::File {
+                    from: path.display().to_string(),
+                    text,
+                },
+                Outcome::Picked(_, Err(e)) | Outcome::Failed(e) => Arrival::Failed(e),
+                Outcome::Cancelled(what) => Arrival::Note(format!(
                     "{what}: the dialog was closed (a file can also be dropped onto the window)"
                 )),
             });
         }
-        reports
+        arrivals
+    }
+}
+
+/// One dialog at a time: a second click while one is open is answered with this.
+const BUSY: &str = "a file dialog is already open: finish it first";
+
+/// Natively, files the app offers go through a save dialog, "Load model" opens a file dialog,
+/// and a model or mixture file dropped onto the window is loaded.
+impl FileHost for FileDialogs {
+    fn deliver(&mut self, file: FileOut, _what: &str) -> Result<String, String> {
+        if self.is_open() {
+            return Ok(BUSY.into());
+        }
+        let message = format!("choose where to save {}", file.name);
+        self.save(file);
+        Ok(message)
+    }
+
+    fn pick(&mut self) -> Result<String, String> {
+        if self.is_open() {
+            return Ok(BUSY.into());
+        }
+        self.open();
+        Ok("choose a model or mixture file (or drop one onto the window)".into())
+    }
+
+    fn arrivals(&mut self, dropped: &[egui::DroppedFileHandle]) -> Vec<Arrival> {
+        let mut arrivals = self.finished();
+        for f in dropped {
+            let from = f.path().display().to_string();
+            let text = f
+                .bytes()
+                .map_err(|e| format!("{from}: {e}"))
+                .and_then(|b| String::from_utf8(b).map_err(|_| format!("{from}: not a text file")));
+            arrivals.push(match text {
+                Ok(text) => Arrival::File { from, text },
+                Err(e) => Arrival::Failed(e),
+            });
+        }
+        arrivals
     }
 }
 

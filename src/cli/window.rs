@@ -6,9 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use web_time::Instant;
 
-use nhf_playground::app::session::{Command, Session};
-
-use super::file_dialog::{FileDialogs, Report};
+use super::file_dialog::FileDialogs;
 use super::train_thread::ThreadHost;
 use nhf_playground::app::{FrameHook, NhfApp};
 
@@ -36,57 +34,6 @@ fn save_png(image: &egui::ColorImage, path: &PathBuf) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Natively, files the app offers go through a save dialog, "Load model" opens a file
-/// dialog, and a model or mixture file dropped onto the window is loaded.
-fn deliver_files(ctx: &egui::Context, session: &mut Session, dialogs: &mut FileDialogs) {
-    for report in dialogs.finished() {
-        match report {
-            Report::Message(m) => session.message = Some(m),
-            Report::Error(e) => {
-                session.error = Some(e.clone());
-                session.message = Some(e);
-            }
-            Report::Load(path, text) => {
-                if let Ok(m) = session.apply(Command::LoadModel(text)) {
-                    session.message = Some(format!("{m} (from {})", path.display()));
-                }
-            }
-        }
-    }
-    let busy = "a file dialog is already open: finish it first";
-    for file in std::mem::take(&mut session.outbox) {
-        session.message = Some(if dialogs.is_open() {
-            busy.to_string()
-        } else {
-            let m = format!("choose where to save {}", file.name);
-            dialogs.save(file);
-            m
-        });
-    }
-    if std::mem::take(&mut session.wants_model_file) {
-        session.message = Some(if dialogs.is_open() {
-            busy.to_string()
-        } else {
-            dialogs.open();
-            "choose a model or mixture file (or drop one onto the window)".to_string()
-        });
-    }
-    let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-    for f in dropped {
-        let text = f
-            .bytes()
-            .map_err(|e| format!("{}: {e}", f.path().display()))
-            .and_then(|b| {
-                String::from_utf8(b).map_err(|_| format!("{}: not a text file", f.path().display()))
-            });
-        let command = match text {
-            Ok(text) => Command::LoadModel(text),
-            Err(e) => Command::LoadModel(e),
-        };
-        let _ = session.apply(command);
-    }
-}
-
 /// Opens the window; returns the exit status.
 pub fn run(options: WindowOptions) -> Result<(), String> {
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
@@ -96,10 +43,8 @@ pub fn run(options: WindowOptions) -> Result<(), String> {
     let mut requested = false;
     let mut last_print: Option<Instant> = None;
     let link = options.link.clone();
-    let mut dialogs = FileDialogs::default();
     let hook: FrameHook = Box::new(move |ctx, session, widgets| {
         frames += 1;
-        deliver_files(ctx, session, &mut dialogs);
         if options.print_status && last_print.is_none_or(|t| t.elapsed().as_secs_f64() >= 1.0) {
             last_print = Some(Instant::now());
             let mut out = std::io::stdout().lock();
@@ -145,6 +90,7 @@ pub fn run(options: WindowOptions) -> Result<(), String> {
         native,
         Box::new(move |cc| {
             let mut app = NhfApp::new(cc, Some(hook), link.as_deref(), "");
+            app.session.set_file_host(Box::new(FileDialogs::default()));
             // Training on its own thread keeps the window's frames for drawing; without a
             // thread, the frame loop trains in time slices as in the tests.
             match ThreadHost::spawn() {

@@ -48,10 +48,7 @@ impl Session {
                 self.wants_view_png = true;
                 Ok("exporting the views as PNG".into())
             }
-            Command::OpenModel => {
-                self.wants_model_file = true;
-                Ok("choose a model file".into())
-            }
+            Command::OpenModel => self.pick_file(),
             Command::LoadModel(text) => self
                 .load_file(&text)
                 .map_err(|e| format!("{e}; the current model and settings are kept")),

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use super::Session;
+use super::{Command, Session};
 use crate::app::density_grid::DensityGrid;
+use crate::app::file_host::{Arrival, FileHost};
 use crate::app::files::{self, FileOut};
 use crate::app::link::{self, Link};
 use crate::app::presets;
@@ -32,11 +33,58 @@ impl Session {
         self.rebuild();
         Ok(())
     }
-    /// Puts a file in the outbox for the entry to deliver; says so.
-    pub(super) fn offer(&mut self, file: FileOut, what: &str) -> String {
-        let message = format!("{what} saved as {}", file.name);
-        self.outbox.push(file);
+    /// Hands a file to the user through the file host (into the outbox without one) and says
+    /// so; a failed delivery is shown as the error.
+    pub fn offer(&mut self, file: FileOut, what: &str) -> String {
+        let message = match &mut self.file_host {
+            Some(host) => {
+                let name = file.name.clone();
+                host.deliver(file, what)
+                    .unwrap_or_else(|e| format!("the {what} {name} could not be saved: {e}"))
+            }
+            None => {
+                let message = format!("{what} saved as {}", file.name);
+                self.outbox.push(file);
+                message
+            }
+        };
+        self.message = Some(message.clone());
         message
+    }
+
+    /// Where files go to and come from from now on (the entries set it).
+    pub fn set_file_host(&mut self, host: Box<dyn FileHost>) {
+        self.file_host = Some(host);
+    }
+
+    /// Asks the file host for a model or mixture file.
+    pub(super) fn pick_file(&mut self) -> Result<String, String> {
+        match &mut self.file_host {
+            Some(host) => host.pick(),
+            None => Err("this build has no file picker: drop a file onto the window".into()),
+        }
+    }
+
+    /// Opens what arrived through the file host (files picked or `dropped`), and tells the user
+    /// what came of dialogs.
+    pub fn receive_files(&mut self, dropped: &[egui::DroppedFileHandle]) {
+        let Some(host) = &mut self.file_host else {
+            return;
+        };
+        for arrival in host.arrivals(dropped) {
+            match arrival {
+                Arrival::File { from, text } => {
+                    if let Ok(m) = self.apply(Command::LoadModel(text)) {
+                        self.message = Some(format!("{m} (from {from})"));
+                    }
+                }
+                Arrival::Failed(e) => {
+                    self.error = Some(e.clone());
+                    self.message = Some(e);
+                }
+                Arrival::Note(m) => self.message = Some(m),
+            }
+        }
     }
     /// Checks that `settings` would survive a link (the playground's ranges), so that a
     /// loaded file never puts the app in a state its own link cannot reopen.

@@ -22,6 +22,7 @@ use web_time::Instant;
 
 use super::canvas::Canvas;
 use super::density_grid::DensityGrid;
+use super::file_host::FileHost;
 use super::files::FileOut;
 use super::link::{self, Classroom, Link};
 use super::presets::Preset;
@@ -69,10 +70,10 @@ pub struct Session {
     pub message: Option<String>,
     /// The page's address without its hash (empty natively): "Copy link" prefixes it.
     pub base_url: String,
-    /// Files waiting for the entry to deliver (download or write).
+    /// Files offered while no [`FileHost`] is set (the tests read them here).
     pub outbox: Vec<FileOut>,
-    /// The user asked to pick a model file; the entry opens its picker and clears this.
-    pub wants_model_file: bool,
+    /// Where files go to and come from (a download or a dialog), once the entry sets one.
+    file_host: Option<Box<dyn FileHost>>,
     /// The user asked for a PNG of the views; the app takes a screenshot and clears this.
     pub wants_view_png: bool,
     last_frame: Option<Instant>,
@@ -133,7 +134,7 @@ impl Session {
             message,
             base_url: String::new(),
             outbox: Vec::new(),
-            wants_model_file: false,
+            file_host: None,
             wants_view_png: false,
             last_frame: None,
             rate_window: (Instant::now(), 0),

@@ -68,7 +68,8 @@ pub struct FlowConfig {
     pub activation: Activation,
     /// Fixed or learned kinetic energy.
     pub kinetic: Kinetic,
-    /// Hidden width of the momentum encoder f_ψ(p|q) (samples objective only).
+    /// Hidden width of the momentum encoder f_ψ(p|q) (samples objective), also the reverse
+    /// momentum model r_ψ(p|q_T) of the density objective with `MomentumModel::Encoder`.
     pub encoder_width: usize,
     /// Which objective the flow is trained with; decides whether it has an encoder.
     pub objective: Objective,

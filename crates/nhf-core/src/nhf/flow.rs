@@ -315,7 +315,8 @@ impl Flow {
 
     /// log ρ(q) by the importance-weighted bound with `draws` momenta per point (docs/MATH.md §2a):
     /// log (1/S) Σ_s exp(log π₀(G⁻¹(q, p_s)) − log f(p_s | q)), p_s ~ f. Flows without an
-    /// encoder (trained by reverse KL) use the momentum target r = N(0, a⁻²I) as proposal.
+    /// encoder (trained by reverse KL) use the momentum target as proposal: N(0, a⁻²I) with the
+    /// fixed kinetic energy, N(0, I) with a learned one.
     pub fn log_density(&self, q: &[[f64; 2]], draws: usize, rng: &mut Rng, out: &mut [f64]) {
         let mut ws = Workspace::<f32>::new(&self.config);
         log_density_with(self, q, draws, rng, out, &mut ws);

@@ -3,7 +3,7 @@
 //! All parameters of a flow sit in one `Vec<T>` so the optimiser, the rollback and the
 //! finite-difference tests treat them uniformly. Per block: the potential V_k's MLP, then
 //! (learned kinetic only) K_k's MLP; then a (fixed kinetic only); then the encoder ψ
-//! (samples objective only). With W = 32, K = 4: 6,021 parameters fixed, 10,756 learned,
+//! (the samples objective, and the density objective with the reverse momentum model). With W = 32, K = 4: 6,021 parameters fixed, 10,756 learned,
 //! as docs/MATH.md §7 counts them.
 
 use super::base::BASE_LEN;
@@ -87,7 +87,7 @@ impl Layout {
         (self.kinetic == Kinetic::Fixed).then(|| self.blocks * self.block_stride())
     }
 
-    /// Range of the encoder (samples objective only).
+    /// Range of the encoder (samples objective, or density with `MomentumModel::Encoder`).
     pub fn encoder(&self) -> Option<std::ops::Range<usize>> {
         self.has_encoder.then(|| {
             let start =
@@ -187,8 +187,9 @@ impl Layout {
     /// Fresh parameters for a seed.
     ///
     /// Hidden layers get variance-preserving Gaussian weights; the potential's output layer is
-    /// small (docs/MATH.md §1: the flow starts near the identity), and so is the encoder's, so the
-    /// first momenta are close to N(0, I). A learnable base starts as N(0, I) (all zeros).
+    /// small (docs/MATH.md §1: the forces start weak, so a fresh flow is close to the
+    /// force-free shear (q + τa²p, p)), and so is the encoder's, so the first momenta are close
+    /// to N(0, I). A learnable base starts as N(0, I) (all zeros).
     pub fn init<T: Real>(&self, rng: &mut Rng) -> Vec<T> {
         let mut p = vec![T::zero(); self.len()];
         for k in 0..self.blocks {

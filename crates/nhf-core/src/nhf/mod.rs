@@ -1,7 +1,8 @@
 //! The Neural Hamiltonian Flow engine (docs/MATH.md): pure Rust, no UI, no platform code, and
 //! deterministic for a seed on every platform.
 //!
-//! Reading order: [`real`] (the scalar), [`mlp`] (force and force-VJP, §3a), [`leapfrog`]
+//! To read the math first: [`reference`] (the whole model in plain f64, one point at a time;
+//! the fast kernels are tested against it). Then the fast code, in reading order: [`real`] (the scalar), [`mlp`] (force and force-VJP, §3a), [`leapfrog`]
 //! (blocks and their adjoint, §3b), [`objective`] (§2), [`adam`], [`trainer`] (a training run
 //! with rollback), [`flow`] (maps, sampling, trajectories), [`eval`] (§5), [`model_file`].
 
@@ -21,6 +22,7 @@ pub mod mlp;
 pub mod model_file;
 pub mod objective;
 pub mod real;
+pub mod reference;
 pub mod step_bench;
 pub mod trainer;
 

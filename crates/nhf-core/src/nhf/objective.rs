@@ -125,7 +125,8 @@ fn lift<T: Real>(value: f64, grad: [f64; 2], x: [T; 2]) -> T {
 ///
 /// Samples (§2a): loss = −(1/B) Σ ELBO(q_b) with p = μ + σ⊙ε, run through the normalizing map.
 /// Density (§2b): loss = (1/B) Σ [log π₀(q₀,p₀) − β log π̃(q_T) − log r(p_T)], run through the
-/// generative map, r = N(0, a⁻²I) (fixed kinetic) or N(0, I) (learned).
+/// generative map, r = N(0, a⁻²I) (fixed kinetic), N(0, I) (learned kinetic), or the learned
+/// reverse model r_ψ(p | q_T) (`MomentumModel::Encoder`, §2b).
 /// π₀ is the flow's base ([`Base`]): N(0, I), or a learnable diagonal Gaussian whose parameters
 /// get their gradients here too.
 pub fn loss_and_grad<T: Real>(
