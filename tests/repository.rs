@@ -114,3 +114,75 @@ fn the_readme_documents_every_setting_key() {
         .collect();
     assert!(missing.is_empty(), "README.md does not list {missing:?}");
 }
+
+/// The app's rooms import one another in one direction: no file's `use` lines lead, through
+/// other rooms, back to it (a room is a top-level module of `src/app`: a file, or a folder
+/// such as `session/`).
+#[test]
+fn the_app_rooms_import_each_other_without_a_circle() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let app = root().join("src/app");
+    let mut files_found = Vec::new();
+    files(&app, &[".rs"], &mut files_found);
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for path in &files_found {
+        let rel = path.strip_prefix(&app).unwrap().with_extension("");
+        let mut module: Vec<String> = rel.iter().map(|c| c.to_string_lossy().into()).collect();
+        if module.last().is_some_and(|m| m == "mod") {
+            module.pop();
+        }
+        let Some(room) = module.first().cloned() else {
+            continue; // src/app/mod.rs declares every room
+        };
+        for line in std::fs::read_to_string(path).unwrap().lines() {
+            let line = line.trim_start().trim_start_matches("pub ");
+            let Some(import) = line.strip_prefix("use ") else {
+                continue;
+            };
+            let target = if let Some(rest) = import.strip_prefix("crate::app::") {
+                rest.split("::").next().map(str::to_owned)
+            } else {
+                let ups = import.matches("super::").count();
+                let rest = import.trim_start_matches("super::");
+                let base = &module[..module.len().saturating_sub(ups)];
+                match (base.first(), ups > 0) {
+                    (Some(first), true) => Some(first.clone()),
+                    (None, true) => rest.split("::").next().map(str::to_owned),
+                    _ => None,
+                }
+            };
+            // The module name is the leading identifier (`views as v;`, `settings::Settings;`).
+            let target = target.map(|t| {
+                t.chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect::<String>()
+            });
+            if let Some(t) = target.filter(|t| !t.is_empty() && *t != room) {
+                edges.entry(room.clone()).or_default().insert(t);
+            }
+        }
+    }
+    assert!(
+        edges.contains_key("session"),
+        "the scan found no imports: {edges:?}"
+    );
+    // Depth-first search from every room for a path back to it.
+    fn reaches(
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        from: &str,
+        goal: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
+        edges.get(from).into_iter().flatten().any(|next| {
+            next == goal || (seen.insert(next.clone()) && reaches(edges, next, goal, seen))
+        })
+    }
+    let circles: Vec<&String> = edges
+        .keys()
+        .filter(|room| reaches(&edges, room, room, &mut BTreeSet::new()))
+        .collect();
+    assert!(
+        circles.is_empty(),
+        "rooms on an import circle: {circles:?} (imports: {edges:?})"
+    );
+}

@@ -120,7 +120,7 @@ impl NhfApp {
             position: views::PositionView::default(),
             column: views::VIEWS
                 .iter()
-                .filter_map(|v| Some((v.name, v.make?())))
+                .filter_map(|v| Some((v.name, views::make(v.name)?)))
                 .collect(),
             applied_zoom: None,
             views_rect: egui::Rect::NOTHING,

@@ -1,11 +1,68 @@
-//! Which views are shown. Part of the settings, so it persists and travels in links. The views
-//! themselves, their names and defaults are [`VIEWS`]'s; this is one flag per row of it.
+//! The views the playground has ([`VIEWS`]: names, descriptions, defaults) and which are shown
+//! ([`ViewSet`], one flag per row). Part of the settings, so it persists and travels in links;
+//! the views themselves are drawn by `views/`.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::views::{VIEWS, ViewInfo};
+/// What the playground knows about one view.
+pub struct ViewInfo {
+    /// The name links, commands and the test interface use.
+    pub name: &'static str,
+    /// What it shows, for the view bar's tooltip.
+    pub description: &'static str,
+    /// Whether it is shown unless a link or the user says otherwise.
+    pub shown_by_default: bool,
+    /// Whether it shows the model density on a grid (which the session then computes).
+    pub needs_grid: bool,
+}
+
+/// Every view, in display order.
+pub const VIEWS: [ViewInfo; 7] = [
+    ViewInfo {
+        name: "position",
+        description: "Particles in position space over the target density",
+        shown_by_default: true,
+        needs_grid: false,
+    },
+    ViewInfo {
+        name: "phase",
+        description: "(q₁, p₁) and (q₂, p₂) of the same particles",
+        shown_by_default: true,
+        needs_grid: false,
+    },
+    ViewInfo {
+        name: "densities",
+        description: "Target and learned density side by side, with marginals",
+        shown_by_default: true,
+        needs_grid: true,
+    },
+    ViewInfo {
+        name: "training",
+        description: "Loss and grid KL over training",
+        shown_by_default: true,
+        needs_grid: true,
+    },
+    ViewInfo {
+        name: "energy",
+        description: "H along each trajectory and its drift",
+        shown_by_default: true,
+        needs_grid: false,
+    },
+    ViewInfo {
+        name: "integrators",
+        description: "Explicit Euler against leapfrog: energy error and phase-space area",
+        shown_by_default: false,
+        needs_grid: false,
+    },
+    ViewInfo {
+        name: "interpretability",
+        description: "The learned potential next to −log p of the target, and their correlation",
+        shown_by_default: false,
+        needs_grid: false,
+    },
+];
 
 /// The views the playground can show, each on or off, in [`VIEWS`] order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,5 +172,13 @@ mod tests {
         assert!(!old.is_visible("position"));
         assert!(old.is_visible("phase"), "a missing view takes its default");
         assert_eq!(ViewSet::NAMES.len(), VIEWS.len());
+        for view in &VIEWS {
+            assert_eq!(
+                crate::app::views::make(view.name).is_some(),
+                view.name != "position",
+                "{} needs an arm in views::make",
+                view.name
+            );
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! The playground's views. Each reads the session and draws; none changes it.
 //!
-//! [`VIEWS`] is the one list of them: a new view is its own file here and one row there (its
-//! name, description, default and how to make it); the view bar, links, the settings and the
-//! layout all read the list.
+//! [`VIEWS`] is the one list of them (in `view_set.rs`, beside the settings that switch them):
+//! a new view is its own file here, one row there (name, description, default) and one arm in
+//! [`make`]; the view bar, links, the settings and the layout all read the list.
 
 pub mod colormap;
 pub mod contours;
@@ -21,6 +21,7 @@ pub use position::PositionView;
 
 use super::session::Session;
 use super::status::UiReport;
+pub use super::view_set::{VIEWS, ViewInfo};
 
 /// A view in the column beside position space: it draws the session in the height it is given.
 pub trait View {
@@ -31,77 +32,19 @@ pub trait View {
     fn report(&self, _report: &mut UiReport) {}
 }
 
-/// What the playground knows about one view.
-pub struct ViewInfo {
-    /// The name links, commands and the test interface use.
-    pub name: &'static str,
-    /// What it shows, for the view bar's tooltip.
-    pub description: &'static str,
-    /// Whether it is shown unless a link or the user says otherwise.
-    pub shown_by_default: bool,
-    /// Whether it shows the model density on a grid (which the session then computes).
-    pub needs_grid: bool,
-    /// Makes it; `None` for position space, which the layout places itself (the square on the
-    /// left, with the animation bar under it).
-    pub make: Option<fn() -> Box<dyn View>>,
-}
-
-/// Every view, in display order.
-pub const VIEWS: [ViewInfo; 7] = [
-    ViewInfo {
-        name: "position",
-        description: "Particles in position space over the target density",
-        shown_by_default: true,
-        needs_grid: false,
-        make: None,
-    },
-    ViewInfo {
-        name: "phase",
-        description: "(q₁, p₁) and (q₂, p₂) of the same particles",
-        shown_by_default: true,
-        needs_grid: false,
-        make: Some(|| Box::new(phase::PhaseView)),
-    },
-    ViewInfo {
-        name: "densities",
-        description: "Target and learned density side by side, with marginals",
-        shown_by_default: true,
-        needs_grid: true,
-        make: Some(|| Box::<DensitiesView>::default()),
-    },
-    ViewInfo {
-        name: "training",
-        description: "Loss and grid KL over training",
-        shown_by_default: true,
-        needs_grid: true,
-        make: Some(|| Box::new(training::TrainingView)),
-    },
-    ViewInfo {
-        name: "energy",
-        description: "H along each trajectory and its drift",
-        shown_by_default: true,
-        needs_grid: false,
-        make: Some(|| Box::new(energy::EnergyView)),
-    },
-    ViewInfo {
-        name: "integrators",
-        description: "Explicit Euler against leapfrog: energy error and phase-space area",
-        shown_by_default: false,
-        needs_grid: false,
-        make: Some(|| Box::<IntegratorView>::default()),
-    },
-    ViewInfo {
-        name: "interpretability",
-        description: "The learned potential next to −log p of the target, and their correlation",
-        shown_by_default: false,
-        needs_grid: false,
-        make: Some(|| Box::<InterpretabilityView>::default()),
-    },
-];
-
-/// The view called `name`.
-pub fn info(name: &str) -> Option<&'static ViewInfo> {
-    VIEWS.iter().find(|v| v.name == name)
+/// Makes the view called `name` for the column beside position space; `None` for position
+/// space (the layout places it itself) and for unknown names. Every other view of
+/// [`VIEWS`] has an arm here (tested).
+pub fn make(name: &str) -> Option<Box<dyn View>> {
+    Some(match name {
+        "phase" => Box::new(phase::PhaseView),
+        "densities" => Box::<DensitiesView>::default(),
+        "training" => Box::new(training::TrainingView),
+        "energy" => Box::new(energy::EnergyView),
+        "integrators" => Box::<IntegratorView>::default(),
+        "interpretability" => Box::<InterpretabilityView>::default(),
+        _ => return None,
+    })
 }
 
 /// A small plot's x axis with its tick labels where they fit: egui_plot keeps labels 60 points
