@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Training in the browser as a user sees it: opens dist/ in the headless Chromium of
-// web/e2e.mjs at 1280x800 with the default settings on 8gaussians, presses Train, and samples
-// the status once a second: wall time, iteration, grid KL, fps and eframe's wall time per
-// frame (frame_ms). Reports when the grid KL first reached 0.1, and, from /proc, the CPU time
-// the page's main thread actually ran per frame (`main_thread_cpu_ms_per_frame`: frame_ms
-// minus the time spent waiting for a core, plus the browser's own work on that thread), and
-// the cores used by the training worker and by the GPU process (SwiftShader).
+// Training in the browser as a user sees it: opens dist/ in the headless Chromium of the
+// browser test (web/harness.mjs) at 1280x800 with the default settings on 8gaussians, presses
+// Train, and samples the status once a second: wall time, iteration, grid KL, fps and eframe's
+// wall time per frame (frame_ms). Reports when the grid KL first reached 0.1, and, from /proc,
+// the CPU time the page's main thread actually ran per frame (`main_thread_cpu_ms_per_frame`:
+// frame_ms minus the time spent waiting for a core, plus the browser's own work on that
+// thread), and the cores used by the training worker and by the GPU process (SwiftShader).
 //
 //   node scripts/browser_training.mjs [seconds=30] [link hash]   (after `make wasm`)
+//
+// The medians and CPU figures cover the run after its first 2 s; the browser test's smoke run
+// (`node scripts/browser_training.mjs 4`) is about the shortest that has them.
 
 import { chromiumCpu, cpuDelta } from './chromium_cpu.mjs';
 import { openApp } from './open_app.mjs';
@@ -37,6 +40,7 @@ try {
   }
   const med = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const steady = rows.slice(2);
+  if (!cpu1) throw new Error(`${SECONDS} s is too short: the steady window starts after 2 s and needs two samples`);
   const d = cpuDelta(cpu0.cpu, cpu1.cpu);
   const wall = cpu1.t - cpu0.t;
   const frames = cpu1.frames - cpu0.frames;

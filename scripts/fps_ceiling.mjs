@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Frame-rate ceiling of the headless Chromium used by web/e2e.mjs.
+// Frame-rate ceiling of the headless Chromium used by the browser test.
 //
 //   node scripts/fps_ceiling.mjs              (from the repo root; ~1.5 min)
 //
-// Launches Chromium exactly as web/e2e.mjs does (same binary, args, 1280x800 viewport,
-// deviceScaleFactor 1, persistent context) and measures the requestAnimationFrame rate of
-// small self-contained data: URL pages (a fresh document per case, no network):
+// Launches Chromium with the browser test's launcher (web/harness.mjs: same binary, args,
+// 1280x800 viewport, deviceScaleFactor 1, persistent context) and measures the
+// requestAnimationFrame rate of small self-contained data: URL pages (a fresh document per
+// case, no network):
 //   empty      rAF loop only, no canvas
 //   clear      full-viewport WebGL2 canvas, gl.clear() each frame
 //   tris20k    as clear + ~20k small alpha-blended textured triangles per frame, vertex and
@@ -17,42 +18,22 @@
 // (from /proc) during each window, so you can see which process is saturated.
 //
 // Environment:
-//   CHROMIUM      browser binary (default /usr/bin/chromium, as e2e.mjs)
+//   CHROMIUM      browser binary (default /usr/bin/chromium, as the browser test)
 //   FPS_SECS      measurement window per case in seconds (default 5)
 //   FPS_WARMUP    warm-up before each window in seconds (default 1)
-//   FPS_VARIANTS  0 = only the e2e.mjs launch settings (default 1 = also the variants)
+//   FPS_VARIANTS  0 = only the browser test's launch settings (default 1 = also the variants)
 //   FPS_JSON      if set, also write all results as JSON to this path
 //   FPS_SESSIONS  regex: run only the sessions whose label matches (e.g. 'e2e|default')
+// The browser test's smoke run: FPS_SECS=0.5 FPS_WARMUP=0.2 FPS_VARIANTS=0 FPS_JSON=<file>.
 
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CHROMIUM, CHROMIUM_ARGS, launchChromium } from '../web/harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(HERE, '..', 'web', 'package.json'));
-const { chromium } = require('playwright-core');
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SECS = Number(process.env.FPS_SECS || 5);
 const WARMUP = Number(process.env.FPS_WARMUP || 1);
 const VARIANTS = process.env.FPS_VARIANTS !== '0';
 const ONLY = process.env.FPS_SESSIONS ? new RegExp(process.env.FPS_SESSIONS) : null;
-const VIEWPORT = { width: 1280, height: 800 };
-
-// Copied from web/e2e.mjs (keep in sync).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 // ---------------------------------------------------------------- the test page
 
@@ -243,19 +224,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function session(label, { args = CHROMIUM_ARGS, deviceScaleFactor = 1, cases }) {
   if (ONLY && !ONLY.test(label)) return { version: '?', results: [] };
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nhf-fps-profile-'));
   const results = [];
-  let context;
+  let browser;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args,
-      viewport: VIEWPORT,
-      deviceScaleFactor,
-      timeout: 60_000,
-    });
-    const version = context.browser()?.version() ?? '?';
+    browser = await launchChromium({ args, deviceScaleFactor });
+    const { context, userDataDir, version } = browser;
     const page = context.pages()[0] || (await context.newPage());
     page.on('pageerror', (e) => console.log(`  [pageerror] ${e.message}`));
     for (const c of cases) {
@@ -313,8 +286,7 @@ async function session(label, { args = CHROMIUM_ARGS, deviceScaleFactor = 1, cas
     console.log(`${label}: FAILED: ${e.message.split('\n')[0]}`);
     return { version: '?', results, error: e.message };
   } finally {
-    if (context) await context.close().catch(() => {});
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    if (browser) await browser.close();
   }
 }
 

@@ -102,9 +102,11 @@ export async function waitFor(probe, { timeout = 10_000, interval = 100, what = 
 /**
  * Debian Chromium, headless, on a fresh temporary profile (launchPersistentContext).
  * Options: args (default CHROMIUM_ARGS), viewport (1280x800), deviceScaleFactor (1),
- * touch (emulate a touch screen). Returns { context, userDataDir, version, close() }.
+ * touch (emulate a touch screen), handleSignals (default true: Playwright closes the browser
+ * and exits on Ctrl-C; false for a caller with its own handlers, such as the check runner).
+ * Returns { context, userDataDir, version, close() }.
  */
-export async function launchChromium({ args = CHROMIUM_ARGS, viewport = VIEWPORT, deviceScaleFactor = 1, touch = false, timeout = 60_000 } = {}) {
+export async function launchChromium({ args = CHROMIUM_ARGS, viewport = VIEWPORT, deviceScaleFactor = 1, touch = false, handleSignals = true, timeout = 60_000 } = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install -y --no-install-recommends chromium, or set CHROMIUM)`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nhf-chromium-profile-'));
   const removeProfile = () => {
@@ -123,6 +125,9 @@ export async function launchChromium({ args = CHROMIUM_ARGS, viewport = VIEWPORT
       viewport,
       deviceScaleFactor,
       hasTouch: touch,
+      handleSIGINT: handleSignals,
+      handleSIGTERM: handleSignals,
+      handleSIGHUP: handleSignals,
       timeout,
     });
   } catch (e) {
@@ -133,7 +138,10 @@ export async function launchChromium({ args = CHROMIUM_ARGS, viewport = VIEWPORT
   const close = async () => {
     if (closed) return;
     closed = true;
-    await Promise.race([context.close().catch(() => {}), sleep(10_000)]);
+    // At most 10 s; the timer is cleared so that it does not keep Node running afterwards.
+    let timer;
+    await Promise.race([context.close().catch(() => {}), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+    clearTimeout(timer);
     removeProfile();
   };
   return { context, userDataDir, version: context.browser()?.version() ?? '?', close };
@@ -142,27 +150,12 @@ export async function launchChromium({ args = CHROMIUM_ARGS, viewport = VIEWPORT
 // ---------------------------------------------------------------- static server for ../dist
 
 const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.htm': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.txt': 'text/plain; charset=utf-8',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
+  '.html': 'text/html; charset=utf-8', '.htm': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json', '.map': 'application/json', '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.webp': 'image/webp',
+  '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.otf': 'font/otf',
 };
 
 /** Serves `root` on 127.0.0.1 (no caching). Returns { base, served, close() }; `served` logs every request. */
@@ -442,14 +435,15 @@ export class App {
  * run), once it draws. Options: size ({width,height}, default 1280x800), touch, deviceScaleFactor,
  * server (from startServer; default: one of its own, closed with the app), watcher (default:
  * one that only reports problems), label (prefix of its log lines), load (false: launch only,
- * then call app.goto() and app.waitReady() yourself). app.close() closes what it opened.
+ * then call app.goto() and app.waitReady() yourself), handleSignals (as launchChromium).
+ * app.close() closes what it opened.
  */
-export async function openApp(link = '', { size = VIEWPORT, touch = false, deviceScaleFactor = 1, server, watcher, label = '', load = true } = {}) {
+export async function openApp(link = '', { size = VIEWPORT, touch = false, deviceScaleFactor = 1, server, watcher, label = '', load = true, handleSignals = true } = {}) {
   const ownServer = !server;
   if (ownServer) server = await startServer();
   let browser;
   try {
-    browser = await launchChromium({ viewport: size, touch, deviceScaleFactor });
+    browser = await launchChromium({ viewport: size, touch, deviceScaleFactor, handleSignals });
   } catch (e) {
     if (ownServer) await server.close();
     throw e;

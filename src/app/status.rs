@@ -1,6 +1,6 @@
 //! The test interface shared by the browser (`app_status` / `app_command`) and the native
 //! window (`--print-status`): a JSON snapshot of the playground and JSON commands. Documented
-//! in the README; fields only ever get added.
+//! in docs/BROWSER_TESTS.md; fields only ever get added.
 
 use serde::Serialize;
 use serde_json::Value;
