@@ -47,6 +47,7 @@ e2e:
 native-test:
 	cargo build --release
 	scripts/native_window_test.sh target/release/nhf-playground
+	scripts/research_smoke.sh target/release/nhf-playground
 
 bench:
 	cargo run --release -- bench

@@ -1,5 +1,5 @@
 // The training worker: a second instance of the app's wasm module that runs training jobs
-// off the page's main thread (see src/web_training.rs). Messages that arrive while the module
+// off the page's main thread (see src/web/worker_host.rs). Messages that arrive while the module
 // loads wait in `inbox`; between slices of training the loop yields through a MessageChannel
 // (setTimeout would add its 4 ms clamp to every slice) so that "stop" and new jobs get in.
 import init, { TrainWorker } from './nhf-playground.js';

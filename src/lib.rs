@@ -8,5 +8,3 @@ pub use nhf_core::{names, nhf, rng, targets};
 
 #[cfg(target_arch = "wasm32")]
 mod web;
-#[cfg(target_arch = "wasm32")]
-mod web_training;

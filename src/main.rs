@@ -2,7 +2,7 @@
 //! `sample`, `bench`, `targets`). The web entry lives in `web.rs`.
 
 #[cfg(not(target_arch = "wasm32"))]
-mod cli;
+mod native;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -10,7 +10,7 @@ fn main() -> std::process::ExitCode {
     if std::env::var_os("NHF_NO_AVX").is_some() {
         nhf_playground::nhf::lanes::set_avx_allowed(false);
     }
-    cli::main()
+    native::main()
 }
 
 /// On wasm the library's `web::start` runs the app; this binary has nothing to do.

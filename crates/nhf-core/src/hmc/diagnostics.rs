@@ -157,7 +157,9 @@ mod tests {
             .collect();
         let refs: Vec<&[f64]> = stuck.iter().map(Vec::as_slice).collect();
         assert!(split_r_hat(&refs) > 1.5);
-        let drift: Vec<f64> = (0..1000).map(|i| f64::from(i) / 100.0 + rng.normal()).collect();
+        let drift: Vec<f64> = (0..1000)
+            .map(|i| f64::from(i) / 100.0 + rng.normal())
+            .collect();
         assert!(split_r_hat(&[&drift]) > 1.2);
         assert!(split_r_hat(&[&[1.0, 1.0, 1.0, 1.0, 1.0]]).is_nan());
         assert!(effective_sample_size(&[&[1.0, 2.0]]).is_nan());

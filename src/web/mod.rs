@@ -1,6 +1,8 @@
 //! The web entry: starts the app on the page's canvas and exports the browser test interface
 //! (`window.wasmBindings.app_status()` / `app_command(json)` under Trunk).
 
+mod worker_host;
+
 use std::cell::RefCell;
 
 use wasm_bindgen::JsCast as _;
@@ -96,7 +98,7 @@ pub fn start() {
                     app.session.set_file_host(Box::new(BrowserFiles));
                     // Training in a Web Worker leaves the page's thread to drawing; without
                     // one, the frame loop trains in time slices.
-                    match crate::web_training::WorkerHost::spawn() {
+                    match worker_host::WorkerHost::spawn() {
                         Ok(host) => app.session.set_training_host(Box::new(host)),
                         Err(e) => log::warn!("no training worker ({e:?}): training in the page"),
                     }
