@@ -171,3 +171,25 @@ fn eval_of_a_model_saved_after_painting_scores_it_against_the_painting() {
         "eval {kl} is the heart's {heart}"
     );
 }
+
+/// `hmc` runs chains on a target's own density and reports the diagnostics; bad settings are
+/// refused with a message naming them.
+#[test]
+fn hmc_reports_acceptance_ess_and_r_hat() {
+    let (ok, out, err) = cli(&[
+        "hmc", "--target", "banana", "--warmup", "200", "--iters", "300", "--json",
+    ]);
+    assert!(ok, "{err}");
+    let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let acceptance = line["acceptance"].as_f64().unwrap();
+    assert!((0.5..=1.0).contains(&acceptance), "{line}");
+    for axis in 0..2 {
+        assert!(line["r_hat"][axis].as_f64().unwrap().is_finite(), "{line}");
+        assert!(line["ess"][axis].as_f64().unwrap() > 10.0, "{line}");
+    }
+    assert_eq!(line["draws"], 1200);
+    let (ok, _, err) = cli(&["hmc", "--chains", "0", "--iters", "1"]);
+    assert!(!ok && err.contains("chains"), "{err}");
+    let (ok, _, err) = cli(&["hmc", "--mass", "1", "--iters", "1"]);
+    assert!(!ok && err.contains("m1,m2"), "{err}");
+}

@@ -3,6 +3,7 @@
 
 mod bench;
 mod file_dialog;
+mod hmc_command;
 mod research;
 mod thumbnail;
 mod train_thread;
@@ -65,6 +66,8 @@ enum Cmd {
     Eval(research::EvalArgs),
     /// Draw samples from a saved model (CSV on stdout, in the target's display coordinates).
     Sample(research::SampleArgs),
+    /// Hamiltonian Monte Carlo on a target's own density: acceptance, ESS and split R̂.
+    Hmc(hmc_command::HmcArgs),
     /// Time training steps of the standard configuration.
     Bench(bench::BenchArgs),
     /// List the built-in targets.
@@ -89,6 +92,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Eval(args)) => research::eval(&args),
         Some(Cmd::Sample(args)) => research::sample(&args),
         Some(Cmd::Bench(args)) => bench::run(&args),
+        Some(Cmd::Hmc(args)) => hmc_command::run(&args),
         Some(Cmd::Targets { json }) => {
             research::list_targets(json);
             Ok(())
