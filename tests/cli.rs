@@ -193,3 +193,19 @@ fn hmc_reports_acceptance_ess_and_r_hat() {
     let (ok, _, err) = cli(&["hmc", "--mass", "1", "--iters", "1"]);
     assert!(!ok && err.contains("m1,m2"), "{err}");
 }
+
+/// `classic` trains a planar or radial flow by the reverse KL and reports its loss and ESS.
+#[test]
+fn classic_trains_planar_and_radial_flows() {
+    for kind in ["planar", "radial"] {
+        let (ok, out, err) = cli(&[
+            "classic", "--kind", kind, "--layers", "4", "--iters", "200", "--json",
+        ]);
+        assert!(ok, "{err}");
+        let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        assert!(line["loss"].as_f64().unwrap().is_finite(), "{line}");
+        assert!(line["ess"].as_f64().unwrap() > 0.0, "{line}");
+    }
+    let (ok, _, err) = cli(&["classic", "--layers", "0"]);
+    assert!(!ok && err.contains("layers"), "{err}");
+}

@@ -2,6 +2,7 @@
 //! headless research tools. `--json` prints one machine-readable result line last.
 
 mod bench;
+mod classic_command;
 mod file_dialog;
 mod hmc_command;
 mod research;
@@ -66,6 +67,8 @@ enum Cmd {
     Eval(research::EvalArgs),
     /// Draw samples from a saved model (CSV on stdout, in the target's display coordinates).
     Sample(research::SampleArgs),
+    /// A planar or radial flow (Rezende & Mohamed 2015) trained by the reverse KL.
+    Classic(classic_command::ClassicArgs),
     /// Hamiltonian Monte Carlo on a target's own density: acceptance, ESS and split R̂.
     Hmc(hmc_command::HmcArgs),
     /// Time training steps of the standard configuration.
@@ -93,6 +96,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Sample(args)) => research::sample(&args),
         Some(Cmd::Bench(args)) => bench::run(&args),
         Some(Cmd::Hmc(args)) => hmc_command::run(&args),
+        Some(Cmd::Classic(args)) => classic_command::run(&args),
         Some(Cmd::Targets { json }) => {
             research::list_targets(json);
             Ok(())

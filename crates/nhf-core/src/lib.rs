@@ -21,6 +21,7 @@
     clippy::unnecessary_wraps
 )]
 
+pub mod classic_flows;
 pub mod hmc;
 pub mod names;
 pub mod nhf;
