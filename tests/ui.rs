@@ -426,3 +426,43 @@ fn a_value_from_a_link_shows_on_its_slider() {
         assert_eq!(shown, want, "{label}");
     }
 }
+
+/// Under the density objective the training view reports the flow's ESS while it trains, and
+/// the figure follows the model; under the samples objective there is none.
+#[test]
+fn the_density_objective_shows_its_ess_while_training() {
+    let link = nhf_playground::app::link::parse("#target=banana&batch=64&v=2").expect("a link");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|_cc| NhfApp::with_settings(link.settings, None));
+    h.run_steps(2);
+    let (at, first) = h
+        .state()
+        .session
+        .ess
+        .expect("an ESS for the density objective");
+    assert_eq!(at, 0);
+    assert!(first > 0.0 && first <= 100.0, "{first}");
+    h.get_by_label("Step").click();
+    h.run_steps(2);
+    // A second later the estimate follows the trained model.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    h.run_steps(1);
+    let (at, _) = h.state().session.ess.expect("still an ESS");
+    assert_eq!(at, 1);
+    assert!(
+        h.query_by_label_contains("ESS").is_some(),
+        "the view shows it"
+    );
+    h.state_mut()
+        .session
+        .apply(nhf_playground::app::session::Command::Target(
+            "8gaussians".into(),
+        ))
+        .unwrap();
+    h.run_steps(1);
+    assert!(
+        h.state().session.ess.is_none(),
+        "no ESS under the samples objective"
+    );
+}

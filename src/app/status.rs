@@ -52,6 +52,8 @@ struct Status<'a> {
     frame_ms: f64,
     tick_ms: f64,
     iters_per_sec: f64,
+    /// The density objective's importance ESS in percent (null under the samples objective).
+    ess: Option<f64>,
     anim_step: usize,
     anim_states: usize,
     anim_playing: bool,
@@ -113,6 +115,7 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         frame_ms: finite(session.frame_ms).unwrap_or(0.0),
         tick_ms: finite(session.tick_ms).unwrap_or(0.0),
         iters_per_sec: finite(session.iters_per_sec).unwrap_or(0.0),
+        ess: session.ess.map(|(_, e)| e),
         anim_step: session.anim.step(),
         anim_states: session.anim.trajectory.states,
         anim_playing: session.anim.playing,

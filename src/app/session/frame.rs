@@ -49,6 +49,7 @@ impl Session {
             self.train_seconds += dt_seconds.clamp(0.0, 1.0);
         }
         self.finish_if_done();
+        self.update_live_ess();
         // While a job runs, it evaluates the grid and its reports bring the cells.
         if self.wants_grid() && self.job.is_none() {
             let target = self.target.clone();

@@ -3,14 +3,16 @@
 //!
 //! Its jobs, one file each: [`command`] (what can be asked), [`dispatch`] (what each command
 //! does), [`loading`] (links, files, the painted picture), [`animation`] (the particles'
-//! trajectories), [`host_driver`] (training off the UI thread, and the end of a schedule) and
-//! [`frame`] (the per-frame scheduler).
+//! trajectories), [`host_driver`] (training off the UI thread, and the end of a schedule),
+//! [`live_ess`] (the density objective's ESS while training) and [`frame`] (the per-frame
+//! scheduler).
 
 mod animation;
 mod command;
 mod dispatch;
 mod frame;
 mod host_driver;
+mod live_ess;
 mod loading;
 
 pub use animation::Animation;
@@ -52,6 +54,11 @@ pub struct Session {
     pub tick_ms: f64,
     /// Training iterations per second over the last second.
     pub iters_per_sec: f64,
+    /// The density objective's importance ESS in percent, and the iteration it was estimated
+    /// at (none under the samples objective).
+    pub ess: Option<(u64, f64)>,
+    /// When the ESS was last estimated.
+    ess_at: Option<Instant>,
     /// The last problem to show the user, if any.
     pub error: Option<String>,
     /// The animation.
@@ -118,6 +125,8 @@ impl Session {
             frame_ms: 0.0,
             tick_ms: 0.0,
             iters_per_sec: 0.0,
+            ess: None,
+            ess_at: None,
             finished: None,
             train_seconds: 0.0,
             error,
@@ -290,6 +299,8 @@ impl Session {
         self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, 0);
         self.rate_window = (Instant::now(), 0);
         self.iters_per_sec = 0.0;
+        self.ess = None;
+        self.ess_at = None;
         self.finished = None;
         self.train_seconds = 0.0;
         self.record_trajectory();

@@ -26,15 +26,20 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
             "Samples objective: the negative ELBO, an upper bound on the negative log-likelihood \
              of the data (lower is better). Density objective: the reverse KL to the target up \
              to its unknown normalising constant. Grid KL: KL(target || model) on a grid, \
-             computed a few cells per frame.",
+             computed a few cells per frame. ESS (density objective): the importance-sampling \
+             effective sample size of the flow's samples, in percent of 256 draws.",
         );
         let kl = session.grid.done.as_ref().map_or("pending".into(), |d| {
             format!("{:.3} (at iteration {})", d.2, d.0)
         });
+        // The density objective's sample quality: the share of the draws that count.
+        let ess = session
+            .ess
+            .map_or(String::new(), |(_, e)| format!(" | ESS {e:.0}%"));
         ui.add(
             egui::Label::new(
                 egui::RichText::new(format!(
-                    "grid KL {kl} | {:.0} it/s | {} parameters | grid {:.0}%",
+                    "grid KL {kl}{ess} | {:.0} it/s | {} parameters | grid {:.0}%",
                     session.iters_per_sec,
                     session.flow().param_count(),
                     100.0 * session.grid.eval.progress()
