@@ -60,6 +60,9 @@ impl NumberSetting {
     }
 }
 
+/// The learning rates the `lr` setting and a constant-rate continuation accept.
+pub const LR_RANGE: RangeInclusive<f64> = 1e-5..=0.1;
+
 /// Every numeric setting, in the panel's order.
 pub const NUMBERS: &[NumberSetting] = &[
     NumberSetting {
@@ -126,7 +129,7 @@ pub const NUMBERS: &[NumberSetting] = &[
         key: "lr",
         label: "learning rate",
         tip: "Adam's peak learning rate (it decays along a cosine)",
-        range: 1e-5..=0.1,
+        range: LR_RANGE,
         whole: false,
         log: true,
         effect: SettingEffect::Restart,

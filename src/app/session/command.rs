@@ -1,5 +1,6 @@
 //! What the user (or a test, or the browser's test interface) asks the playground to do.
 
+use crate::app::setting_table::LR_RANGE;
 use crate::nhf::Direction;
 
 /// Something the user (or a test) asks the playground to do.
@@ -65,5 +66,5 @@ pub enum Command {
     ExportView,
 }
 
-/// The constant learning rates a run may continue at (the learning-rate slider's range).
-pub const CONSTANT_LR_RANGE: (f64, f64) = (1e-5, 0.1);
+/// The constant learning rates a run may continue at: the learning-rate setting's range.
+pub const CONSTANT_LR_RANGE: (f64, f64) = (*LR_RANGE.start(), *LR_RANGE.end());

@@ -7,6 +7,7 @@ pub mod planar;
 pub mod radial;
 
 use crate::nhf::adam::Adam;
+use crate::nhf::eval::ess_fraction;
 use crate::rng::Rng;
 use crate::targets::Target;
 
@@ -83,6 +84,14 @@ impl ClassicFlow {
     /// animation), and the log density of z_K under the flow, log q_K(z_K) = log N(z₀) − Σ log|det|.
     pub fn path(&self, z0: [f64; 2]) -> (Vec<[f64; 2]>, f64) {
         let mut zs = Vec::with_capacity(self.layers + 1);
+        let log_q = self.path_into(z0, &mut zs);
+        (zs, log_q)
+    }
+
+    /// [`ClassicFlow::path`] into a buffer the caller keeps (training reuses one, so its loop
+    /// allocates nothing).
+    pub fn path_into(&self, z0: [f64; 2], zs: &mut Vec<[f64; 2]>) -> f64 {
+        zs.clear();
         let mut z = z0;
         let mut log_q = log_standard_normal(z0);
         zs.push(z);
@@ -92,14 +101,20 @@ impl ClassicFlow {
             z = next;
             zs.push(z);
         }
-        (zs, log_q)
+        log_q
     }
 
     /// The reverse-KL loss of one base point, log q_K(z_K) − log π̃(z_K) (the paper's free
     /// energy, whose mean over z₀ ~ N(0, I) is KL(q_K ‖ π) − log Z), and its gradient with respect
-    /// to every parameter, added to `grad`.
-    pub fn point_loss_and_grad(&self, target: &dyn Target, z0: [f64; 2], grad: &mut [f64]) -> f64 {
-        let (zs, log_q) = self.path(z0);
+    /// to every parameter, added to `grad`. `zs` is scratch space for the path.
+    pub fn point_loss_and_grad(
+        &self,
+        target: &dyn Target,
+        z0: [f64; 2],
+        zs: &mut Vec<[f64; 2]>,
+        grad: &mut [f64],
+    ) -> f64 {
+        let log_q = self.path_into(z0, zs);
         let end = zs[self.layers];
         let loss = log_q - target.log_prob(end);
         let t = target.grad_log_prob(end);
@@ -131,6 +146,8 @@ pub struct ClassicTrainer {
     params32: Vec<f32>,
     grad: Vec<f64>,
     grad32: Vec<f32>,
+    /// The path of the current point (reused).
+    zs: Vec<[f64; 2]>,
     rng: Rng,
 }
 
@@ -148,6 +165,7 @@ impl ClassicTrainer {
             adam: Adam::new(n),
             grad: vec![0.0; n],
             grad32: vec![0.0; n],
+            zs: Vec::new(),
             rng: Rng::seed_from_u64(seed ^ 0x5eed),
         }
     }
@@ -159,7 +177,9 @@ impl ClassicTrainer {
         let mut loss = 0.0;
         for _ in 0..self.batch {
             let z0 = [self.rng.normal(), self.rng.normal()];
-            loss += self.flow.point_loss_and_grad(target, z0, &mut self.grad);
+            loss += self
+                .flow
+                .point_loss_and_grad(target, z0, &mut self.zs, &mut self.grad);
         }
         let scale = 1.0 / self.batch as f64;
         loss *= scale;
@@ -191,10 +211,7 @@ impl ClassicTrainer {
                 target.log_prob(zs[self.flow.layers]) - log_q
             })
             .collect();
-        let max = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let w: Vec<f64> = log_w.iter().map(|l| (l - max).exp()).collect();
-        let (s1, s2) = (w.iter().sum::<f64>(), w.iter().map(|x| x * x).sum::<f64>());
-        100.0 * s1 * s1 / (s2 * n as f64)
+        100.0 * ess_fraction(&log_w)
     }
 }
 

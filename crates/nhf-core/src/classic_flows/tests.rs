@@ -65,7 +65,7 @@ fn flow_gradient_matches_central_differences() {
             .for_each(|p| *p += 0.3 * rng.normal());
         let z0 = [0.4, -0.7];
         let mut grad = vec![0.0; flow.params.len()];
-        flow.point_loss_and_grad(target.as_ref(), z0, &mut grad);
+        flow.point_loss_and_grad(target.as_ref(), z0, &mut Vec::new(), &mut grad);
         for i in 0..flow.params.len() {
             let at = |e: f64| {
                 let mut f = flow.clone();

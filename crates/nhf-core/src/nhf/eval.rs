@@ -193,6 +193,28 @@ pub struct ImportanceReport {
     pub reverse_kl: f64,
 }
 
+/// The importance-sampling effective sample size as a fraction of the draws,
+/// (Σw)² / (n Σw²) for weights w = e^{log_w} (docs/MATH.md §5); a draw whose log weight is not
+/// finite counts as weight 0. Computed from the largest log weight down, so no weight overflows.
+pub fn ess_fraction(log_w: &[f64]) -> f64 {
+    let max = log_w
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return 0.0;
+    }
+    let (s1, s2) = log_w
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((0.0, 0.0), |(s1, s2), v| {
+            let w = (v - max).exp();
+            (s1 + w, s2 + w * w)
+        });
+    s1 * s1 / (s2 * log_w.len() as f64)
+}
+
 /// ESS and reverse KL from `m` draws pushed through the generative map.
 pub fn importance_report(
     flow: &Flow,
@@ -218,13 +240,8 @@ pub fn importance_report(
             reverse_kl: f64::INFINITY,
         };
     }
-    let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (s1, s2) = finite.iter().fold((0.0, 0.0), |(s1, s2), v| {
-        let w = (v - max).exp();
-        (s1 + w, s2 + w * w)
-    });
     ImportanceReport {
-        ess_fraction: s1 * s1 / (s2 * m as f64),
+        ess_fraction: ess_fraction(&log_w),
         reverse_kl: -finite.iter().sum::<f64>() / finite.len() as f64,
     }
 }
