@@ -205,3 +205,59 @@ fn main_views_match_their_snapshots() {
         failures.join("\n")
     );
 }
+
+/// Distinct colours in an image (a blank or half-drawn view has few).
+fn colours(image: &image::RgbaImage) -> usize {
+    let mut seen: Vec<[u8; 4]> = image.pixels().map(|p| p.0).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
+}
+
+/// HMC's and the planar flow's views render for real, each with its plots filled, at 1280×800
+/// and at a small 800×600 window. Their images are kept in `target/method-views/` to look at
+/// (not compared pixel by pixel: the diagnostics are re-estimated on a wall-clock schedule).
+#[test]
+fn method_views_render_with_their_plots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/method-views");
+    std::fs::create_dir_all(&dir).unwrap();
+    for size in [WINDOW, egui::vec2(800.0, 600.0)] {
+        let mut settings = Settings {
+            target: "banana".into(),
+            ..Settings::default()
+        };
+        settings.train.seed = SEED;
+        let mut h = Harness::builder()
+            .with_size(size)
+            .wgpu_setup(lavapipe())
+            .build_eframe(|_cc| {
+                let mut app = NhfApp::with_settings(settings, None);
+                app.paints_background = true;
+                app
+            });
+        h.run_steps(2);
+        command(&mut h, r#"{"cmd":"method","name":"hmc"}"#);
+        command(&mut h, r#"{"cmd":"set","key":"hmc_warmup","value":20}"#);
+        for _ in 0..60 {
+            command(&mut h, r#"{"cmd":"step"}"#);
+        }
+        command(&mut h, r#"{"cmd":"scrub","step":6}"#);
+        h.run_steps(3);
+        let image = h.render().expect("render HMC");
+        image.save(dir.join(format!("hmc-{}.png", size.x))).unwrap();
+        assert!(colours(&image) > 200, "HMC: {} colours", colours(&image));
+
+        command(&mut h, r#"{"cmd":"target","name":"u1"}"#);
+        command(&mut h, r#"{"cmd":"method","name":"planar"}"#);
+        for _ in 0..300 {
+            command(&mut h, r#"{"cmd":"step"}"#);
+        }
+        command(&mut h, r#"{"cmd":"scrub","step":5}"#);
+        h.run_steps(3);
+        let image = h.render().expect("render the planar flow");
+        image
+            .save(dir.join(format!("planar-{}.png", size.x)))
+            .unwrap();
+        assert!(colours(&image) > 200, "planar: {} colours", colours(&image));
+    }
+}

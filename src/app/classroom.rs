@@ -2,8 +2,9 @@
 //! widgets scaled up for a projector.
 
 /// Panels a classroom link can hide (see [`Classroom::hide`]).
-pub const PANELS: [&str; 6] = [
+pub const PANELS: [&str; 7] = [
     "controls",
+    "method",
     "model",
     "training",
     "animation",

@@ -1,7 +1,8 @@
 //! Shareable links: the whole configuration in the URL's hash, TF-Playground style, e.g.
 //! `#target=banana&objective=density&blocks=4&…&views=position,energy&dir=generate`.
 //!
-//! [`encode`] writes every key, so a link reproduces the run even if the defaults change
+//! [`encode`] writes every key of the model it shows (the NHF's always; HMC's or the planar
+//! and radial flows' with `method=`), so a link reproduces the run even if the defaults change
 //! later; [`parse`] starts from the defaults and applies each `key=value`, checking it with
 //! the same ranges as the sliders ([`Settings::set_field`]). A link with any bad part is
 //! refused whole, with a message naming the part: the caller keeps what it had.
@@ -11,9 +12,10 @@ use std::fmt::Write as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::Value;
 
-use super::setting_table::setting_keys;
+use super::setting_table::{self, setting_keys};
 use super::settings::Settings;
 use super::view_set::ViewSet;
+use crate::method::Method;
 use crate::names::Named;
 use crate::nhf::Direction;
 use crate::targets;
@@ -86,6 +88,16 @@ pub fn encode(link: &Link) -> String {
         ("trails", u8::from(s.trails).to_string()),
         ("potential", u8::from(s.potential_background).to_string()),
     ];
+    if s.method != Method::Nhf {
+        // Only a link to another method carries its settings: an NHF link stays as it was.
+        pairs.push(("method", s.method.name().into()));
+        let keys = setting_table::method_keys(s.method);
+        for key in keys {
+            if let Some(n) = setting_table::number(key) {
+                pairs.push((key, (n.get)(s).to_string()));
+            }
+        }
+    }
     if let (Some(grid), "drawn") = (&s.drawing, s.target.as_str()) {
         pairs.push(("drawing", encode_drawing(grid)));
     }

@@ -9,16 +9,19 @@ pub mod file_host;
 pub mod files;
 pub mod link;
 pub mod link_payload;
+pub mod method_controls;
 pub mod panel;
 pub mod presets;
 pub mod session;
 pub mod setting_table;
+pub mod setting_widgets;
 pub mod settings;
 pub mod status;
 pub mod training_host;
 pub mod view_set;
 pub mod views;
 
+use crate::names::Named;
 use crate::nhf::Direction;
 use session::{Command, Session};
 use settings::Settings;
@@ -73,6 +76,8 @@ pub struct NhfApp {
     /// Rectangles of key widgets (for end-to-end tests).
     pub widgets: UiReport,
     position: views::PositionView,
+    /// What HMC or a planar or radial flow shows, in place of the NHF's views.
+    method_view: views::MethodView,
     /// The views of the column beside position space, made from [`views::VIEWS`].
     column: Vec<(&'static str, Box<dyn views::View>)>,
     /// The classroom zoom last applied (the user may zoom further by hand).
@@ -118,6 +123,7 @@ impl NhfApp {
             session: Session::new(settings),
             widgets: UiReport::default(),
             position: views::PositionView::default(),
+            method_view: views::MethodView::default(),
             column: views::VIEWS
                 .iter()
                 .filter_map(|v| Some((v.name, views::make(v.name)?)))
@@ -383,6 +389,16 @@ impl eframe::App for NhfApp {
                 .show(ui, |ui| {
                     let s = &self.session;
                     ui.horizontal(|ui| {
+                        if let Some(iteration) = s.method_run.iteration() {
+                            ui.monospace(format!(
+                                "{:5.1} fps | frame {:4.1} ms | {} | iteration {iteration} | {}",
+                                s.fps,
+                                s.frame_ms,
+                                s.settings.method.name(),
+                                if s.running { "running" } else { "paused" },
+                            ));
+                            return;
+                        }
                         ui.monospace(format!(
                         "{:5.1} fps | frame {:4.1} ms | iteration {} | loss {} | {} | state {}/{}",
                         s.fps,
@@ -419,11 +435,17 @@ impl eframe::App for NhfApp {
                 if let Some(preset) = self.session.preset {
                     commands.extend(preset_note(ui, preset));
                 }
-                if !hidden.hides("views") {
+                let nhf = matches!(self.session.method_run, session::MethodRun::Nhf);
+                if !hidden.hides("views") && nhf {
                     commands.extend(view_bar(ui, &mut self.session));
                 }
                 self.views_rect = ui.available_rect_before_wrap();
-                let painted = self.views(ui);
+                let painted = if nhf {
+                    self.views(ui)
+                } else {
+                    self.widgets.position_square = None;
+                    self.method_view.ui(ui, &self.session, &mut self.widgets)
+                };
                 commands.extend(painted);
             });
         self.widgets.potential_correlation = None;

@@ -2,17 +2,13 @@
 
 use egui::{RichText, Ui};
 
-use super::session::{CONSTANT_LR_RANGE, Command, Session};
+use super::method_controls::{method_controls, method_picker};
+use super::session::{CONSTANT_LR_RANGE, Command, MethodRun, Session};
 use super::setting_table;
-use super::settings::Settings;
+use super::setting_widgets::{rect_of, setting_slider};
 use super::status::UiReport;
 use crate::nhf::{BaseKind, Kinetic, MomentumModel, Objective};
 use crate::targets;
-
-fn rect_of(r: &egui::Response) -> Option<[f32; 4]> {
-    let rect = r.rect;
-    Some([rect.min.x, rect.min.y, rect.width(), rect.height()])
-}
 
 /// Draws the controls; returns the commands the user gave this frame.
 pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> Vec<Command> {
@@ -51,6 +47,10 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
         });
     ui.label(RichText::new(session.target.caption()).small().weak());
     ui.separator();
+    if !session.classroom.hides("method") {
+        method_picker(ui, session, &mut commands);
+        ui.separator();
+    }
     share(ui, session, &mut commands);
     if !session.classroom.hides("files") {
         file_controls(ui, widgets, &mut commands);
@@ -58,6 +58,12 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
     ui.separator();
 
     let hidden = session.classroom.clone();
+    if !matches!(session.method_run, MethodRun::Nhf) {
+        if !hidden.hides("training") {
+            method_controls(ui, session, widgets, &mut commands);
+        }
+        return commands;
+    }
     if !hidden.hides("training") {
         training_controls(ui, session, widgets, &mut commands);
         ui.separator();
@@ -324,24 +330,6 @@ fn speed_trails_particles(ui: &mut Ui, session: &mut Session, commands: &mut Vec
     ui.checkbox(&mut session.settings.trails, "trails")
         .on_hover_text("Fading trails behind the particles");
     setting_slider(ui, &session.settings, "particles", commands);
-}
-
-/// The slider of a numeric setting of [`setting_table::NUMBERS`]: its range, label and tip
-/// come from the table; a change becomes a [`Command::Set`].
-fn setting_slider(ui: &mut Ui, settings: &Settings, key: &str, commands: &mut Vec<Command>) {
-    let Some(n) = setting_table::number(key) else {
-        return;
-    };
-    let mut value = (n.get)(settings);
-    let mut slider = egui::Slider::new(&mut value, n.range.clone())
-        .logarithmic(n.log)
-        .text(n.label);
-    if n.whole {
-        slider = slider.integer();
-    }
-    if ui.add(slider).on_hover_text(n.tip).changed() {
-        commands.push(Command::Set(key.into(), n.json(value)));
-    }
 }
 
 /// The model and optimiser settings; any change restarts training from the seed.

@@ -171,6 +171,87 @@ pub const NUMBERS: &[NumberSetting] = &[
         set: |s, v| s.train.schedule_iters = v as usize,
     },
     NumberSetting {
+        key: "hmc_chains",
+        label: "chains",
+        tip: "Independent HMC chains, each a particle; more chains give R-hat more to compare",
+        range: 1.0..=256.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.hmc.chains as f64,
+        set: |s, v| s.hmc.chains = v as usize,
+    },
+    NumberSetting {
+        key: "hmc_steps",
+        label: "leapfrog steps L",
+        tip: "Leapfrog steps of each HMC proposal: more steps travel further per proposal and \
+              cost more gradients",
+        range: 1.0..=100.0,
+        whole: true,
+        log: false,
+        effect: SettingEffect::Restart,
+        get: |s| s.hmc.leapfrog_steps as f64,
+        set: |s, v| s.hmc.leapfrog_steps = v as usize,
+    },
+    NumberSetting {
+        key: "hmc_step_size",
+        label: "step size",
+        tip: "The leapfrog step size HMC starts from; the warm-up tunes it toward 80% \
+              acceptance, and without warm-up it stays",
+        range: 0.001..=2.0,
+        whole: false,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.hmc.step_size,
+        set: |s, v| s.hmc.step_size = v,
+    },
+    NumberSetting {
+        key: "hmc_warmup",
+        label: "warm-up iterations",
+        tip: "Iterations that tune the step size (dual averaging) before draws are kept",
+        range: 0.0..=10_000.0,
+        whole: true,
+        log: false,
+        effect: SettingEffect::Restart,
+        get: |s| s.hmc.warmup_iters as f64,
+        set: |s, v| s.hmc.warmup_iters = v as usize,
+    },
+    NumberSetting {
+        key: "hmc_draws",
+        label: "draws per chain",
+        tip: "Draws each chain keeps after the warm-up; sampling stops there",
+        range: 10.0..=100_000.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.hmc_draws as f64,
+        set: |s, v| s.hmc_draws = v as usize,
+    },
+    NumberSetting {
+        key: "hmc_rate",
+        label: "iterations/s",
+        tip: "HMC iterations per second while sampling: slow to follow the chains, fast to \
+              collect draws",
+        range: 1.0..=5000.0,
+        whole: false,
+        log: true,
+        effect: SettingEffect::Display,
+        get: |s| s.hmc_rate,
+        set: |s, v| s.hmc_rate = v,
+    },
+    NumberSetting {
+        key: "layers",
+        label: "layers K",
+        tip: "Planar or radial layers; Rezende & Mohamed show 2, 8 and 32: more layers, a \
+              closer fit",
+        range: 1.0..=64.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.layers as f64,
+        set: |s, v| s.layers = v as usize,
+    },
+    NumberSetting {
         key: "particles",
         label: "particles",
         tip: "How many particles the views animate",
@@ -194,6 +275,24 @@ pub const NUMBERS: &[NumberSetting] = &[
     },
 ];
 
+/// The settings of a method other than the NHF, in the panel's order (the NHF's own are the
+/// rest of [`NUMBERS`]): links carry them with `method=`, and its panel section shows them.
+pub fn method_keys(method: crate::method::Method) -> &'static [&'static str] {
+    use crate::method::Method;
+    match method {
+        Method::Nhf => &[],
+        Method::Hmc => &[
+            "hmc_chains",
+            "hmc_steps",
+            "hmc_step_size",
+            "hmc_warmup",
+            "hmc_draws",
+            "hmc_rate",
+        ],
+        Method::Planar | Method::Radial => &["layers"],
+    }
+}
+
 /// The numeric setting called `key`.
 pub fn number(key: &str) -> Option<&'static NumberSetting> {
     NUMBERS.iter().find(|n| n.key == key)
@@ -210,7 +309,14 @@ pub enum SettingEffect {
 
 /// The named choices [`Settings::set_field`] knows besides the numbers of
 /// [`NUMBERS`], and the one switch.
-const CHOICE_KEYS: [&str; 5] = ["kinetic", "objective", "base", "momentum", "trails"];
+const CHOICE_KEYS: [&str; 6] = [
+    "method",
+    "kinetic",
+    "objective",
+    "base",
+    "momentum",
+    "trails",
+];
 
 /// Every setting [`Settings::set_field`] knows, as commands and links spell them.
 pub fn setting_keys() -> Vec<&'static str> {
@@ -238,6 +344,7 @@ impl Settings {
                 "base" => next.flow.base = choice(value)?,
                 "momentum" => next.flow.momentum = choice(value)?,
                 "objective" => next.flow.objective = choice(value)?,
+                "method" => next.method = choice(value)?,
                 "trails" => {
                     next.trails = value
                         .as_bool()
@@ -254,6 +361,7 @@ impl Settings {
         }
         next.flow.validate().map_err(|e| e.to_string())?;
         next.train.validate().map_err(|e| e.to_string())?;
+        next.hmc.validate()?;
         *self = next;
         Ok(effect)
     }

@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::view_set::ViewSet;
+use crate::classic_flows;
+use crate::hmc::HmcConfig;
+use crate::method::Method;
 use crate::nhf::{BaseKind, FlowConfig, MomentumModel, TrainConfig};
 use crate::targets::{self, DrawnGrid, MixtureSpec, Target, TargetError};
 
@@ -35,6 +38,16 @@ pub struct Settings {
     pub drawing: Option<DrawnGrid>,
     /// The user's Gaussian mixture for the `custom` target (loaded from a file).
     pub mixture: Option<MixtureSpec>,
+    /// Which model of the story runs: the NHF unless a link or the user picks another.
+    pub method: Method,
+    /// HMC's chains, leapfrog steps, step size and warm-up (its seed is `train.seed`).
+    pub hmc: HmcConfig,
+    /// HMC iterations per second while it runs, slow enough to follow the chains.
+    pub hmc_rate: f64,
+    /// Draws per chain HMC keeps before it stops.
+    pub hmc_draws: usize,
+    /// Layers K of the planar or radial flow.
+    pub layers: usize,
 }
 
 impl Default for Settings {
@@ -74,6 +87,16 @@ impl Default for Settings {
             potential_background: true,
             drawing: None,
             mixture: None,
+            method: Method::Nhf,
+            // Sixteen chains rather than the command line's four: the chains are the
+            // particles a class watches.
+            hmc: HmcConfig {
+                chains: 16,
+                ..HmcConfig::default()
+            },
+            hmc_rate: 50.0,
+            hmc_draws: 2000,
+            layers: classic_flows::DEFAULT_LAYERS,
         }
     }
 }

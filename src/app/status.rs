@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::session::{Command, Session};
+use super::session::{Command, MethodRun, Session};
 use crate::nhf::step_bench::{BenchConfig, StepTiming, time_steps};
 
 /// What the last frame's UI knows and the session does not: screen rectangles of key widgets,
@@ -52,8 +52,24 @@ struct Status<'a> {
     frame_ms: f64,
     tick_ms: f64,
     iters_per_sec: f64,
-    /// The density objective's importance ESS in percent (null under the samples objective).
+    /// The importance ESS in percent of the NHF under the density objective, or of a planar
+    /// or radial flow (null otherwise).
     ess: Option<f64>,
+    /// The model that runs: nhf, planar, radial or hmc.
+    method: crate::method::Method,
+    /// HMC's iterations, or the planar or radial flow's training steps (null for the NHF,
+    /// whose iterations are `step`).
+    method_iteration: Option<u64>,
+    /// HMC's acceptance rate after the warm-up (null for other methods, or before a draw).
+    acceptance: Option<f64>,
+    /// HMC's step size (tuned during the warm-up).
+    step_size: Option<f64>,
+    /// HMC's draws per chain so far.
+    draws: Option<usize>,
+    /// HMC's smaller ESS of the two coordinates per gradient evaluation.
+    ess_per_grad: Option<f64>,
+    /// HMC's larger split R̂ of the two coordinates.
+    r_hat: Option<f64>,
     anim_step: usize,
     anim_states: usize,
     anim_playing: bool,
@@ -104,6 +120,10 @@ fn finite(x: f64) -> Option<f64> {
 
 /// The status as one line of JSON.
 pub fn status_json(session: &Session, widgets: &UiReport) -> String {
+    let hmc = match &session.method_run {
+        MethodRun::Hmc(run) => Some(run.as_ref()),
+        _ => None,
+    };
     let status = Status {
         frames: session.frames,
         step: session.trainer.step,
@@ -115,7 +135,17 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         frame_ms: finite(session.frame_ms).unwrap_or(0.0),
         tick_ms: finite(session.tick_ms).unwrap_or(0.0),
         iters_per_sec: finite(session.iters_per_sec).unwrap_or(0.0),
-        ess: session.ess.map(|(_, e)| e),
+        ess: match &session.method_run {
+            MethodRun::Layers(run) => run.ess.map(|(_, e)| e),
+            _ => session.ess.map(|(_, e)| e),
+        },
+        method: session.settings.method,
+        method_iteration: session.method_run.iteration(),
+        acceptance: hmc.and_then(|r| finite(r.hmc.acceptance_rate())),
+        step_size: hmc.map(|r| r.hmc.step_size),
+        draws: hmc.map(super::session::method_run::HmcRun::draws),
+        ess_per_grad: hmc.and_then(|r| r.diagnostics).map(|d| d.ess_per_grad),
+        r_hat: hmc.and_then(|r| r.diagnostics).map(|d| d.r_hat),
         anim_step: session.anim.step(),
         anim_states: session.anim.trajectory.states,
         anim_playing: session.anim.playing,
@@ -199,6 +229,16 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
                 .get("visible")
                 .and_then(Value::as_bool)
                 .ok_or("\"view\" needs a boolean \"visible\"")?,
+        ),
+        "method" => Command::Set(
+            "method".into(),
+            Value::String(
+                value
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or("\"method\" needs a string \"name\" (nhf, planar, radial, hmc)")?
+                    .to_string(),
+            ),
         ),
         "set" => Command::Set(
             value

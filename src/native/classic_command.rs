@@ -4,7 +4,7 @@
 use clap::{Args, ValueEnum};
 use web_time::Instant;
 
-use nhf_playground::classic_flows::{ClassicFlow, ClassicTrainer, LayerKind};
+use nhf_playground::classic_flows::{self, ClassicFlow, ClassicTrainer, LayerKind};
 use nhf_playground::rng::Rng;
 use nhf_playground::targets;
 
@@ -27,13 +27,13 @@ pub struct ClassicArgs {
     #[arg(long, value_enum, default_value = "planar")]
     kind: KindArg,
     /// K, the number of layers (the paper's Figure 3 shows 2, 8 and 32).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = classic_flows::DEFAULT_LAYERS)]
     layers: usize,
     /// Base points per step.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = classic_flows::DEFAULT_BATCH)]
     batch: usize,
     /// Adam's learning rate.
-    #[arg(long, default_value_t = 1e-2)]
+    #[arg(long, default_value_t = classic_flows::DEFAULT_LR)]
     lr: f64,
     /// Training steps.
     #[arg(long, default_value_t = 3000)]

@@ -23,6 +23,7 @@
 
 pub mod classic_flows;
 pub mod hmc;
+pub mod method;
 pub mod names;
 pub mod nhf;
 pub mod rng;

@@ -5,6 +5,7 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::method::Method;
 use crate::nhf::{Activation, BaseKind, Direction, Kinetic, MomentumModel};
 use crate::targets::Objective;
 
@@ -95,6 +96,11 @@ impl Named for Direction {
     const WHAT: &'static str = "dir";
 }
 
+impl Named for Method {
+    const ALL: &'static [Self] = &[Self::Nhf, Self::Planar, Self::Radial, Self::Hmc];
+    const WHAT: &'static str = "method";
+}
+
 impl Named for Activation {
     const ALL: &'static [Self] = &[Self::Tanh, Self::Softplus];
     const WHAT: &'static str = "activation";
@@ -120,6 +126,7 @@ mod tests {
         check::<Kinetic>(&["fixed", "learned"]);
         check::<BaseKind>(&["standard", "learned"]);
         check::<MomentumModel>(&["kinetic", "encoder"]);
+        check::<Method>(&["nhf", "planar", "radial", "hmc"]);
         check::<Objective>(&["samples", "density"]);
         check::<Direction>(&["generate", "normalize"]);
         check::<Activation>(&["tanh", "softplus"]);

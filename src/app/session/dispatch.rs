@@ -12,6 +12,9 @@ use crate::nhf::Continuation;
 
 impl Session {
     pub(super) fn apply_quietly(&mut self, command: Command) -> Result<String, String> {
+        if let Some(result) = self.method_command(&command) {
+            return result;
+        }
         match command {
             Command::Link(text) => {
                 let parsed = link::parse(&text).map_err(|e| {

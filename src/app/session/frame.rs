@@ -31,6 +31,10 @@ impl Session {
             }
         }
         self.last_frame = Some(start);
+        if self.tick_method(start, dt_seconds) {
+            self.tick_ms = start.elapsed().as_secs_f64() * 1000.0;
+            return;
+        }
         self.drive_host();
         if self.running && self.host.is_none() {
             let budget = self.settings.train_budget_ms.clamp(1.0, 100.0) / 1000.0;

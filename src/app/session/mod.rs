@@ -14,9 +14,12 @@ mod frame;
 mod host_driver;
 mod live_ess;
 mod loading;
+mod method_frame;
+pub mod method_run;
 
 pub use animation::Animation;
 pub use command::{CONSTANT_LR_RANGE, Command};
+pub use method_run::MethodRun;
 
 use std::sync::Arc;
 
@@ -97,6 +100,8 @@ pub struct Session {
     jobs_started: u32,
     /// Whether the running job evaluates the density grid.
     job_grid: bool,
+    /// The model that runs instead of the NHF, if the settings pick another.
+    pub method_run: MethodRun,
 }
 
 impl Session {
@@ -151,7 +156,9 @@ impl Session {
             job: None,
             jobs_started: 0,
             job_grid: false,
+            method_run: MethodRun::Nhf,
         };
+        session.build_method_run();
         session.sync_canvas();
         session.record_trajectory();
         session
@@ -303,6 +310,22 @@ impl Session {
         self.ess_at = None;
         self.finished = None;
         self.train_seconds = 0.0;
+        self.build_method_run();
         self.record_trajectory();
+    }
+
+    /// Builds the run of the settings' method; a setting the engine refuses brings the NHF
+    /// back, with the reason.
+    fn build_method_run(&mut self) {
+        match MethodRun::new(&self.settings, self.target.as_ref()) {
+            Ok(run) => self.method_run = run,
+            Err(e) => {
+                let e = format!("{e}; the NHF runs instead");
+                self.error = Some(e.clone());
+                self.message = Some(e);
+                self.settings.method = crate::method::Method::Nhf;
+                self.method_run = MethodRun::Nhf;
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod densities;
 pub mod energy;
 pub mod integrators;
 pub mod interpretability;
+pub mod method;
 pub mod phase;
 pub mod position;
 pub mod training;
@@ -17,6 +18,7 @@ pub mod training;
 pub use densities::DensitiesView;
 pub use integrators::IntegratorView;
 pub use interpretability::InterpretabilityView;
+pub use method::MethodView;
 pub use position::PositionView;
 
 use super::session::Session;

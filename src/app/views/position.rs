@@ -152,7 +152,7 @@ fn add_segment_quad(mesh: &mut egui::Mesh, [a, b]: [Pos2; 2], width: f32, color:
 }
 
 /// The target's log density at the centres of an n×n grid over its box, and its maximum.
-fn target_log_density(target: &dyn crate::targets::Target, n: usize) -> (Vec<f64>, f64) {
+pub(crate) fn target_log_density(target: &dyn crate::targets::Target, n: usize) -> (Vec<f64>, f64) {
     let bounds = target.bounds();
     let log_p: Vec<f64> = (0..n * n)
         .map(|c| target.log_prob(bounds.cell_centre(n, c % n, c / n)))

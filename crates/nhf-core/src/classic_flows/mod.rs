@@ -11,6 +11,14 @@ use crate::nhf::eval::ess_fraction;
 use crate::rng::Rng;
 use crate::targets::Target;
 
+/// Adam's learning rate of a planar or radial flow unless the user picks another (the CLI's
+/// and the playground's default).
+pub const DEFAULT_LR: f64 = 1e-2;
+/// Base points per training step unless the user picks another.
+pub const DEFAULT_BATCH: usize = 128;
+/// Layers unless the user picks another (the middle of the paper's 2, 8 and 32).
+pub const DEFAULT_LAYERS: usize = 8;
+
 /// Which layer the flow stacks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,0 +1,32 @@
+//! The small widgets the panel's sections share: a numeric setting's slider (its range, label
+//! and tip from [`setting_table::NUMBERS`]) and a widget's rectangle for the test report.
+
+use egui::Ui;
+
+use super::session::Command;
+use super::setting_table;
+use super::settings::Settings;
+
+/// A widget's rectangle as the test report spells it: [x, y, width, height] in points.
+pub fn rect_of(r: &egui::Response) -> Option<[f32; 4]> {
+    let rect = r.rect;
+    Some([rect.min.x, rect.min.y, rect.width(), rect.height()])
+}
+
+/// The slider of a numeric setting of [`setting_table::NUMBERS`]: its range, label and tip
+/// come from the table; a change becomes a [`Command::Set`].
+pub fn setting_slider(ui: &mut Ui, settings: &Settings, key: &str, commands: &mut Vec<Command>) {
+    let Some(n) = setting_table::number(key) else {
+        return;
+    };
+    let mut value = (n.get)(settings);
+    let mut slider = egui::Slider::new(&mut value, n.range.clone())
+        .logarithmic(n.log)
+        .text(n.label);
+    if n.whole {
+        slider = slider.integer();
+    }
+    if ui.add(slider).on_hover_text(n.tip).changed() {
+        commands.push(Command::Set(key.into(), n.json(value)));
+    }
+}

@@ -1,0 +1,84 @@
+//! The views of the methods other than the NHF: they take the whole view area while HMC
+//! ([`hmc_view`]) or a planar or radial flow ([`layers_view`]) runs. Each shows position space
+//! on the left (the target's density, the particles moving step by step or layer by layer)
+//! and, beside it, what the method produces and its figures.
+
+pub mod backdrop;
+pub mod hmc_view;
+pub mod layers_view;
+
+use egui::Ui;
+
+use super::super::session::{Command, MethodRun, Session};
+use super::super::status::UiReport;
+
+/// The method view: whichever the session's method needs.
+#[derive(Default)]
+pub struct MethodView {
+    hmc: hmc_view::HmcView,
+    layers: layers_view::LayersView,
+}
+
+impl MethodView {
+    /// Draws the running method into the available space; returns the animation's commands.
+    pub fn ui(&mut self, ui: &mut Ui, session: &Session, report: &mut UiReport) -> Vec<Command> {
+        let mut commands = Vec::new();
+        match &session.method_run {
+            MethodRun::Nhf => {}
+            MethodRun::Hmc(run) => self.hmc.ui(ui, session, run, report, &mut commands),
+            MethodRun::Layers(run) => self.layers.ui(ui, session, run, report, &mut commands),
+        }
+        commands
+    }
+}
+
+/// The animation's row: play or pause, a step back or on, and a slider over `end` states.
+pub fn animation_row(
+    ui: &mut Ui,
+    session: &Session,
+    position: f64,
+    end: usize,
+    unit: &str,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        let playing = session.anim.playing;
+        if ui
+            .button(if playing { "Stop" } else { "Play" })
+            .on_hover_text("Play or pause the animation")
+            .clicked()
+        {
+            commands.push(Command::AnimPlay(!playing));
+        }
+        if ui
+            .button(format!("< {unit}"))
+            .on_hover_text(format!("One {unit} back"))
+            .clicked()
+        {
+            commands.push(Command::AnimStep(-1));
+        }
+        if ui
+            .button(format!("{unit} >"))
+            .on_hover_text(format!("One {unit} on"))
+            .clicked()
+        {
+            commands.push(Command::AnimStep(1));
+        }
+        let mut s = position.floor() as usize;
+        let slider = egui::Slider::new(&mut s, 0..=end).text(unit);
+        if ui.add(slider).changed() {
+            commands.push(Command::Scrub(s));
+        }
+    });
+}
+
+/// A small grid of figures: (name, value, what it means).
+pub fn figures(ui: &mut Ui, id: &str, rows: &[(&str, String, &str)]) {
+    egui::Grid::new(id).num_columns(2).show(ui, |ui| {
+        for (name, value, tip) in rows {
+            ui.label(*name).on_hover_text(*tip);
+            ui.monospace(value);
+            ui.end_row();
+        }
+    });
+}

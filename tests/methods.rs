@@ -1,0 +1,164 @@
+//! The methods beside the NHF (HMC, the planar and radial flows) as a user meets them in the
+//! app: picked in the panel or by the test interface, run, stepped, carried by links.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use nhf_playground::app::NhfApp;
+use nhf_playground::app::session::MethodRun;
+use nhf_playground::app::settings::Settings;
+use nhf_playground::method::Method;
+
+fn harness(target: &str) -> Harness<'static, NhfApp> {
+    let settings = Settings {
+        target: target.into(),
+        particles: 50,
+        ..Settings::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|_cc| NhfApp::with_settings(settings, None));
+    h.run_steps(2);
+    h
+}
+
+fn status(h: &Harness<'static, NhfApp>) -> serde_json::Value {
+    serde_json::from_str(&h.state().status()).unwrap()
+}
+
+/// HMC picked in the panel: Step runs exactly one iteration and animates its proposals;
+/// Sample runs the chains on; the status reports the method, acceptance and step size.
+#[test]
+fn hmc_is_picked_in_the_panel_stepped_and_run() {
+    let mut h = harness("banana");
+    h.get_by_label("hmc").click();
+    h.run_steps(2);
+    assert_eq!(h.state().session.settings.method, Method::Hmc);
+    assert_eq!(status(&h)["method"], "hmc");
+    h.get_by_label("Step").click();
+    h.run_steps(2);
+    let MethodRun::Hmc(run) = &h.state().session.method_run else {
+        panic!("HMC does not run");
+    };
+    assert_eq!(run.hmc.iteration, 1);
+    assert_eq!(
+        run.shown.len(),
+        16,
+        "the first iteration's proposals are shown"
+    );
+    h.get_by_label("Sample").click();
+    h.run_steps(20);
+    let s = status(&h);
+    assert!(s["method_iteration"].as_u64().unwrap() > 1, "{s}");
+    assert!(s["step_size"].as_f64().unwrap() > 0.0);
+    assert!(s["running"].as_bool().unwrap());
+    h.get_by_label("Pause").click();
+    h.run_steps(2);
+    let at = status(&h)["method_iteration"].as_u64().unwrap();
+    h.run_steps(5);
+    assert_eq!(status(&h)["method_iteration"].as_u64().unwrap(), at);
+}
+
+/// HMC through the test interface, fast: after the warm-up it reports acceptance, ESS per
+/// gradient and R̂, and stops by itself after its draws.
+#[test]
+fn hmc_reports_its_diagnostics_and_stops_after_its_draws() {
+    let mut h = harness("banana");
+    let app = h.state_mut();
+    for cmd in [
+        r#"{"cmd":"method","name":"hmc"}"#,
+        r#"{"cmd":"set","key":"hmc_warmup","value":50}"#,
+        r#"{"cmd":"set","key":"hmc_draws","value":100}"#,
+        r#"{"cmd":"set","key":"hmc_rate","value":5000}"#,
+        r#"{"cmd":"train"}"#,
+    ] {
+        let reply: serde_json::Value = serde_json::from_str(&app.command(cmd)).unwrap();
+        assert_eq!(reply["ok"], true, "{cmd}: {reply}");
+    }
+    for _ in 0..400 {
+        h.run_steps(1);
+        if !h.state().session.running {
+            break;
+        }
+    }
+    let s = status(&h);
+    assert_eq!(s["running"], false, "{s}");
+    assert_eq!(s["draws"], 100);
+    let acceptance = s["acceptance"].as_f64().unwrap();
+    assert!((0.3..=1.0).contains(&acceptance), "{acceptance}");
+    assert!(s["ess_per_grad"].as_f64().unwrap() > 0.0, "{s}");
+    assert!(s["r_hat"].as_f64().unwrap() > 0.9, "{s}");
+    assert!(
+        s["message"].as_str().unwrap().contains("sampling finished"),
+        "{s}"
+    );
+}
+
+/// A planar flow picked by the test interface trains, lowers its loss, reports an ESS, and
+/// its layer animation scrubs; a radial flow likewise builds.
+#[test]
+fn planar_and_radial_flows_train_and_animate_layer_by_layer() {
+    let mut h = harness("u1");
+    let reply = h.state_mut().command(r#"{"cmd":"method","name":"planar"}"#);
+    assert!(reply.contains("\"ok\":true"), "{reply}");
+    h.run_steps(1);
+    h.get_by_label("Train").click();
+    h.run_steps(30);
+    let MethodRun::Layers(run) = &h.state().session.method_run else {
+        panic!("the planar flow does not run");
+    };
+    let history = &run.trainer.history;
+    assert!(history.len() > 20, "{} steps", history.len());
+    let first = history[..5].iter().map(|(_, l)| l).sum::<f64>();
+    let last = history[history.len() - 5..]
+        .iter()
+        .map(|(_, l)| l)
+        .sum::<f64>();
+    assert!(last < first, "loss {first} → {last}");
+    assert!(status(&h)["ess"].as_f64().is_some());
+    let reply = h.state_mut().command(r#"{"cmd":"scrub","step":3}"#);
+    assert!(reply.contains("\"ok\":true"), "{reply}");
+    let MethodRun::Layers(run) = &h.state().session.method_run else {
+        panic!()
+    };
+    assert_eq!(run.position, 3.0);
+    assert_eq!(run.paths[0].len(), 9, "8 layers: 9 points per path");
+    let reply = h.state_mut().command(r#"{"cmd":"method","name":"radial"}"#);
+    assert!(reply.contains("\"ok\":true"), "{reply}");
+    h.run_steps(2);
+    assert_eq!(status(&h)["method"], "radial");
+}
+
+/// A link carries the method and its settings and reproduces them; an NHF link carries none
+/// of them; a bad method or value is refused with its name and changes nothing.
+#[test]
+fn links_carry_the_method_and_refuse_bad_ones() {
+    let mut h = harness("banana");
+    let app = h.state_mut();
+    assert!(!app.session.link_hash().contains("method="));
+    app.command(r#"{"cmd":"method","name":"hmc"}"#);
+    app.command(r#"{"cmd":"set","key":"hmc_chains","value":5}"#);
+    let link = app.session.link_hash();
+    assert!(
+        link.contains("method=hmc") && link.contains("hmc_chains=5"),
+        "{link}"
+    );
+    let mut other = harness("8gaussians");
+    let reply = other
+        .state_mut()
+        .command(&serde_json::json!({"cmd": "link", "link": link}).to_string());
+    assert!(reply.contains("\"ok\":true"), "{reply}");
+    other.run_steps(1);
+    let s = &other.state().session;
+    assert_eq!(s.settings.method, Method::Hmc);
+    assert_eq!(s.settings.hmc.chains, 5);
+    assert_eq!(s.settings.target, "banana");
+    for bad in [
+        r#"{"cmd":"method","name":"mcmc"}"#,
+        r#"{"cmd":"set","key":"hmc_step_size","value":0}"#,
+        r#"{"cmd":"set","key":"layers","value":1000}"#,
+    ] {
+        let reply = other.state_mut().command(bad);
+        assert!(reply.contains("\"ok\":false"), "{bad}: {reply}");
+    }
+    assert_eq!(other.state().session.settings.method, Method::Hmc);
+}
