@@ -42,7 +42,8 @@ import layout from './checks/layout.mjs';
 import storage from './checks/storage.mjs';
 import files from './checks/files.mjs';
 import smoke from './checks/smoke.mjs';
+import methods from './checks/methods.mjs';
 
-const GROUPS = [loading, training, controls, views, links, drawing, layout, storage, files, smoke];
+const GROUPS = [loading, training, controls, views, links, drawing, layout, storage, files, methods, smoke];
 
 process.exit(await new Run().main(GROUPS, process.argv.slice(2)));

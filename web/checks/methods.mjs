@@ -1,0 +1,57 @@
+// The methods beside the NHF: each is picked through the test interface, run until it moves,
+// and kept as a screenshot; a bad method name is refused and changes nothing.
+import { assert, fmt } from '../harness.mjs';
+
+export default {
+  name: 'methods',
+  about: 'hmc, planar, radial: pick, run, status figures, screenshot; bad name refused',
+  async run(t) {
+    const app = await t.openApp('#target=banana');
+
+    await t.check('{"cmd":"method","name":"hmc"}: the chains run, acceptance and R-hat appear', async () => {
+      await app.commandOk({ cmd: 'method', name: 'hmc' });
+      await app.commandOk({ cmd: 'set', key: 'hmc_warmup', value: 50 });
+      await app.commandOk({ cmd: 'set', key: 'hmc_rate', value: 500 });
+      await app.commandOk({ cmd: 'train' });
+      const s = await app.waitStatus(
+        (x) => x.method === 'hmc' && x.acceptance !== null && x.r_hat !== null,
+        { timeout: 30_000, what: 'HMC past its warm-up with diagnostics' },
+      );
+      assert(s.acceptance > 0.3 && s.acceptance <= 1, `acceptance ${s.acceptance}`);
+      await app.commandOk({ cmd: 'pause' });
+      await app.commandOk({ cmd: 'step' });
+      await app.commandOk({ cmd: 'scrub', step: 5 });
+      await app.waitFrames(4);
+      await app.screenshot('method-hmc.png');
+      return { iteration: s.method_iteration, acceptance: s.acceptance, r_hat: s.r_hat, ess_per_grad: s.ess_per_grad };
+    });
+
+    for (const [method, target] of [['planar', 'u1'], ['radial', 'u2']]) {
+      await t.check(`{"cmd":"method","name":"${method}"} on ${target}: trains, reports an ESS`, async () => {
+        await app.commandOk({ cmd: 'target', name: target });
+        await app.commandOk({ cmd: 'method', name: method });
+        await app.commandOk({ cmd: 'train' });
+        const s = await app.waitStatus(
+          (x) => x.method === method && x.method_iteration > 200 && x.ess !== null,
+          { timeout: 30_000, what: `${method} training with an ESS` },
+        );
+        await app.commandOk({ cmd: 'pause' });
+        await app.commandOk({ cmd: 'scrub', step: 4 });
+        await app.waitFrames(4);
+        await app.screenshot(`method-${method}.png`);
+        return { steps: s.method_iteration, ess: s.ess };
+      });
+    }
+
+    await t.check('a bad method is refused and the method stays', async () => {
+      const reply = await app.command({ cmd: 'method', name: 'mcmc' });
+      assert(reply.ok === false && /method/.test(reply.error), `reply ${fmt(reply)}`);
+      const s = await app.status();
+      assert(s.method === 'radial', `method ${s.method}`);
+      await app.commandOk({ cmd: 'method', name: 'nhf' });
+      const back = await app.waitStatus((x) => x.method === 'nhf', { what: 'back to the NHF' });
+      t.watcher.noPanicSoFar();
+      return back.method;
+    });
+  },
+};
