@@ -114,7 +114,8 @@ impl Backdrop {
             pos2(b[0][1] as f32, b[1][0] as f32),
         );
         Square {
-            painter,
+            // Particles and paths that leave the box are cut at its edge.
+            painter: painter.with_clip_rect(rect),
             rect,
             to_screen: RectTransform::from_to(data, rect),
         }

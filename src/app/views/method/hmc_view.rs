@@ -8,6 +8,7 @@ use egui::{Color32, Stroke, Ui};
 use egui_plot::{Line, Plot, Points};
 
 use super::super::colormap::density_image_scaled;
+use super::super::training::robust_range;
 use super::backdrop::{Backdrop, ImagePair, side_by_side, target_density};
 use super::{animation_row, figures};
 use crate::app::session::method_run::{HmcRun, LAYER_DENSITY_CELLS, histogram};
@@ -54,6 +55,7 @@ impl HmcView {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(side);
+                ui.set_max_width(side);
                 let square = self.backdrop.square(ui, session, side, report);
                 let testing = run.position > steps as f64;
                 for proposal in &run.shown {
@@ -95,7 +97,7 @@ impl HmcView {
                     commands,
                 );
             });
-            let width = (size.x - side - gap.x).max(100.0);
+            let width = ui.available_width().min(size.x - side - gap.x).max(100.0);
             ui.vertical(|ui| {
                 ui.set_width(width);
                 self.right_column(ui, session, run, width, size.y);
@@ -137,11 +139,19 @@ impl HmcView {
             .min(run.hmc.config.leapfrog_steps as f64)
             .floor() as usize;
         ui.label(egui::RichText::new("phase space (q₁, p₁) of the proposals").small());
+        // A diverging proposal reaches thousands: the ranges leave out the largest 5%.
+        let shown = |f: &dyn Fn(&Proposal) -> Vec<f64>| robust_range(run.shown.iter().flat_map(f));
+        let q_range = shown(&|p| p.q.iter().take(upto + 1).map(|q| q[0]).collect());
+        let p_range = shown(&|p| p.p.iter().take(upto + 1).map(|m| m[0]).collect());
         Plot::new("hmc-phase")
             .height(plot_height)
             .width(width)
             .allow_scroll(false)
             .show(ui, |plot| {
+                if let (Some(x), Some(y)) = (q_range, p_range) {
+                    plot.set_plot_bounds_x(x.0..=x.1);
+                    plot.set_plot_bounds_y(y.0..=y.1);
+                }
                 for (c, proposal) in run.shown.iter().enumerate() {
                     let points: Vec<[f64; 2]> = proposal
                         .q
@@ -163,11 +173,18 @@ impl HmcView {
             )
             .small(),
         );
+        let dh_range = shown(&|p| {
+            let h0 = p.energy.first().copied().unwrap_or(0.0);
+            p.energy.iter().take(upto + 1).map(|h| h - h0).collect()
+        });
         Plot::new("hmc-energy")
             .height(plot_height)
             .width(width)
             .allow_scroll(false)
             .show(ui, |plot| {
+                if let Some((lo, hi)) = dh_range {
+                    plot.set_plot_bounds_y(lo.min(-0.1)..=hi.max(0.1));
+                }
                 for (c, proposal) in run.shown.iter().enumerate() {
                     let h0 = proposal.energy.first().copied().unwrap_or(0.0);
                     let points: Vec<[f64; 2]> = proposal

@@ -43,6 +43,7 @@ impl LayersView {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(side);
+                ui.set_max_width(side);
                 let square = self.backdrop.square(ui, session, side, report);
                 let frac = run.position - layer as f64;
                 for path in &run.paths {
@@ -70,7 +71,7 @@ impl LayersView {
                 ));
                 animation_row(ui, session, run.position, layers, "layer", commands);
             });
-            let width = (size.x - side - gap.x).max(100.0);
+            let width = ui.available_width().min(size.x - side - gap.x).max(100.0);
             ui.vertical(|ui| {
                 ui.set_width(width);
                 self.right_column(ui, session, run, layer, width, size.y);

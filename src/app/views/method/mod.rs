@@ -41,7 +41,7 @@ pub fn animation_row(
     unit: &str,
     commands: &mut Vec<Command>,
 ) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let playing = session.anim.playing;
         if ui
             .button(if playing { "Stop" } else { "Play" })
