@@ -90,15 +90,10 @@ fn run_until(
     }
 }
 
-/// The app at the fixed state: small settings, `ITERATIONS` steps, grid evaluated,
-/// animation paused at `STATE`, iterations/s settled at 0.
-fn app_at_fixed_state() -> Harness<'static, NhfApp> {
-    let mut settings = Settings::default();
-    settings.train.seed = SEED;
-    settings.train.batch = 64;
-    settings.particles = 50;
+/// The app with `settings` in a window of `size`, rendered on lavapipe, after two frames.
+fn rendered_app(settings: Settings, size: egui::Vec2) -> Harness<'static, NhfApp> {
     let mut h = Harness::builder()
-        .with_size(WINDOW)
+        .with_size(size)
         .wgpu_setup(lavapipe())
         .build_eframe(|_cc| {
             let mut app = NhfApp::with_settings(settings, None);
@@ -107,6 +102,17 @@ fn app_at_fixed_state() -> Harness<'static, NhfApp> {
             app
         });
     h.run_steps(2);
+    h
+}
+
+/// The app at the fixed state: small settings, `ITERATIONS` steps, grid evaluated,
+/// animation paused at `STATE`, iterations/s settled at 0.
+fn app_at_fixed_state() -> Harness<'static, NhfApp> {
+    let mut settings = Settings::default();
+    settings.train.seed = SEED;
+    settings.train.batch = 64;
+    settings.particles = 50;
+    let mut h = rendered_app(settings, WINDOW);
     // All the steps between two frames: the density grid then evaluates step 0 and step
     // ITERATIONS whatever the timing (a frame between steps could catch an intermediate one).
     for _ in 0..ITERATIONS {
@@ -227,15 +233,7 @@ fn method_views_render_with_their_plots() {
             ..Settings::default()
         };
         settings.train.seed = SEED;
-        let mut h = Harness::builder()
-            .with_size(size)
-            .wgpu_setup(lavapipe())
-            .build_eframe(|_cc| {
-                let mut app = NhfApp::with_settings(settings, None);
-                app.paints_background = true;
-                app
-            });
-        h.run_steps(2);
+        let mut h = rendered_app(settings, size);
         command(&mut h, r#"{"cmd":"method","name":"hmc"}"#);
         command(&mut h, r#"{"cmd":"set","key":"hmc_warmup","value":20}"#);
         for _ in 0..60 {

@@ -49,14 +49,7 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
             .truncate(),
         );
     });
-    let history = &session.trainer.history;
-    let stride = history.len().div_ceil(MAX_POINTS).max(1);
-    let loss: Vec<[f64; 2]> = history
-        .iter()
-        .step_by(stride)
-        .filter(|(_, l)| l.is_finite())
-        .map(|&(s, l)| [s as f64, l])
-        .collect();
+    let loss = loss_points(&session.trainer.history);
     let kl: Vec<[f64; 2]> = session
         .grid
         .kl_history
@@ -114,6 +107,18 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
                 .width(2.0),
             );
         });
+}
+
+/// A loss history as plot points, thinned to at most [`MAX_POINTS`] (a long run has
+/// hundreds of thousands) and without the steps whose loss was not finite.
+pub fn loss_points(history: &[(u64, f64)]) -> Vec<[f64; 2]> {
+    let stride = history.len().div_ceil(MAX_POINTS).max(1);
+    history
+        .iter()
+        .step_by(stride)
+        .filter(|(_, l)| l.is_finite())
+        .map(|&(s, l)| [s as f64, l])
+        .collect()
 }
 
 /// A y-range for a loss curve that ignores its largest 5%: from the minimum to a quarter

@@ -5,14 +5,13 @@ use egui::{
     Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, emath::RectTransform, pos2, vec2,
 };
 
-use super::super::colormap::density_image;
+use super::super::colormap::{density_image, density_image_scaled};
 use crate::app::session::Session;
 use crate::app::status::UiReport;
 use crate::targets::Target;
 
-/// Two textures shown side by side (the target's density and another), with the key of what
-/// they show.
-pub type ImagePair<K> = Option<(K, TextureHandle, TextureHandle)>;
+/// A texture and the key of what it shows (it is remade when the key changes).
+pub type Cached<K> = Option<(K, TextureHandle)>;
 
 /// Cells per side of the target's heatmap.
 const CELLS: usize = 128;
@@ -20,7 +19,10 @@ const CELLS: usize = 128;
 /// The target's heatmap, cached per target.
 #[derive(Default)]
 pub struct Backdrop {
-    heatmap: Option<((String, u64), TextureHandle)>,
+    heatmap: Cached<(String, u64)>,
+    /// The target's density on the small grid the methods' own densities use, as a texture,
+    /// and the top of its colour scale.
+    small: Option<((String, u64), TextureHandle, f64)>,
 }
 
 /// The square drawn into: its painter and the map from target coordinates to the screen.
@@ -59,7 +61,7 @@ impl Square {
 
 /// The target's density on an n×n grid over its box (cell (i, j) at j·n + i, j upwards),
 /// normalised so its cells sum to one over the cell area.
-pub fn target_density(target: &dyn Target, n: usize) -> Vec<f64> {
+fn target_density(target: &dyn Target, n: usize) -> Vec<f64> {
     let bounds = target.bounds();
     let (log_p, max) = super::super::position::target_log_density(target, n);
     let mut density: Vec<f64> = log_p
@@ -119,6 +121,32 @@ impl Backdrop {
             rect,
             to_screen: RectTransform::from_to(data, rect),
         }
+    }
+}
+
+impl Backdrop {
+    /// The target's density on an n×n grid as a texture (remade only when the target
+    /// changes), and its largest cell: the top of the colour scale the method's own density
+    /// is drawn on beside it.
+    pub fn small_target(
+        &mut self,
+        ctx: &egui::Context,
+        session: &Session,
+        n: usize,
+    ) -> (TextureHandle, f64) {
+        let key = session.target_key();
+        if self.small.as_ref().is_none_or(|(k, _, _)| *k != key) {
+            let density = target_density(session.target.as_ref(), n);
+            let max = density.iter().copied().fold(0.0, f64::max);
+            let texture = ctx.load_texture(
+                "method-target-small",
+                density_image_scaled(&density, n, max),
+                egui::TextureOptions::NEAREST,
+            );
+            self.small = Some((key, texture, max));
+        }
+        let (_, texture, max) = self.small.as_ref().expect("just made");
+        (texture.clone(), *max)
     }
 }
 

@@ -9,7 +9,7 @@ use egui_plot::{Line, Plot, Points};
 
 use super::super::colormap::density_image_scaled;
 use super::super::training::robust_range;
-use super::backdrop::{Backdrop, ImagePair, side_by_side, target_density};
+use super::backdrop::{Backdrop, Cached, side_by_side};
 use super::{animation_row, figures};
 use crate::app::session::method_run::{HmcRun, LAYER_DENSITY_CELLS, histogram};
 use crate::app::session::{Command, Session};
@@ -24,8 +24,8 @@ const MOVING: Color32 = Color32::from_rgb(120, 220, 255);
 #[derive(Default)]
 pub struct HmcView {
     backdrop: Backdrop,
-    /// The target's and the draws' densities, for (target, draws per chain, iteration).
-    images: ImagePair<((String, u64), usize, usize)>,
+    /// The draws' density, for (target, draws per chain).
+    draws: Cached<((String, u64), usize)>,
 }
 
 /// A proposal's position after `s` leapfrog steps (interpolated between states).
@@ -118,20 +118,25 @@ impl HmcView {
         let rest = (height - figures_height).max(120.0);
         let image_side = ((width - 16.0) / 2.0).min(rest * 0.5 - 20.0).max(40.0);
         let n = LAYER_DENSITY_CELLS;
-        let key = (session.target_key(), run.draws(), run.hmc.iteration);
-        if self.images.as_ref().is_none_or(|(k, _, _)| *k != key) {
+        let (target, max) = self.backdrop.small_target(ui.ctx(), session, n);
+        let key = (session.target_key(), run.draws());
+        if self.draws.as_ref().is_none_or(|(k, _)| *k != key) {
             let bounds = session.target.bounds().0;
-            let target = target_density(session.target.as_ref(), n);
             let draws = histogram(run.hmc.samples.iter().flatten(), bounds, n);
-            let max = target.iter().copied().fold(0.0, f64::max);
-            let ctx = ui.ctx();
-            let options = egui::TextureOptions::NEAREST;
-            let t = ctx.load_texture("hmc-target", density_image_scaled(&target, n, max), options);
-            let d = ctx.load_texture("hmc-draws", density_image_scaled(&draws, n, max), options);
-            self.images = Some((key, t, d));
+            let image = density_image_scaled(&draws, n, max);
+            let texture = ui
+                .ctx()
+                .load_texture("hmc-draws", image, egui::TextureOptions::NEAREST);
+            self.draws = Some((key, texture));
         }
-        if let Some((_, t, d)) = &self.images {
-            side_by_side(ui, t, d, image_side, ["target", "HMC draws so far"]);
+        if let Some((_, draws)) = &self.draws {
+            side_by_side(
+                ui,
+                &target,
+                draws,
+                image_side,
+                ["target", "HMC draws so far"],
+            );
         }
         let plot_height = ((rest - image_side - 30.0) / 2.0).max(60.0);
         let upto = run

@@ -6,23 +6,21 @@ use egui::{Color32, Stroke, Ui};
 use egui_plot::{Line, Plot};
 
 use super::super::colormap::density_image_scaled;
-use super::super::training::robust_range;
-use super::backdrop::{Backdrop, ImagePair, side_by_side, target_density};
+use super::super::training::{loss_points, robust_range};
+use super::backdrop::{Backdrop, Cached, side_by_side};
 use super::{animation_row, figures};
 use crate::app::session::method_run::{LAYER_DENSITY_CELLS, LayersRun};
 use crate::app::session::{Command, Session};
 use crate::app::status::UiReport;
 
 const PARTICLE: Color32 = Color32::from_rgb(120, 220, 255);
-/// Curve points drawn at most (longer histories are thinned).
-const MAX_POINTS: usize = 1500;
 
 /// The planar and radial flows' view and its cached textures.
 #[derive(Default)]
 pub struct LayersView {
     backdrop: Backdrop,
-    /// The target's density and the flow's after a layer, for (target, step, layer).
-    images: ImagePair<((String, u64), u64, usize)>,
+    /// The flow's density after a layer, for (target, step, layer).
+    flow: Cached<((String, u64), u64, usize)>,
 }
 
 impl LayersView {
@@ -93,38 +91,23 @@ impl LayersView {
         let rest = (height - figures_height).max(120.0);
         let image_side = ((width - 16.0) / 2.0).min(rest * 0.6 - 20.0).max(40.0);
         let n = LAYER_DENSITY_CELLS;
+        let (target, max) = self.backdrop.small_target(ui.ctx(), session, n);
         let key = (session.target_key(), run.recorded_at, layer);
-        if self.images.as_ref().is_none_or(|(k, _, _)| *k != key)
+        if self.flow.as_ref().is_none_or(|(k, _)| *k != key)
             && let Some(density) = run.densities.get(layer)
         {
-            let target = target_density(session.target.as_ref(), n);
-            let max = target.iter().copied().fold(0.0, f64::max);
-            let ctx = ui.ctx();
-            let options = egui::TextureOptions::NEAREST;
-            let t = ctx.load_texture(
-                "layers-target",
-                density_image_scaled(&target, n, max),
-                options,
-            );
-            let d = ctx.load_texture(
-                "layers-flow",
-                density_image_scaled(density, n, max),
-                options,
-            );
-            self.images = Some((key, t, d));
+            let image = density_image_scaled(density, n, max);
+            let texture =
+                ui.ctx()
+                    .load_texture("layers-flow", image, egui::TextureOptions::NEAREST);
+            self.flow = Some((key, texture));
         }
-        if let Some((_, t, d)) = &self.images {
+        if let Some((_, flow)) = &self.flow {
             let caption = format!("flow after layer {layer}");
-            side_by_side(ui, t, d, image_side, ["target", &caption]);
+            side_by_side(ui, &target, flow, image_side, ["target", &caption]);
         }
         let history = &run.trainer.history;
-        let stride = history.len().div_ceil(MAX_POINTS).max(1);
-        let loss: Vec<[f64; 2]> = history
-            .iter()
-            .step_by(stride)
-            .filter(|(_, l)| l.is_finite())
-            .map(|&(s, l)| [s as f64, l])
-            .collect();
+        let loss = loss_points(history);
         ui.label(
             egui::RichText::new("loss: reverse KL − log Z (the free energy); lower is better")
                 .small(),
