@@ -48,7 +48,7 @@ pub struct TrainArgs {
     #[arg(long, value_parser = parse_momentum)]
     momentum: Option<MomentumModel>,
     /// Density objective: iterations over which the weight of log π̃ rises to 1 (0: none;
-    /// default 2000 for the density objective).
+    /// default 1000 for the density objective).
     #[arg(long)]
     anneal_iters: Option<usize>,
     /// Points per training step.

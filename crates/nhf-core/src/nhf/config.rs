@@ -246,9 +246,9 @@ impl Default for TrainConfig {
 
 impl TrainConfig {
     /// The research command line's default training for an objective (docs/FITS.md,
-    /// "Defaults"): Adam at 2e-2 for the samples objective, 3e-3 with 2000 iterations of
-    /// annealing for the density objective (2000 rather than 1000 raised the ESS of banana,
-    /// donut and u1 over three seeds each); batch 512, cosine over 3000 iterations.
+    /// "Defaults"): Adam at 2e-2 for the samples objective, 3e-3 with 1000 iterations of
+    /// annealing for the density objective (2000 raised the ESS of banana, donut and u1 but
+    /// doubled u2's grid KL, so it is a setting); batch 512, cosine over 3000 iterations.
     pub fn for_objective(objective: Objective) -> Self {
         match objective {
             Objective::Samples => Self {
@@ -257,7 +257,7 @@ impl TrainConfig {
             },
             Objective::Density => Self {
                 lr: 3e-3,
-                anneal_iters: 2000,
+                anneal_iters: 1000,
                 ..Self::default()
             },
         }
