@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 use web_time::Instant;
 
-use nhf_playground::hmc::{Hmc, HmcConfig, effective_sample_size, split_r_hat};
+use super::chain_report::{ChainReport, write_draws};
+use nhf_playground::hmc::{Hmc, HmcConfig};
 use nhf_playground::targets;
 
 /// Options of `hmc`.
@@ -75,18 +76,9 @@ pub fn run(args: &HmcArgs) -> Result<(), String> {
         hmc.iterate(target.as_ref());
     }
     let seconds = start.elapsed().as_secs_f64();
-    let mut ess = [0.0; 2];
-    let mut r_hat = [0.0; 2];
-    let mut mean = [0.0; 2];
-    for axis in 0..2 {
-        let chains = hmc.coordinate(axis);
-        let refs: Vec<&[f64]> = chains.iter().map(Vec::as_slice).collect();
-        ess[axis] = effective_sample_size(&refs);
-        r_hat[axis] = split_r_hat(&refs);
-        let all = chains.concat();
-        mean[axis] = all.iter().sum::<f64>() / all.len().max(1) as f64;
-    }
-    let ess_min = ess[0].min(ess[1]);
+    let report = ChainReport::of(&hmc.samples);
+    let (ess, r_hat, mean) = (report.ess, report.r_hat, report.mean);
+    let ess_min = report.ess_min();
     let per_gradient = ess_min / hmc.gradient_evaluations as f64;
     println!(
         "{} with {} chains, L = {}, ε = {:.4} after {} warm-up iterations: acceptance {:.3}, \
@@ -106,14 +98,7 @@ pub fn run(args: &HmcArgs) -> Result<(), String> {
         seconds
     );
     if let Some(path) = &args.out {
-        let mut csv = String::from("chain,x,y\n");
-        for (c, chain) in hmc.samples.iter().enumerate() {
-            for q in chain {
-                let d = target.to_display(*q);
-                csv.push_str(&format!("{c},{},{}\n", d[0], d[1]));
-            }
-        }
-        std::fs::write(path, csv).map_err(|e| format!("{}: {e}", path.display()))?;
+        write_draws(path, target.as_ref(), &hmc.samples)?;
     }
     if args.json {
         let line = serde_json::json!({
@@ -127,6 +112,7 @@ pub fn run(args: &HmcArgs) -> Result<(), String> {
             "r_hat": r_hat,
             "mean": mean,
             "gradient_evaluations": hmc.gradient_evaluations,
+            "sampling_gradient_evaluations": args.chains * args.leapfrog_steps * args.iters,
             "draws": args.chains * args.iters,
             "seconds": seconds,
         });

@@ -2,9 +2,11 @@
 //! headless research tools. `--json` prints one machine-readable result line last.
 
 mod bench;
+mod chain_report;
 mod classic_command;
 mod file_dialog;
 mod hmc_command;
+mod l2hmc_command;
 mod research;
 mod thumbnail;
 mod train_thread;
@@ -71,6 +73,8 @@ enum Cmd {
     Classic(classic_command::ClassicArgs),
     /// Hamiltonian Monte Carlo on a target's own density: acceptance, ESS and split R̂.
     Hmc(hmc_command::HmcArgs),
+    /// L2HMC (Levy et al. 2018): train the augmented leapfrog, then sample; ESS and split R̂.
+    L2hmc(l2hmc_command::L2hmcArgs),
     /// Time training steps of the standard configuration.
     Bench(bench::BenchArgs),
     /// List the built-in targets.
@@ -96,6 +100,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Sample(args)) => research::sample(&args),
         Some(Cmd::Bench(args)) => bench::run(&args),
         Some(Cmd::Hmc(args)) => hmc_command::run(&args),
+        Some(Cmd::L2hmc(args)) => l2hmc_command::run(&args),
         Some(Cmd::Classic(args)) => classic_command::run(&args),
         Some(Cmd::Targets { json }) => {
             research::list_targets(json);

@@ -23,6 +23,7 @@
 
 pub mod classic_flows;
 pub mod hmc;
+pub mod l2hmc;
 pub mod method;
 pub mod names;
 pub mod nhf;

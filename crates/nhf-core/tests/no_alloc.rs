@@ -1,6 +1,6 @@
 //! The training step allocates nothing once the trainer exists: a counting global allocator
 //! counts this thread's allocations across training steps, for both objectives and both
-//! kinetic energies. (The loss history is reserved for 4096 entries up front; past that it
+//! kinetic energies, and across L2HMC's training and sampling iterations. (The loss history is reserved for 4096 entries up front; past that it
 //! grows by doubling, one allocation per doubling.)
 //!
 //! This file has one test on purpose: the allocator is global to the test binary, and the
@@ -13,6 +13,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
 
+use nhf_core::l2hmc::{L2hmc, L2hmcConfig};
 use nhf_core::nhf::{FlowConfig, Kinetic, Objective, TrainConfig, Trainer};
 use nhf_core::targets::{self, Target};
 
@@ -106,4 +107,33 @@ fn training_steps_allocate_nothing() {
             );
         }
     }
+
+    // L2HMC: its tape, adjoints and fresh starts are reused from one proposal to the next.
+    let target = targets::by_id("banana").unwrap();
+    let config = L2hmcConfig {
+        chains: 8,
+        train_iters: 40,
+        ..L2hmcConfig::default()
+    };
+    let mut model = L2hmc::new(config, target.as_ref()).unwrap();
+    model.train_step(target.as_ref()).unwrap();
+    let n = allocations_in(|| {
+        for _ in 0..30 {
+            model.train_step(target.as_ref()).unwrap();
+        }
+    });
+    assert_eq!(n, 0, "L2HMC training: {n} allocations in 30 iterations");
+    for _ in 0..10 {
+        model.train_step(target.as_ref()).unwrap();
+    }
+    model.sample_step(target.as_ref());
+    for chain in &mut model.samples {
+        chain.reserve(30);
+    }
+    let n = allocations_in(|| {
+        for _ in 0..30 {
+            model.sample_step(target.as_ref());
+        }
+    });
+    assert_eq!(n, 0, "L2HMC sampling: {n} allocations in 30 iterations");
 }

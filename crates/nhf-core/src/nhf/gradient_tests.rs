@@ -64,6 +64,20 @@ impl Target for TestBanana {
         ];
         [gy[0] * 0.5 + gy[1] * 1.6 * q[0], gy[1] * 2.0]
     }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        let y = [q[0] / 2.0, 2.0 * q[1] + 0.8 * (q[0] * q[0] + 4.0) - 4.0];
+        let gy1 = -(4.0 / 3.0) * (y[1] - 0.5 * y[0]);
+        // Jᵀ(−Σ⁻¹)J with J's columns c₀ = (½, 1.6 q₀), c₁ = (0, 2), plus gy₁ ∇²y₁ where
+        // ∇²y₁ = [[1.6, 0], [0, 0]]: −cₖᵀΣ⁻¹cₗ written out.
+        let xy = -(4.0 / 3.0) * (3.2 * q[0] - 0.5);
+        [
+            [
+                -(4.0 / 3.0) * (0.25 - 0.8 * q[0] + 2.56 * q[0] * q[0]) + 1.6 * gy1,
+                xy,
+            ],
+            [xy, -16.0 / 3.0],
+        ]
+    }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         for o in out {
             *o = [rng.normal(), rng.normal()];
@@ -313,6 +327,31 @@ fn gradient_matches_dual_numbers_with_the_reverse_momentum_model() {
             assert!(c.layout.encoder().is_some());
             let (d, f) = check(&c);
             eprintln!("reverse model {kinetic:?} K={blocks} L={steps}: dual {d:.1e}, fd {f:.1e}");
+        }
+    }
+}
+
+#[test]
+fn test_banana_hessian_matches_differences_of_its_gradient() {
+    // The gradient is a cubic in q₀ (its largest third derivative, (4/3) · 1.28 · 6 ≈ 10, from
+    // gy₁ · 1.6 q₀), so central differences are off by h² · 10 / 6 ≈ 2e−10 plus rounding
+    // ~1e−16 |g| / h ≈ 1e−10.
+    let h = 1e-5;
+    for q in [[0.3, -0.7], [-1.9, 2.2], [2.5, 0.4]] {
+        let hess = TestBanana.hessian_log_prob(q);
+        for k in 0..2 {
+            let (mut a, mut b) = (q, q);
+            a[k] += h;
+            b[k] -= h;
+            let (ga, gb) = (TestBanana.grad_log_prob(a), TestBanana.grad_log_prob(b));
+            for m in 0..2 {
+                let fd = (ga[m] - gb[m]) / (2.0 * h);
+                assert!(
+                    (hess[m][k] - fd).abs() < 1e-7 * (1.0 + fd.abs()),
+                    "{q:?} [{m}][{k}]: {} vs {fd}",
+                    hess[m][k]
+                );
+            }
         }
     }
 }

@@ -323,6 +323,9 @@ impl Target for CustomMixture {
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
         self.mixture.grad_log_prob(q)
     }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        self.mixture.hessian_log_prob(q)
+    }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         for slot in out.iter_mut() {
             *slot = self.mixture.sample(rng);

@@ -211,8 +211,15 @@ impl DrawnTarget {
         (i, j, u, v)
     }
 
-    /// log density and gradient (module comment).
-    fn eval(&self, q: [f64; 2]) -> (f64, [f64; 2]) {
+    /// log density, gradient and Hessian (module comment).
+    ///
+    /// Inside a cell log p = ln(f + floor) with f bilinear: f_xx = f_yy = 0 and
+    /// f_xy = (n11 − n10 − n01 + n00)/(hx hy), so ∇² log p = ∇²f/p − ∇f∇fᵀ/p² =
+    /// [[−g₀², f_xy/p − g₀g₁], [·, −g₁²]] with g = ∇f/p the gradient. On cell edges (kinks)
+    /// it is the one-sided value of the cell `locate` picks. Outside the box, as in
+    /// [`super::grid_density::LogGrid::eval_with_hessian`]: −pr along a clamped axis, no cross
+    /// term.
+    fn eval(&self, q: [f64; 2]) -> (f64, [f64; 2], [[f64; 2]; 2]) {
         let [[x0, x1], [y0, y1]] = self.grid.bounds.0;
         let qc = [q[0].clamp(x0, x1), q[1].clamp(y0, y1)];
         let (i, j, u, v) = self.locate(qc);
@@ -229,12 +236,20 @@ impl DrawnTarget {
             ((1.0 - v) * (n10 - n00) + v * (n11 - n01)) / (self.h[0] * p),
             ((1.0 - u) * (n01 - n00) + u * (n11 - n10)) / (self.h[1] * p),
         ];
+        let fxy = (n11 - n10 - n01 + n00) / (self.h[0] * self.h[1]);
         let d = [q[0] - qc[0], q[1] - qc[1]];
         let keep = |a: usize| if d[a] == 0.0 { g[a] } else { 0.0 };
         let pr = self.outside_precision;
+        let curv = |a: usize| if d[a] == 0.0 { -g[a] * g[a] } else { -pr };
+        let xy = if d == [0.0, 0.0] {
+            fxy / p - g[0] * g[1]
+        } else {
+            0.0
+        };
         (
             libm::log(p) - 0.5 * pr * (d[0] * d[0] + d[1] * d[1]),
             [keep(0) - pr * d[0], keep(1) - pr * d[1]],
+            [[curv(0), xy], [xy, curv(1)]],
         )
     }
 
@@ -297,6 +312,9 @@ impl Target for DrawnTarget {
     }
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
         self.eval(q).1
+    }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        self.eval(q).2
     }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         for slot in out.iter_mut() {

@@ -41,24 +41,30 @@ pub struct Energy {
     log_z: f64,
 }
 
-/// w₁ and its derivative.
-fn w1(z1: f64) -> (f64, f64) {
+/// w₁ and its first and second derivatives.
+fn w1(z1: f64) -> (f64, f64, f64) {
     let a = PI * z1 / 2.0;
-    (libm::sin(a), PI / 2.0 * libm::cos(a))
+    let sin = libm::sin(a);
+    (sin, PI / 2.0 * libm::cos(a), -(PI * PI / 4.0) * sin)
 }
 
-/// −U(z) and its gradient.
-fn neg_energy(kind: EnergyKind, z: [f64; 2]) -> (f64, [f64; 2]) {
+/// −U(z), its gradient and its Hessian (one place for each formula: callers wanting less
+/// drop the rest; the extra products are negligible beside the exp and log calls).
+fn neg_energy(kind: EnergyKind, z: [f64; 2]) -> (f64, [f64; 2], [[f64; 2]; 2]) {
     let [z1, z2] = z;
     match kind {
         EnergyKind::U1 => {
             let r = libm::hypot(z1, z2);
             let ring = -0.5 * ((r - 2.0) / 0.4).powi(2);
-            // The ring term has a cone at the origin (not differentiable); take 0 there.
-            let d_ring = if r > 0.0 {
-                -(r - 2.0) / (0.16 * r)
+            // The ring term has a cone at the origin (not differentiable); take 0 there, for
+            // its gradient and for its Hessian (which grows like 1/r towards the cone and has
+            // no value there: any finite value will do at that single point).
+            // Away from it ∇ring = d(r) z with d = −(r − 2)/(0.16 r) = −(1 − 2/r)/0.16, so
+            // ∇²ring = d I + (d′(r)/r) z zᵀ with d′(r)/r = −2/(0.16 r³).
+            let (d_ring, bend) = if r > 0.0 {
+                (-(r - 2.0) / (0.16 * r), -2.0 / (0.16 * r * r * r))
             } else {
-                0.0
+                (0.0, 0.0)
             };
             let (a, b) = (
                 -0.5 * ((z1 - 2.0) / 0.6).powi(2),
@@ -67,30 +73,76 @@ fn neg_energy(kind: EnergyKind, z: [f64; 2]) -> (f64, [f64; 2]) {
             let lobes = log_add_exp(a, b);
             let (pa, pb) = (libm::exp(a - lobes), libm::exp(b - lobes));
             let d_lobes = -(pa * (z1 - 2.0) + pb * (z1 + 2.0)) / 0.36;
-            (ring + lobes, [d_ring * z1 + d_lobes, d_ring * z2])
+            // Of a log-sum-exp of two exponents: Σ p a″ + pa pb (a′ − b′)², here with
+            // a″ = b″ = −1/0.36 and a′ − b′ = 4/0.36.
+            let dd_lobes = -1.0 / 0.36 + pa * pb * (4.0 / 0.36) * (4.0 / 0.36);
+            let xy = bend * z1 * z2;
+            (
+                ring + lobes,
+                [d_ring * z1 + d_lobes, d_ring * z2],
+                [
+                    [d_ring + bend * z1 * z1 + dd_lobes, xy],
+                    [xy, d_ring + bend * z2 * z2],
+                ],
+            )
         }
         EnergyKind::U2 => {
-            let (w, dw) = w1(z1);
+            let (w, dw, ddw) = w1(z1);
             let u = (z2 - w) / 0.4;
-            (-0.5 * u * u, [u / 0.4 * dw, -u / 0.4])
+            // ∂u/∂z = (−w₁′, 1)/0.4, ∂²u/∂z₁² = −w₁″/0.4.
+            (
+                -0.5 * u * u,
+                [u / 0.4 * dw, -u / 0.4],
+                [
+                    [-dw * dw / 0.16 + u * ddw / 0.4, dw / 0.16],
+                    [dw / 0.16, -1.0 / 0.16],
+                ],
+            )
         }
         EnergyKind::U3 | EnergyKind::U4 => {
-            let (w, dw) = w1(z1);
-            // Second branch: offset o(z₁) (w₂ or w₃) and the two widths.
-            let (o, d_o, sa, sb) = if kind == EnergyKind::U3 {
+            let (w, dw, ddw) = w1(z1);
+            // Second branch: offset o(z₁) (w₂ or w₃) with its first two derivatives, and the
+            // two widths.
+            let (o, d_o, dd_o, sa, sb) = if kind == EnergyKind::U3 {
                 let o = 3.0 * libm::exp(-0.5 * ((z1 - 1.0) / 0.6).powi(2));
-                (o, -o * (z1 - 1.0) / 0.36, 0.35, 0.35)
+                let x = (z1 - 1.0) / 0.36;
+                // o″ = −o′ x − o/0.36 = o (x² − 1/0.36).
+                (
+                    o,
+                    -o * (z1 - 1.0) / 0.36,
+                    o * (x * x - 1.0 / 0.36),
+                    0.35,
+                    0.35,
+                )
             } else {
                 let s = sigmoid((z1 - 1.0) / 0.3);
-                (3.0 * s, 3.0 * s * (1.0 - s) / 0.3, 0.4, 0.35)
+                // σ′ = σ(1 − σ), σ″ = σ(1 − σ)(1 − 2σ), over 0.3 per derivative.
+                (
+                    3.0 * s,
+                    3.0 * s * (1.0 - s) / 0.3,
+                    3.0 * s * (1.0 - s) * (1.0 - 2.0 * s) / 0.09,
+                    0.4,
+                    0.35,
+                )
             };
             let (a, b) = ((z2 - w) / sa, (z2 - w + o) / sb);
             let v = log_add_exp(-0.5 * a * a, -0.5 * b * b);
             let (pa, pb) = (libm::exp(-0.5 * a * a - v), libm::exp(-0.5 * b * b - v));
             // ∂a/∂z = (−w₁′, 1)/sa, ∂b/∂z = (−w₁′ + o′, 1)/sb.
-            let g1 = -pa * a * (-dw / sa) - pb * b * ((-dw + d_o) / sb);
+            let (ga, gb) = ([-dw / sa, 1.0 / sa], [(-dw + d_o) / sb, 1.0 / sb]);
+            let g1 = -pa * a * ga[0] - pb * b * gb[0];
             let g2 = -pa * a / sa - pb * b / sb;
-            (v, [g1, g2])
+            // Branch exponents α = −a²/2, β = −b²/2: ∇²α = −∇a∇aᵀ − a ∇²a with
+            // ∇²a = [[−w₁″/sa, 0], [0, 0]], ∇²b = [[(−w₁″ + o″)/sb, 0], [0, 0]]; their
+            // log-sum-exp has Hessian pa ∇²α + pb ∇²β + pa pb (∇α − ∇β)(∇α − ∇β)ᵀ.
+            let gap = [-a * ga[0] + b * gb[0], -a * ga[1] + b * gb[1]];
+            let mix = pa * pb;
+            let h = |k: usize, l: usize| {
+                -pa * ga[k] * ga[l] - pb * gb[k] * gb[l] + mix * gap[k] * gap[l]
+            };
+            let curv = -pa * a * (-ddw / sa) - pb * b * ((-ddw + dd_o) / sb);
+            let xy = h(0, 1);
+            (v, [g1, g2], [[h(0, 0) + curv, xy], [xy, h(1, 1)]])
         }
     }
 }
@@ -160,6 +212,9 @@ impl Target for Energy {
     }
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
         neg_energy(self.kind, q).1
+    }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        neg_energy(self.kind, q).2
     }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         let kind = self.kind;

@@ -7,8 +7,11 @@ use std::f64::consts::{PI, TAU};
 
 use super::mixtures::GaussianMixture;
 use super::special::HALF_LN_2PI;
-use super::{Bounds, DENSITY_FIRST, Objective, Target};
+use super::{Bounds, DENSITY_FIRST, Objective, Target, pull_back_hessian};
 use crate::rng::Rng;
+
+/// log density, its gradient and its Hessian, as each gallery target's `eval` returns them.
+type Eval = (f64, [f64; 2], [[f64; 2]; 2]);
 
 /// Shared boilerplate of the four gallery targets.
 macro_rules! gallery_target {
@@ -31,6 +34,9 @@ macro_rules! gallery_target {
             }
             fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
                 self.eval(q).1
+            }
+            fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+                self.eval(q).2
             }
             fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
                 for slot in out.iter_mut() {
@@ -62,13 +68,18 @@ impl Default for Banana {
 }
 
 impl Banana {
-    fn eval(&self, z: [f64; 2]) -> (f64, [f64; 2]) {
+    fn eval(&self, z: [f64; 2]) -> Eval {
         let y = [z[0] / 2.0, 2.0 * z[1] + 0.8 * (z[0] * z[0] + 4.0)];
         let g = self.y.grad_log_prob(y);
-        // Chain rule through J = [[1/2, 0], [1.6 z₁, 2]] (det 1).
+        // Chain rule through J = [[1/2, 0], [1.6 z₁, 2]] (det 1). Second order: Jᵀ H_y J plus
+        // the curvature of the map, ∂log p/∂y₂ · ∇²y₂ with ∇²y₂ = [[1.6, 0], [0, 0]].
+        let j = [[0.5, 0.0], [1.6 * z[0], 2.0]];
+        let mut h = pull_back_hessian(j, self.y.hessian_log_prob(y));
+        h[0][0] += 1.6 * g[1];
         (
             self.y.log_prob(y),
             [g[0] / 2.0 + 1.6 * z[0] * g[1], 2.0 * g[1]],
+            h,
         )
     }
 
@@ -111,16 +122,29 @@ impl Default for Donut {
 }
 
 impl Donut {
-    fn eval(&self, z: [f64; 2]) -> (f64, [f64; 2]) {
+    fn eval(&self, z: [f64; 2]) -> Eval {
         let r = libm::hypot(z[0], z[1]);
         let d = r - DONUT_R;
-        // A cone at the origin (the density's minimum): no gradient there; take 0.
-        let slope = if r > 0.0 {
-            -2.0 * d / (DONUT_C * r)
-        } else {
-            0.0
-        };
-        (-d * d / DONUT_C - self.log_z, [slope * z[0], slope * z[1]])
+        // A cone at the origin (the density's minimum): no gradient there; take 0. Its
+        // Hessian grows like 1/r towards the cone and has no value there either; take 0 too,
+        // the derivative of the gradient's choice (a finite value is all an optimiser needs
+        // at a single point it almost surely never meets).
+        if r == 0.0 {
+            return (-d * d / DONUT_C - self.log_z, [0.0; 2], [[0.0; 2]; 2]);
+        }
+        // ∇ = s(r) z with s = −2(r − R)/(c r) = −(2/c)(1 − R/r), so
+        // ∇² = s I + (s′(r)/r) z zᵀ with s′(r)/r = −2R/(c r³).
+        let slope = -2.0 * d / (DONUT_C * r);
+        let bend = -2.0 * DONUT_R / (DONUT_C * r * r * r);
+        let xy = bend * z[0] * z[1];
+        (
+            -d * d / DONUT_C - self.log_z,
+            [slope * z[0], slope * z[1]],
+            [
+                [slope + bend * z[0] * z[0], xy],
+                [xy, slope + bend * z[1] * z[1]],
+            ],
+        )
     }
 
     /// Radius by rejection from the envelope (μ + |t|) e^{−t²/c}, t = ρ − μ, which bounds
@@ -159,7 +183,7 @@ gallery_target!(
 pub struct Funnel;
 
 impl Funnel {
-    fn eval(&self, z: [f64; 2]) -> (f64, [f64; 2]) {
+    fn eval(&self, z: [f64; 2]) -> Eval {
         let a = z[1] - 2.0;
         let inv_var = libm::exp(-a);
         let log_p = -a * a / 18.0
@@ -173,6 +197,11 @@ impl Funnel {
             [
                 -z[0] * inv_var,
                 -a / 9.0 - 0.5 + 0.5 * z[0] * z[0] * inv_var,
+            ],
+            // ∂/∂z₂ of e^{−a} is −e^{−a}.
+            [
+                [-inv_var, z[0] * inv_var],
+                [z[0] * inv_var, -1.0 / 9.0 - 0.5 * z[0] * z[0] * inv_var],
             ],
         )
     }
@@ -207,14 +236,16 @@ impl Default for Squiggle {
 }
 
 impl Squiggle {
-    fn eval(&self, z: [f64; 2]) -> (f64, [f64; 2]) {
-        let y = [z[0], z[1] + libm::sin(5.0 * z[0])];
+    fn eval(&self, z: [f64; 2]) -> Eval {
+        let sin = libm::sin(5.0 * z[0]);
+        let cos = libm::cos(5.0 * z[0]);
+        let y = [z[0], z[1] + sin];
         let g = self.y.grad_log_prob(y);
-        // Chain rule through J = [[1, 0], [5 cos 5z₁, 1]] (det 1).
-        (
-            self.y.log_prob(y),
-            [g[0] + 5.0 * libm::cos(5.0 * z[0]) * g[1], g[1]],
-        )
+        // Chain rule through J = [[1, 0], [5 cos 5z₁, 1]] (det 1). Second order: Jᵀ H_y J plus
+        // the curvature of the map, ∂log p/∂y₂ · ∇²y₂ with ∇²y₂ = [[−25 sin 5z₁, 0], [0, 0]].
+        let mut h = pull_back_hessian([[1.0, 0.0], [5.0 * cos, 1.0]], self.y.hessian_log_prob(y));
+        h[0][0] -= 25.0 * sin * g[1];
+        (self.y.log_prob(y), [g[0] + 5.0 * cos * g[1], g[1]], h)
     }
 
     fn draw(&self, rng: &mut Rng) -> [f64; 2] {

@@ -126,6 +126,18 @@ fn catmull_rom(t: f64) -> ([f64; 4], [f64; 4]) {
     )
 }
 
+/// Second derivatives with respect to t of the [`catmull_rom`] weights. Linear in t, so the
+/// interpolant's second derivatives jump across cell edges (it is only C¹): a Hessian is
+/// exact inside each cell and one-sided on its edges.
+fn catmull_rom_second(t: f64) -> [f64; 4] {
+    [
+        0.5 * (-6.0 * t + 4.0),
+        0.5 * (18.0 * t - 10.0),
+        0.5 * (-18.0 * t + 8.0),
+        0.5 * (6.0 * t - 2.0),
+    ]
+}
+
 /// A normalised log density tabulated on a grid, interpolated by bicubic Catmull–Rom splines.
 #[derive(Clone, Debug)]
 pub struct LogGrid {
@@ -225,8 +237,8 @@ impl LogGrid {
         top + libm::log(total * self.h[0] * self.h[1])
     }
 
-    /// The interpolant and its gradient at a point of the box.
-    fn inside(&self, q: [f64; 2]) -> (f64, [f64; 2]) {
+    /// The interpolant, its gradient and its Hessian at a point of the box.
+    fn inside(&self, q: [f64; 2]) -> (f64, [f64; 2], [[f64; 2]; 2]) {
         let locate = |axis: usize| {
             let s = (q[axis] - self.bounds.0[axis][0]) / self.h[axis];
             let cell = s.floor().clamp(0.0, (self.cells[axis] - 1) as f64);
@@ -234,34 +246,59 @@ impl LogGrid {
         };
         let ((i, tx), (j, ty)) = (locate(0), locate(1));
         let ((wx, dwx), (wy, dwy)) = (catmull_rom(tx), catmull_rom(ty));
+        let (ddwx, ddwy) = (catmull_rom_second(tx), catmull_rom_second(ty));
         let base = j * self.stride + i;
         let (mut v, mut gx, mut gy) = (0.0, 0.0, 0.0);
+        let (mut hxx, mut hxy, mut hyy) = (0.0, 0.0, 0.0);
         for b in 0..4 {
             let row = &self.logs[base + b * self.stride..base + b * self.stride + 4];
             let along = wx[0] * row[0] + wx[1] * row[1] + wx[2] * row[2] + wx[3] * row[3];
             let slope = dwx[0] * row[0] + dwx[1] * row[1] + dwx[2] * row[2] + dwx[3] * row[3];
+            let bend = ddwx[0] * row[0] + ddwx[1] * row[1] + ddwx[2] * row[2] + ddwx[3] * row[3];
             v += wy[b] * along;
             gx += wy[b] * slope;
             gy += dwy[b] * along;
+            hxx += wy[b] * bend;
+            hxy += dwy[b] * slope;
+            hyy += ddwy[b] * along;
         }
-        (v, [gx / self.h[0], gy / self.h[1]])
+        let [hx, hy] = self.h;
+        let xy = hxy / (hx * hy);
+        (
+            v,
+            [gx / hx, gy / hy],
+            [[hxx / (hx * hx), xy], [xy, hyy / (hy * hy)]],
+        )
     }
 
     /// log density and its gradient anywhere (outside the box: see the module comment).
     pub fn eval(&self, q: [f64; 2]) -> (f64, [f64; 2]) {
+        let (v, g, _) = self.eval_with_hessian(q);
+        (v, g)
+    }
+
+    /// log density, its gradient and its Hessian anywhere. Outside the box the value is
+    /// v(clamp q) − ½ p |q − clamp q|²: along a clamped axis the second derivative is −p,
+    /// along a free one the interpolant's, and there is no cross term (the interpolant's
+    /// needs both axes free, the fall-off has none). Inside, the Hessian is the bicubic's:
+    /// exact within each cell, one-sided on cell edges where it jumps.
+    pub fn eval_with_hessian(&self, q: [f64; 2]) -> (f64, [f64; 2], [[f64; 2]; 2]) {
         let [[x0, x1], [y0, y1]] = self.bounds.0;
         let qc = [q[0].clamp(x0, x1), q[1].clamp(y0, y1)];
-        let (v, g) = self.inside(qc);
+        let (v, g, h) = self.inside(qc);
         let d = [q[0] - qc[0], q[1] - qc[1]];
         if d == [0.0, 0.0] {
-            return (v, g);
+            return (v, g, h);
         }
         // Along a clamped axis the value no longer depends on the interpolant.
         let keep = |k: usize| if d[k] == 0.0 { g[k] } else { 0.0 };
         let p = self.outside_precision;
+        let curv = |k: usize| if d[k] == 0.0 { h[k][k] } else { -p };
+        // Here at least one axis is clamped, so no cross term survives.
         (
             v - 0.5 * p * (d[0] * d[0] + d[1] * d[1]),
             [keep(0) - p * d[0], keep(1) - p * d[1]],
+            [[curv(0), 0.0], [0.0, curv(1)]],
         )
     }
 

@@ -109,6 +109,39 @@ impl GaussianMixture {
         [g[0] / sum, g[1] / sum]
     }
 
+    /// ∇² log p(q). With component exponent gradients gₖ = −Pₖ (q − μₖ) and
+    /// responsibilities rₖ, H = Σ rₖ (−Pₖ + gₖ gₖᵀ) − ḡ ḡᵀ, ḡ = Σ rₖ gₖ. It is evaluated in
+    /// the equal, centred form Σ rₖ (−Pₖ + (gₖ − ḡ)(gₖ − ḡ)ᵀ): far from a single component
+    /// the gₖ gₖᵀ and ḡ ḡᵀ terms are huge and equal, and subtracting them would lose −P.
+    pub fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        let mut buf = [(0.0, [0.0; 2]); MAX_COMPONENTS];
+        let n = self.terms(q, &mut buf);
+        let top = buf[..n]
+            .iter()
+            .map(|t| t.0)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (mut sum, mut g) = (0.0, [0.0; 2]);
+        for (value, grad) in &buf[..n] {
+            let r = libm::exp(value - top);
+            sum += r;
+            g[0] += r * grad[0];
+            g[1] += r * grad[1];
+        }
+        let mean = [g[0] / sum, g[1] / sum];
+        // (xx, xy, yy) of Σ rₖ (−Pₖ + (gₖ − ḡ)(gₖ − ḡ)ᵀ), normalised at the end.
+        let mut h = [0.0; 3];
+        for ((value, grad), k) in buf[..n].iter().zip(&self.components) {
+            let r = libm::exp(value - top);
+            let d = [grad[0] - mean[0], grad[1] - mean[1]];
+            let [a, b, c] = k.precision;
+            h[0] += r * (d[0] * d[0] - a);
+            h[1] += r * (d[0] * d[1] - b);
+            h[2] += r * (d[1] * d[1] - c);
+        }
+        let [xx, xy, yy] = h.map(|v| v / sum);
+        [[xx, xy], [xy, yy]]
+    }
+
     /// One exact draw: a component by weight, then its Gaussian.
     pub fn sample(&self, rng: &mut Rng) -> [f64; 2] {
         let mut u = rng.uniform();
@@ -222,6 +255,9 @@ impl Target for MixtureTarget {
     }
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
         self.mixture.grad_log_prob(q)
+    }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        self.mixture.hessian_log_prob(q)
     }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         for slot in out.iter_mut() {

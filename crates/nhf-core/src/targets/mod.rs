@@ -72,6 +72,22 @@ impl Bounds {
     }
 }
 
+/// Jᵀ H J: the Hessian of f(y(q)) from the Hessian H of f in y, for y affine in q with
+/// Jacobian J = ∂y/∂q (`j[m][k]` = ∂yₘ/∂qₖ). Maps with curvature add Σₘ (∂f/∂yₘ) ∇²yₘ
+/// themselves (banana, squiggle); whitening maps (jla) need nothing more. The off-diagonal
+/// entry is computed once and mirrored, so the result is exactly symmetric (H is taken as
+/// symmetric: only `h[0][1]` of its off-diagonal is read).
+pub(crate) fn pull_back_hessian(j: [[f64; 2]; 2], h: [[f64; 2]; 2]) -> [[f64; 2]; 2] {
+    let h = [[h[0][0], h[0][1]], [h[0][1], h[1][1]]];
+    // (Jᵀ H J)ₖₗ = Σₘ Jₘₖ (H J)ₘₗ.
+    let entry = |k: usize, l: usize| {
+        let hj = |m: usize| h[m][0] * j[0][l] + h[m][1] * j[1][l];
+        j[0][k] * hj(0) + j[1][k] * hj(1)
+    };
+    let off = entry(0, 1);
+    [[entry(0, 0), off], [off, entry(1, 1)]]
+}
+
 /// How a flow can be fitted to a target (docs/MATH.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -100,6 +116,10 @@ pub trait Target: Send + Sync {
     fn log_prob(&self, q: [f64; 2]) -> f64;
     /// ∇_q log density.
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2];
+    /// ∇²_q log density, the symmetric 2×2 Hessian `[[∂₁₁, ∂₁₂], [∂₂₁, ∂₂₂]]`, exact (closed
+    /// forms beside each gradient). L2HMC's training gradient needs it: its leapfrog feeds ∇U
+    /// to networks, so differentiating through the leapfrog differentiates ∇U (docs/MATH.md §10).
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2];
     /// Fills `out` with independent draws (exact, or by rejection from the box).
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]);
     /// Whether `log_prob` is normalised.

@@ -83,6 +83,14 @@ pub fn log_normal_interval_grad(a: f64, b: f64, log_d: f64) -> (f64, f64) {
     )
 }
 
+/// The second derivatives of ln(Φ(b) − Φ(a)) as (∂²/∂a², ∂²/∂a∂b, ∂²/∂b²), given its first
+/// derivatives (la, lb) from [`log_normal_interval_grad`]. With D = Φ(b) − Φ(a), la = −φ(a)/D
+/// and lb = φ(b)/D, and φ′(x) = −x φ(x) gives ∂la/∂a = −a·la − la², ∂lb/∂b = −b·lb − lb²,
+/// ∂la/∂b = −la·lb. Written through la and lb (not φ/D again) so deep tails stay finite.
+pub fn log_normal_interval_hessian(a: f64, b: f64, (la, lb): (f64, f64)) -> (f64, f64, f64) {
+    (-a * la - la * la, -la * lb, -b * lb - lb * lb)
+}
+
 /// ln I₀ₑ(z) = ln(e^{−z} I₀(z)) and t(z) = I₁(z) / (z I₀(z)) for z ≥ 0, where I₀, I₁ are
 /// modified Bessel functions of the first kind.
 ///
@@ -107,6 +115,20 @@ pub fn log_bessel_i0e_and_ratio(z: f64) -> (f64, f64) {
     } else {
         let (s0, s1) = (asymptotic_bessel_sum(0.0, z), asymptotic_bessel_sum(4.0, z));
         (libm::log(s0) - 0.5 * libm::log(2.0 * PI * z), s1 / (s0 * z))
+    }
+}
+
+/// dt/dz for t(z) = I₁(z) / (z I₀(z)) of [`log_bessel_i0e_and_ratio`], given t.
+///
+/// With R = I₁/I₀ = z t, the Bessel identities I₀′ = I₁, I₁′ = I₀ − I₁/z give
+/// R′ = 1 − R/z − R², so t′ = (R′ − t)/z = (1 − 2t − z²t²)/z. The numerator cancels at both
+/// ends (→ −z²/8 as z → 0, → −1/z as z → ∞), so t′ carries an absolute error ~1e−16/z:
+/// harmless where it is used, in `rings`, which multiplies t′ by ρ ∝ z. At z = 0, the limit 0.
+pub fn bessel_ratio_slope(z: f64, t: f64) -> f64 {
+    if z > 0.0 {
+        (1.0 - 2.0 * t - z * z * t * t) / z
+    } else {
+        0.0
     }
 }
 
@@ -168,6 +190,49 @@ mod tests {
             log_normal_interval(60.0, 61.0),
             log_normal_interval(-61.0, -60.0)
         );
+    }
+
+    #[test]
+    fn log_normal_interval_hessian_matches_differences_of_the_gradient() {
+        // Central differences of the first derivatives (step 1e−5: truncation ~1e−10 · l⁗,
+        // rounding ~1e−16 · |l′| / 1e−5), in the body and in both tails.
+        let grad = |a: f64, b: f64| log_normal_interval_grad(a, b, log_normal_interval(a, b));
+        let h = 1e-5;
+        for &(a, b) in &[
+            (-1.0, 0.5),
+            (-3.0, -2.0),
+            (1.0, 2.5),
+            (-25.0, -5.0),
+            (8.0, 28.0),
+        ] {
+            let (haa, hab, hbb) = log_normal_interval_hessian(a, b, grad(a, b));
+            let (up_a, down_a) = (grad(a + h, b), grad(a - h, b));
+            let (up_b, down_b) = (grad(a, b + h), grad(a, b - h));
+            for (ours, fd) in [
+                (haa, (up_a.0 - down_a.0) / (2.0 * h)),
+                (hab, (up_a.1 - down_a.1) / (2.0 * h)),
+                (hab, (up_b.0 - down_b.0) / (2.0 * h)),
+                (hbb, (up_b.1 - down_b.1) / (2.0 * h)),
+            ] {
+                assert!(
+                    (ours - fd).abs() < 1e-6 * (1.0 + fd.abs()),
+                    "({a}, {b}): {ours} vs {fd}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bessel_ratio_slope_matches_differences_of_the_ratio() {
+        // Step 1e−5 z (1e−7 near 0), not straddling the series/asymptotic switch at 20.
+        for &z in &[0.01, 0.5, 3.0, 19.0, 21.0, 60.0, 900.0] {
+            let h = 1e-5 * f64::max(z, 0.01);
+            let t = |x: f64| log_bessel_i0e_and_ratio(x).1;
+            let fd = (t(z + h) - t(z - h)) / (2.0 * h);
+            let ours = bessel_ratio_slope(z, t(z));
+            assert!((ours - fd).abs() < 1e-6 * fd.abs(), "z={z}: {ours} vs {fd}");
+        }
+        assert_eq!(bessel_ratio_slope(0.0, 0.5), 0.0);
     }
 
     #[test]

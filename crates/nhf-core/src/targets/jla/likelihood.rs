@@ -7,6 +7,8 @@
 //!   χ²(Ω, h) = rᵀC⁻¹r = A(Ω) + 2δ B(Ω) + δ² S,   A = y·y,  B = y·e,  S = e·e,
 //!
 //! so everything that depends on Ω costs two triangular solves, and h enters in closed form.
+//! Derivatives in Ω: r₀′ = −(5/ln 10) D′/D, r₀″ = −(5/ln 10)(D″/D − (D′/D)²), y′ = L⁻¹r₀′,
+//! y″ = L⁻¹r₀″ (one more solve each), A′ = 2 y·y′, A″ = 2(y′·y′ + y·y″), B′ = y′·e, B″ = y″·e.
 
 use super::pen::{eta, luminosity_distance, s_of_omega};
 
@@ -32,6 +34,15 @@ pub struct Slopes {
     pub da: f64,
     /// dB/dΩ.
     pub db: f64,
+}
+
+/// Their second derivatives in Ω.
+#[derive(Clone, Copy, Debug)]
+pub struct Curvatures {
+    /// d²A/dΩ².
+    pub d2a: f64,
+    /// d²B/dΩ².
+    pub d2b: f64,
 }
 
 /// The data and the Cholesky factor of their covariance.
@@ -87,25 +98,35 @@ impl Likelihood {
 
     /// A and B at Ω (0 < Ω < 1). Allocation-free.
     pub fn terms(&self, omega: f64) -> Terms {
-        self.evaluate(omega, false).0
+        self.evaluate(omega, 0).0
     }
 
     /// A, B and their Ω-derivatives at Ω (0 < Ω < 1). Allocation-free.
     pub fn terms_and_slopes(&self, omega: f64) -> (Terms, Slopes) {
-        self.evaluate(omega, true)
+        let (t, d, _) = self.evaluate(omega, 1);
+        (t, d)
     }
 
-    /// The shared work; the second triangular solve only when slopes are wanted.
-    fn evaluate(&self, omega: f64, slopes: bool) -> (Terms, Slopes) {
+    /// A, B and their first and second Ω-derivatives at Ω (0 < Ω < 1). Allocation-free.
+    pub fn terms_slopes_and_curvatures(&self, omega: f64) -> (Terms, Slopes, Curvatures) {
+        self.evaluate(omega, 2)
+    }
+
+    /// The shared work up to derivative `order` (0, 1 or 2; higher parts are zeros): one
+    /// triangular solve per order.
+    fn evaluate(&self, omega: f64, order: u8) -> (Terms, Slopes, Curvatures) {
         let sd = s_of_omega(omega);
         let eta1 = eta(1.0, sd.0);
         let mut y = [0.0; BINS];
         let mut dy = [0.0; BINS];
+        let mut d2y = [0.0; BINS];
         let five_over_ln10 = 5.0 / std::f64::consts::LN_10;
         for i in 0..BINS {
-            let (d, dd) = luminosity_distance(self.z[i], sd, eta1);
+            let (d, dd, d2d) = luminosity_distance(self.z[i], sd, eta1);
             y[i] = self.mu[i] - 25.0 - 5.0 * libm::log10(d);
             dy[i] = -five_over_ln10 * dd / d;
+            let rel = dd / d;
+            d2y[i] = -five_over_ln10 * (d2d / d - rel * rel);
         }
         forward_solve(&self.chol, &mut y);
         let dot =
@@ -114,17 +135,23 @@ impl Likelihood {
             a: dot(&y, &y),
             b: dot(&y, &self.e),
         };
-        if !slopes {
-            return (terms, Slopes { da: 0.0, db: 0.0 });
-        }
-        forward_solve(&self.chol, &mut dy);
-        (
-            terms,
-            Slopes {
+        let mut slopes = Slopes { da: 0.0, db: 0.0 };
+        let mut curvatures = Curvatures { d2a: 0.0, d2b: 0.0 };
+        if order >= 1 {
+            forward_solve(&self.chol, &mut dy);
+            slopes = Slopes {
                 da: 2.0 * dot(&y, &dy),
                 db: dot(&dy, &self.e),
-            },
-        )
+            };
+        }
+        if order >= 2 {
+            forward_solve(&self.chol, &mut d2y);
+            curvatures = Curvatures {
+                d2a: 2.0 * (dot(&dy, &dy) + dot(&y, &d2y)),
+                d2b: dot(&d2y, &self.e),
+            };
+        }
+        (terms, slopes, curvatures)
     }
 }
 

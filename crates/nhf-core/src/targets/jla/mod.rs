@@ -30,7 +30,7 @@ use likelihood::{Likelihood, Terms};
 use super::quadrature::gauss_legendre;
 use super::sampling::truncated_standard_normal;
 use super::special::log_normal_interval;
-use super::{Bounds, DENSITY_FIRST, Objective, Target, TargetError};
+use super::{Bounds, DENSITY_FIRST, Objective, Target, TargetError, pull_back_hessian};
 use crate::rng::Rng;
 
 /// The flat prior box [[Ω_min, Ω_max], [h_min, h_max]].
@@ -42,6 +42,9 @@ const ENVELOPE_CELLS: usize = 2048;
 /// Slack added to the envelope's log: ≫ the in-cell rise of a log density with curvature
 /// ≲ 1e5 over a cell (1e5 · (4.4e−4)² / 8 = 2.4e−3).
 const ENVELOPE_SLACK: f64 = 0.01;
+
+/// log density, gradient and Hessian (the parts beyond the order asked for are zeros).
+type Eval = (f64, [f64; 2], [[f64; 2]; 2]);
 
 /// The JLA supernova posterior in whitened coordinates.
 #[derive(Clone, Debug)]
@@ -203,39 +206,64 @@ impl Jla {
         [q0, (theta[1] - self.mean[1] - l21 * q0) / l22]
     }
 
-    /// ln of the posterior density in (Ω_m, h) (normalised over the prior box) and, when
-    /// `grad` is set, its gradient (else zeros), for a point inside the prior box.
-    fn eval_physical(&self, theta: [f64; 2], grad: bool) -> (f64, [f64; 2]) {
+    /// ln of the posterior density in (Ω_m, h) (normalised over the prior box) with, up to
+    /// derivative `order` (0, 1 or 2), its gradient and Hessian (else zeros), for a point
+    /// inside the prior box.
+    ///
+    /// With δ = ln h / K (dδ/dh = 1/(Kh)) the log density is −½(A + 2δB + δ²S) − ln Z, so
+    /// ∂²/∂Ω² = −½(A″ + 2δB″), ∂²/∂Ω∂h = −B′/(Kh) and, differentiating −(B + δS)/(Kh) in h,
+    /// ∂²/∂h² = (B + δS)/(Kh²) − S/(Kh)².
+    fn eval_physical(&self, theta: [f64; 2], order: u8) -> Eval {
         let h = theta[1];
         let s = self.like.s;
         let delta = libm::log(h) / K;
-        let (t, slopes) = if grad {
-            let (t, d) = self.like.terms_and_slopes(theta[0]);
-            (t, Some(d))
-        } else {
-            (self.like.terms(theta[0]), None)
+        let (t, d, c) = match order {
+            0 => (self.like.terms(theta[0]), None, None),
+            1 => {
+                let (t, d) = self.like.terms_and_slopes(theta[0]);
+                (t, Some(d), None)
+            }
+            _ => {
+                let (t, d, c) = self.like.terms_slopes_and_curvatures(theta[0]);
+                (t, Some(d), Some(c))
+            }
         };
         let value = -0.5 * (t.a + 2.0 * delta * t.b + delta * delta * s) - self.log_z;
-        let g = slopes.map_or([0.0; 2], |d| {
+        let g = d.map_or([0.0; 2], |d| {
             [
                 -0.5 * (d.da + 2.0 * delta * d.db),
                 -(t.b + delta * s) / (K * h),
             ]
         });
-        (value, g)
+        let hess = match (d, c) {
+            (Some(d), Some(c)) => {
+                let kh = K * h;
+                let xy = -d.db / kh;
+                [
+                    [-0.5 * (c.d2a + 2.0 * delta * c.d2b), xy],
+                    [xy, (t.b + delta * s) / (kh * h) - s / (kh * kh)],
+                ]
+            }
+            _ => [[0.0; 2]; 2],
+        };
+        (value, g, hess)
     }
 
     /// ln posterior density in (Ω_m, h) and its gradient, with the outside-the-prior
     /// extension of the module comment.
     pub fn log_prob_display(&self, theta: [f64; 2]) -> (f64, [f64; 2]) {
-        self.display_eval(theta, true)
+        let (v, g, _) = self.display_eval(theta, 1);
+        (v, g)
     }
 
-    /// [`Jla::log_prob_display`], the gradient only when asked for.
-    fn display_eval(&self, theta: [f64; 2], grad: bool) -> (f64, [f64; 2]) {
+    /// [`Jla::log_prob_display`] up to derivative `order` (0, 1 or 2). Outside the prior box
+    /// the extension subtracts ½ Σ dₖ², dₖ = (θₖ − clampₖ)/sdₖ: along a clamped axis its
+    /// second derivative is −1/sdₖ² (the clamped value no longer moves), along a free axis
+    /// the posterior's, and there is no cross term once an axis is clamped.
+    fn display_eval(&self, theta: [f64; 2], order: u8) -> Eval {
         let [[o0, o1], [h0, h1]] = PRIOR_BOX;
         let clamped = [theta[0].clamp(o0, o1), theta[1].clamp(h0, h1)];
-        let (v, g) = self.eval_physical(clamped, grad);
+        let (v, g, h) = self.eval_physical(clamped, order);
         let d = [
             (theta[0] - clamped[0]) / self.sd[0],
             (theta[1] - clamped[1]) / self.sd[1],
@@ -247,16 +275,35 @@ impl Jla {
                 -d[k] / self.sd[k]
             }
         };
-        (v - 0.5 * (d[0] * d[0] + d[1] * d[1]), [slope(0), slope(1)])
+        let hess = if order < 2 {
+            [[0.0; 2]; 2]
+        } else {
+            let curv = |k: usize| {
+                if d[k] == 0.0 {
+                    h[k][k]
+                } else {
+                    -1.0 / (self.sd[k] * self.sd[k])
+                }
+            };
+            let xy = if d == [0.0, 0.0] { h[0][1] } else { 0.0 };
+            [[curv(0), xy], [xy, curv(1)]]
+        };
+        (
+            v - 0.5 * (d[0] * d[0] + d[1] * d[1]),
+            [slope(0), slope(1)],
+            hess,
+        )
     }
 
-    /// log p and (when `grad`) its gradient in flow coordinates.
-    fn eval(&self, q: [f64; 2], grad: bool) -> (f64, [f64; 2]) {
+    /// log p up to derivative `order` in flow coordinates: θ = m + L q, so ∇_q = Lᵀ∇_θ and
+    /// ∇²_q = Lᵀ ∇²_θ L (the map is affine: no curvature term).
+    fn eval(&self, q: [f64; 2], order: u8) -> Eval {
         let [l11, l21, l22] = self.chol;
-        let (v, g) = self.display_eval(self.to_display(q), grad);
+        let (v, g, h) = self.display_eval(self.to_display(q), order);
         (
             v + libm::log(l11 * l22),
             [l11 * g[0] + l21 * g[1], l22 * g[1]],
+            pull_back_hessian([[l11, 0.0], [l21, l22]], h),
         )
     }
 
@@ -301,10 +348,13 @@ impl Target for Jla {
         Bounds::square(4.5)
     }
     fn log_prob(&self, q: [f64; 2]) -> f64 {
-        self.eval(q, false).0
+        self.eval(q, 0).0
     }
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
-        self.eval(q, true).1
+        self.eval(q, 1).1
+    }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        self.eval(q, 2).2
     }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         for slot in out.iter_mut() {

@@ -9,7 +9,9 @@
 //! of the blurred mass lies outside [−4, 4]².
 
 use crate::rng::Rng;
-use crate::targets::special::{log_add_exp, log_normal_interval, log_normal_interval_grad};
+use crate::targets::special::{
+    log_add_exp, log_normal_interval, log_normal_interval_grad, log_normal_interval_hessian,
+};
 use crate::targets::{Bounds, Objective, SAMPLES_FIRST, Target};
 
 /// Standard deviation of the blur.
@@ -23,23 +25,32 @@ const EDGES: [f64; 5] = [-4.0, -2.0, 0.0, 2.0, 4.0];
 pub struct Checkerboard;
 
 impl Checkerboard {
-    /// ln of the blurred indicator of each interval along one axis, and its derivative.
-    fn axis_terms(x: f64) -> ([f64; 4], [f64; 4]) {
-        let (mut logs, mut grads) = ([0.0; 4], [0.0; 4]);
+    /// ln of the blurred indicator of each interval along one axis, and its first and second
+    /// derivatives. a and b both move by −1/BLUR per unit of x, so d²l/dx² is
+    /// (∂²l/∂a² + 2 ∂²l/∂a∂b + ∂²l/∂b²) / BLUR².
+    fn axis_terms(x: f64) -> ([f64; 4], [f64; 4], [f64; 4]) {
+        let (mut logs, mut grads, mut curvs) = ([0.0; 4], [0.0; 4], [0.0; 4]);
         for c in 0..4 {
             let (a, b) = ((EDGES[c] - x) / BLUR, (EDGES[c + 1] - x) / BLUR);
             let l = log_normal_interval(a, b);
             let (ga, gb) = log_normal_interval_grad(a, b, l);
+            let (haa, hab, hbb) = log_normal_interval_hessian(a, b, (ga, gb));
             logs[c] = l;
             grads[c] = -(ga + gb) / BLUR;
+            curvs[c] = (haa + 2.0 * hab + hbb) / (BLUR * BLUR);
         }
-        (logs, grads)
+        (logs, grads, curvs)
     }
 
-    /// log p and its gradient: a log-sum-exp over the eight black squares.
-    fn eval(&self, q: [f64; 2]) -> (f64, [f64; 2]) {
-        let (lx, gx) = Self::axis_terms(q[0]);
-        let (ly, gy) = Self::axis_terms(q[1]);
+    /// log p, its gradient and its Hessian: a log-sum-exp over the eight black squares.
+    ///
+    /// Square (i, j) contributes the exponent lxᵢ + lyⱼ, with gradient Gᵢⱼ = (gxᵢ, gyⱼ) and
+    /// Hessian diag(hxᵢ, hyⱼ); with weights wᵢⱼ the log-sum-exp has Hessian
+    /// Σ w diag(hxᵢ, hyⱼ) + Σ w (G − ḡ)(G − ḡ)ᵀ (the centred form of Σ w G Gᵀ − ḡ ḡᵀ, which
+    /// would cancel badly on a white square, where every G is large).
+    fn eval(&self, q: [f64; 2]) -> (f64, [f64; 2], [[f64; 2]; 2]) {
+        let (lx, gx, hx) = Self::axis_terms(q[0]);
+        let (ly, gy, hy) = Self::axis_terms(q[1]);
         let black = || {
             (0..4)
                 .flat_map(|i| (0..4).map(move |j| (i, j)))
@@ -54,8 +65,16 @@ impl Checkerboard {
             g[0] += w * gx[i];
             g[1] += w * gy[j];
         }
+        let mut h = [0.0; 3];
+        for (i, j) in black() {
+            let w = libm::exp(lx[i] + ly[j] - total);
+            let d = [gx[i] - g[0], gy[j] - g[1]];
+            h[0] += w * (hx[i] + d[0] * d[0]);
+            h[1] += w * d[0] * d[1];
+            h[2] += w * (hy[j] + d[1] * d[1]);
+        }
         // Uniform density 1/32 on the black squares (total area 32).
-        (total - libm::log(32.0), g)
+        (total - libm::log(32.0), g, [[h[0], h[1]], [h[1], h[2]]])
     }
 }
 
@@ -78,6 +97,9 @@ impl Target for Checkerboard {
     }
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
         self.eval(q).1
+    }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        self.eval(q).2
     }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         for slot in out.iter_mut() {

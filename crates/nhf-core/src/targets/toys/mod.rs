@@ -119,6 +119,9 @@ impl<R: Recipe> Target for Tabulated<R> {
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
         self.table().eval(q).1
     }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        self.table().eval_with_hessian(q).2
+    }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         let bounds = self.recipe.bounds();
         for slot in out.iter_mut() {

@@ -8,7 +8,7 @@
 use std::f64::consts::TAU;
 
 use crate::rng::Rng;
-use crate::targets::special::{log_add_exp, log_bessel_i0e_and_ratio};
+use crate::targets::special::{bessel_ratio_slope, log_add_exp, log_bessel_i0e_and_ratio};
 use crate::targets::{Bounds, Objective, SAMPLES_FIRST, Target};
 
 const SIGMA: f64 = 0.08;
@@ -19,25 +19,53 @@ const RADII: [f64; 4] = [3.0, 2.25, 1.5, 0.75];
 pub struct Rings;
 
 impl Rings {
-    /// log p and its gradient.
-    fn eval(&self, q: [f64; 2]) -> (f64, [f64; 2]) {
+    /// log p, its gradient and its Hessian.
+    ///
+    /// log p is a function f(ρ) of the radius alone: ∇ = c q with c = f′(ρ)/ρ, and
+    /// ∇² = c I + (c′(ρ)/ρ) q qᵀ. With responsibilities wₖ and per-term cₖ (each term's
+    /// f′/ρ), c = Σ wₖ cₖ and c′/ρ = Σ wₖ (cₖ − c)² + Σ wₖ cₖ′/ρ (the first sum from
+    /// wₖ′ = wₖ ρ (cₖ − c)), where cₖ′ = (r³/σ⁶) t′(z), z = ρr/σ².
+    fn eval(&self, q: [f64; 2]) -> (f64, [f64; 2], [[f64; 2]; 2]) {
         let rho = libm::hypot(q[0], q[1]);
         let s2 = SIGMA * SIGMA;
         let log_norm = -libm::log(RADII.len() as f64 * TAU * s2);
         let (mut log_p, mut radial) = (f64::NEG_INFINITY, [0.0; 4]);
         let mut logs = [0.0; 4];
+        let mut radial_slope = [0.0; 4];
         for (k, &r) in RADII.iter().enumerate() {
-            let (log_i0e, t) = log_bessel_i0e_and_ratio(rho * r / s2);
+            let z = rho * r / s2;
+            let (log_i0e, t) = log_bessel_i0e_and_ratio(z);
             logs[k] = log_norm - (rho - r) * (rho - r) / (2.0 * s2) + log_i0e;
             // (1/ρ) d/dρ of this term: −1/σ² + (r²/σ⁴) I₁(z) / (z I₀(z)).
             radial[k] = -1.0 / s2 + r * r / (s2 * s2) * t;
+            // Its ρ-derivative over ρ (multiplies q qᵀ, which vanishes at ρ = 0: 0 there).
+            radial_slope[k] = if rho > 0.0 {
+                r * r * r / (s2 * s2 * s2) * bessel_ratio_slope(z, t) / rho
+            } else {
+                0.0
+            };
             log_p = log_add_exp(log_p, logs[k]);
         }
         let mut per_rho = 0.0;
+        let mut w = [0.0; 4];
         for k in 0..RADII.len() {
-            per_rho += libm::exp(logs[k] - log_p) * radial[k];
+            w[k] = libm::exp(logs[k] - log_p);
+            per_rho += w[k] * radial[k];
         }
-        (log_p, [per_rho * q[0], per_rho * q[1]])
+        let mut bend = 0.0;
+        for k in 0..RADII.len() {
+            let d = radial[k] - per_rho;
+            bend += w[k] * (d * d + radial_slope[k]);
+        }
+        let xy = bend * q[0] * q[1];
+        (
+            log_p,
+            [per_rho * q[0], per_rho * q[1]],
+            [
+                [per_rho + bend * q[0] * q[0], xy],
+                [xy, per_rho + bend * q[1] * q[1]],
+            ],
+        )
     }
 }
 
@@ -60,6 +88,9 @@ impl Target for Rings {
     }
     fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
         self.eval(q).1
+    }
+    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
+        self.eval(q).2
     }
     fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
         for slot in out.iter_mut() {
