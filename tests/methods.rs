@@ -1,4 +1,4 @@
-//! The methods beside the NHF (HMC, the planar and radial flows) as a user meets them in the
+//! The methods beside the NHF (HMC, L2HMC, the planar and radial flows) as a user meets them in the
 //! app: picked in the panel or by the test interface, run, stepped, carried by links.
 
 use egui_kittest::Harness;
@@ -36,10 +36,10 @@ fn hmc_is_picked_in_the_panel_stepped_and_run() {
     assert_eq!(status(&h)["method"], "hmc");
     h.get_by_label("Step").click();
     h.run_steps(2);
-    let MethodRun::Hmc(run) = &h.state().session.method_run else {
+    let MethodRun::Chains(run) = &h.state().session.method_run else {
         panic!("HMC does not run");
     };
-    assert_eq!(run.hmc.iteration, 1);
+    assert_eq!(run.chains.iteration(), 1);
     assert_eq!(
         run.shown.len(),
         16,
@@ -161,4 +161,58 @@ fn links_carry_the_method_and_refuse_bad_ones() {
         assert!(reply.contains("\"ok\":false"), "{bad}: {reply}");
     }
     assert_eq!(other.state().session.settings.method, Method::Hmc);
+}
+
+/// L2HMC through the test interface: its training iterations move the chains and report a
+/// loss, then it samples, reports acceptance, the learned step size, ESS per gradient and
+/// R̂, and stops after its draws; a link carries it.
+#[test]
+fn l2hmc_trains_then_samples_and_travels_in_a_link() {
+    let mut h = harness("banana");
+    let app = h.state_mut();
+    for cmd in [
+        r#"{"cmd":"method","name":"l2hmc"}"#,
+        r#"{"cmd":"set","key":"l2hmc_train","value":20}"#,
+        r#"{"cmd":"set","key":"l2hmc_steps","value":4}"#,
+        r#"{"cmd":"set","key":"hmc_draws","value":60}"#,
+        r#"{"cmd":"set","key":"hmc_rate","value":5000}"#,
+        r#"{"cmd":"step"}"#,
+    ] {
+        let reply: serde_json::Value = serde_json::from_str(&app.command(cmd)).unwrap();
+        assert_eq!(reply["ok"], true, "{cmd}: {reply}");
+    }
+    h.run_steps(2);
+    {
+        let MethodRun::Chains(run) = &h.state().session.method_run else {
+            panic!("L2HMC does not run");
+        };
+        assert_eq!(run.chains.iteration(), 1);
+        assert_eq!(
+            run.chains.losses().len(),
+            1,
+            "a training iteration has a loss"
+        );
+        assert_eq!(run.shown.len(), 16, "its chains' proposals are shown");
+        assert_eq!(run.shown[0].q.len(), 5, "start and four steps");
+    }
+    let reply = h.state_mut().command(r#"{"cmd":"train"}"#);
+    assert!(reply.contains("\"ok\":true"), "{reply}");
+    for _ in 0..600 {
+        h.run_steps(1);
+        if !h.state().session.running {
+            break;
+        }
+    }
+    let s = status(&h);
+    assert_eq!(s["method"], "l2hmc");
+    assert_eq!(s["draws"], 60, "{s}");
+    assert!(!s["running"].as_bool().unwrap());
+    assert!(s["acceptance"].as_f64().unwrap() > 0.0, "{s}");
+    assert!(s["step_size"].as_f64().unwrap() > 0.0);
+    assert!(s["ess_per_grad"].as_f64().is_some(), "{s}");
+    assert!(s["r_hat"].as_f64().is_some(), "{s}");
+    let link = h.state().session.link_hash();
+    assert!(link.contains("method=l2hmc"), "{link}");
+    assert!(link.contains("l2hmc_steps=4"), "{link}");
+    assert!(link.contains("l2hmc_train=20"), "{link}");
 }

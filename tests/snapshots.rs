@@ -245,6 +245,19 @@ fn method_views_render_with_their_plots() {
         image.save(dir.join(format!("hmc-{}.png", size.x))).unwrap();
         assert!(colours(&image) > 200, "HMC: {} colours", colours(&image));
 
+        command(&mut h, r#"{"cmd":"method","name":"l2hmc"}"#);
+        command(&mut h, r#"{"cmd":"set","key":"l2hmc_train","value":30}"#);
+        for _ in 0..60 {
+            command(&mut h, r#"{"cmd":"step"}"#);
+        }
+        command(&mut h, r#"{"cmd":"scrub","step":6}"#);
+        h.run_steps(3);
+        let image = h.render().expect("render L2HMC");
+        image
+            .save(dir.join(format!("l2hmc-{}.png", size.x)))
+            .unwrap();
+        assert!(colours(&image) > 200, "L2HMC: {} colours", colours(&image));
+
         command(&mut h, r#"{"cmd":"target","name":"u1"}"#);
         command(&mut h, r#"{"cmd":"method","name":"planar"}"#);
         for _ in 0..300 {

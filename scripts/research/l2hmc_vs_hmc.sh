@@ -13,7 +13,9 @@ bin=${NHF_BIN:-target/release/nhf-playground}
 steps=${STEPS:-10} chains=${CHAINS:-32} iters=${ITERS:-2000}
 for seed in $seeds; do
   "$bin" hmc --target "$target" --chains "$chains" --leapfrog-steps "$steps" --iters "$iters" \
-    --seed "$seed" --json | tail -n 1 | sed 's/^{/{"method":"hmc","seed":'"$seed"',/' >> "$out"
+    --seed "$seed" --json | tail -n 1 \
+    | sed 's/^{/{"method":"hmc","spec":"'"$(basename "$target")"'","seed":'"$seed"',/' >> "$out"
   "$bin" l2hmc --target "$target" --chains "$chains" --leapfrog-steps "$steps" --iters "$iters" \
-    --seed "$seed" --json "$@" | tail -n 1 | sed 's/^{/{"seed":'"$seed"',/' >> "$out"
+    --seed "$seed" --json "$@" | tail -n 1 \
+    | sed 's/^{/{"spec":"'"$(basename "$target")"'","seed":'"$seed"',/' >> "$out"
 done

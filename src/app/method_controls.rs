@@ -1,5 +1,5 @@
 //! The panel's method picker, and the run controls and settings of the methods other than
-//! the NHF (HMC, the planar and radial flows); the NHF's own are in `panel.rs`.
+//! the NHF (HMC, L2HMC, the planar and radial flows); the NHF's own are in `panel.rs`.
 
 use egui::{RichText, Ui};
 
@@ -30,13 +30,22 @@ fn explanation(method: Method) -> &'static str {
              then a Metropolis test. Exact in the limit, nothing to train; the NHF learns the \
              potential instead."
         }
+        Method::L2hmc => {
+            "L2HMC (Levy, Hoffman & Sohl-Dickstein 2018): small networks scale and shift each \
+             leapfrog step, trained to jump far and be accepted; the Metropolis test, with the \
+             map's volume change, keeps it exact. The NHF learns the potential; L2HMC learns \
+             the leapfrog."
+        }
     }
 }
 
 /// The method picker (under the target).
 pub fn method_picker(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
     ui.label(RichText::new("Method").strong());
-    ui.horizontal_wrapped(|ui| {
+    // One row that never wraps: a wrap that came and went with the panel's width (its
+    // scroll bar, a longer caption) moved everything below it by a line between frames.
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 3.0;
         for &method in Method::ALL {
             let selected = session.settings.method == method;
             if ui
@@ -65,7 +74,7 @@ pub fn method_controls(
 ) {
     let (title, verb) = match &session.method_run {
         MethodRun::Nhf => return,
-        MethodRun::Hmc(_) => ("Sampling", "Sample"),
+        MethodRun::Chains(_) => ("Sampling", "Sample"),
         MethodRun::Layers(_) => ("Training", "Train"),
     };
     ui.label(RichText::new(title).strong());

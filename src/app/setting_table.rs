@@ -217,9 +217,68 @@ pub const NUMBERS: &[NumberSetting] = &[
         set: |s, v| s.hmc.warmup_iters = v as usize,
     },
     NumberSetting {
+        key: "l2hmc_chains",
+        label: "chains",
+        tip: "Independent L2HMC chains, each a particle; each training iteration averages the \
+              loss over a proposal from every chain and as many from fresh starts",
+        range: 1.0..=256.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.l2hmc.chains as f64,
+        set: |s, v| s.l2hmc.chains = v as usize,
+    },
+    NumberSetting {
+        key: "l2hmc_steps",
+        label: "leapfrog steps L",
+        tip: "Augmented leapfrog steps of each L2HMC proposal (each step runs the networks four \
+              times)",
+        range: 1.0..=50.0,
+        whole: true,
+        log: false,
+        effect: SettingEffect::Restart,
+        get: |s| s.l2hmc.leapfrog_steps as f64,
+        set: |s, v| s.l2hmc.leapfrog_steps = v as usize,
+    },
+    NumberSetting {
+        key: "l2hmc_step_size",
+        label: "step size",
+        tip: "The step size L2HMC starts from; it is learned with the networks",
+        range: 0.001..=2.0,
+        whole: false,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.l2hmc.step_size,
+        set: |s, v| s.l2hmc.step_size = v,
+    },
+    NumberSetting {
+        key: "l2hmc_train",
+        label: "training iterations",
+        tip: "Iterations that train the networks to jump far and be accepted, before draws \
+              are kept",
+        range: 0.0..=20_000.0,
+        whole: true,
+        log: false,
+        effect: SettingEffect::Restart,
+        get: |s| s.l2hmc.train_iters as f64,
+        set: |s, v| s.l2hmc.train_iters = v as usize,
+    },
+    NumberSetting {
+        key: "l2hmc_lr",
+        label: "learning rate",
+        tip: "Adam's learning rate for L2HMC's networks and step size",
+        range: 1e-5..=1e-1,
+        whole: false,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.l2hmc.lr,
+        set: |s, v| s.l2hmc.lr = v,
+    },
+    NumberSetting {
         key: "hmc_draws",
         label: "draws per chain",
-        tip: "Draws each chain keeps after the warm-up; sampling stops there",
+        tip: "Draws each chain keeps after the warm-up (HMC) or training (L2HMC); sampling \
+              stops there",
         range: 10.0..=100_000.0,
         whole: true,
         log: true,
@@ -230,8 +289,8 @@ pub const NUMBERS: &[NumberSetting] = &[
     NumberSetting {
         key: "hmc_rate",
         label: "iterations/s",
-        tip: "HMC iterations per second while sampling: slow to follow the chains, fast to \
-              collect draws",
+        tip: "HMC or L2HMC iterations per second while sampling: slow to follow the chains, \
+              fast to collect draws",
         range: 1.0..=5000.0,
         whole: false,
         log: true,
@@ -286,6 +345,15 @@ pub fn method_keys(method: crate::method::Method) -> &'static [&'static str] {
             "hmc_steps",
             "hmc_step_size",
             "hmc_warmup",
+            "hmc_draws",
+            "hmc_rate",
+        ],
+        Method::L2hmc => &[
+            "l2hmc_chains",
+            "l2hmc_steps",
+            "l2hmc_step_size",
+            "l2hmc_train",
+            "l2hmc_lr",
             "hmc_draws",
             "hmc_rate",
         ],
@@ -362,6 +430,7 @@ impl Settings {
         next.flow.validate().map_err(|e| e.to_string())?;
         next.train.validate().map_err(|e| e.to_string())?;
         next.hmc.validate()?;
+        next.l2hmc.validate()?;
         *self = next;
         Ok(effect)
     }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::view_set::ViewSet;
 use crate::classic_flows;
 use crate::hmc::HmcConfig;
+use crate::l2hmc::L2hmcConfig;
 use crate::method::Method;
 use crate::nhf::{BaseKind, FlowConfig, MomentumModel, TrainConfig};
 use crate::targets::{self, DrawnGrid, MixtureSpec, Target, TargetError};
@@ -42,9 +43,12 @@ pub struct Settings {
     pub method: Method,
     /// HMC's chains, leapfrog steps, step size and warm-up (its seed is `train.seed`).
     pub hmc: HmcConfig,
-    /// HMC iterations per second while it runs, slow enough to follow the chains.
+    /// L2HMC's chains, leapfrog steps, starting step size, networks and training (its seed
+    /// is `train.seed`).
+    pub l2hmc: L2hmcConfig,
+    /// HMC or L2HMC iterations per second while it runs, slow enough to follow the chains.
     pub hmc_rate: f64,
-    /// Draws per chain HMC keeps before it stops.
+    /// Draws per chain HMC or L2HMC keeps before it stops.
     pub hmc_draws: usize,
     /// Layers K of the planar or radial flow.
     pub layers: usize,
@@ -93,6 +97,12 @@ impl Default for Settings {
             hmc: HmcConfig {
                 chains: 16,
                 ..HmcConfig::default()
+            },
+            // Sixteen chains as HMC's; each training iteration then averages the loss over 32
+            // proposals (the chains' and as many fresh starts').
+            l2hmc: L2hmcConfig {
+                chains: 16,
+                ..L2hmcConfig::default()
             },
             hmc_rate: 50.0,
             hmc_draws: 2000,

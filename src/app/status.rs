@@ -120,8 +120,8 @@ fn finite(x: f64) -> Option<f64> {
 
 /// The status as one line of JSON.
 pub fn status_json(session: &Session, widgets: &UiReport) -> String {
-    let hmc = match &session.method_run {
-        MethodRun::Hmc(run) => Some(run.as_ref()),
+    let chains = match &session.method_run {
+        MethodRun::Chains(run) => Some(run.as_ref()),
         _ => None,
     };
     let status = Status {
@@ -141,11 +141,11 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         },
         method: session.settings.method,
         method_iteration: session.method_run.iteration(),
-        acceptance: hmc.and_then(|r| finite(r.hmc.acceptance_rate())),
-        step_size: hmc.map(|r| r.hmc.step_size),
-        draws: hmc.map(super::session::method_run::HmcRun::draws),
-        ess_per_grad: hmc.and_then(|r| r.diagnostics).map(|d| d.ess_per_grad),
-        r_hat: hmc.and_then(|r| r.diagnostics).map(|d| d.r_hat),
+        acceptance: chains.and_then(|r| finite(r.chains.acceptance_rate())),
+        step_size: chains.map(|r| r.chains.step_size()),
+        draws: chains.map(super::session::method_run::ChainsRun::draws),
+        ess_per_grad: chains.and_then(|r| r.diagnostics).map(|d| d.ess_per_grad),
+        r_hat: chains.and_then(|r| r.diagnostics).map(|d| d.r_hat),
         anim_step: session.anim.step(),
         anim_states: session.anim.trajectory.states,
         anim_playing: session.anim.playing,

@@ -21,6 +21,7 @@
     clippy::unnecessary_wraps
 )]
 
+pub mod chains;
 pub mod classic_flows;
 pub mod hmc;
 pub mod l2hmc;

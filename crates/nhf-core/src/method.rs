@@ -1,6 +1,7 @@
 //! The models the playground can run on a target, the chapters of the Hamiltonian-flow story:
 //! the Neural Hamiltonian Flow, the planar and radial flows it grew out of, and Hamiltonian
-//! Monte Carlo, whose leapfrog steps the NHF learns a potential for.
+//! Monte Carlo, whose leapfrog steps the NHF learns a potential for, and L2HMC, which learns
+//! the leapfrog itself.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,8 @@ pub enum Method {
     Radial,
     /// Hamiltonian Monte Carlo on the target's own potential (docs/MATH.md §8).
     Hmc,
+    /// L2HMC: a leapfrog augmented by trained networks, then exact MCMC (docs/MATH.md §10).
+    L2hmc,
 }
 
 impl Method {
@@ -27,7 +30,7 @@ impl Method {
         match self {
             Self::Planar => Some(LayerKind::Planar),
             Self::Radial => Some(LayerKind::Radial),
-            Self::Nhf | Self::Hmc => None,
+            Self::Nhf | Self::Hmc | Self::L2hmc => None,
         }
     }
 }

@@ -97,7 +97,13 @@ impl Named for Direction {
 }
 
 impl Named for Method {
-    const ALL: &'static [Self] = &[Self::Nhf, Self::Planar, Self::Radial, Self::Hmc];
+    const ALL: &'static [Self] = &[
+        Self::Nhf,
+        Self::Planar,
+        Self::Radial,
+        Self::Hmc,
+        Self::L2hmc,
+    ];
     const WHAT: &'static str = "method";
 }
 
@@ -126,7 +132,7 @@ mod tests {
         check::<Kinetic>(&["fixed", "learned"]);
         check::<BaseKind>(&["standard", "learned"]);
         check::<MomentumModel>(&["kinetic", "encoder"]);
-        check::<Method>(&["nhf", "planar", "radial", "hmc"]);
+        check::<Method>(&["nhf", "planar", "radial", "hmc", "l2hmc"]);
         check::<Objective>(&["samples", "density"]);
         check::<Direction>(&["generate", "normalize"]);
         check::<Activation>(&["tanh", "softplus"]);

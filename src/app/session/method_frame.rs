@@ -1,9 +1,9 @@
-//! A frame, and the run commands, of a method other than the NHF (HMC, the planar and radial
-//! flows; see [`super::method_run`]): they run in the frame loop within the training budget.
+//! A frame, and the run commands, of a method other than the NHF (HMC, L2HMC, the planar and
+//! radial flows; see [`super::method_run`]): they run in the frame loop within the training budget.
 
 use web_time::{Duration, Instant};
 
-use super::method_run::{HmcRun, LayersRun, MethodRun};
+use super::method_run::{ChainsRun, LayersRun, MethodRun};
 use super::{Command, Session};
 
 impl Session {
@@ -21,14 +21,20 @@ impl Session {
         let mut finished = None;
         match &mut self.method_run {
             MethodRun::Nhf => return false,
-            MethodRun::Hmc(run) => {
+            MethodRun::Chains(run) => {
                 if self.running {
-                    run.advance(target, self.settings.hmc_rate, dt, deadline);
-                    if run.draws() >= run.until_draws {
-                        finished = Some(hmc_summary(run));
+                    if let Err(e) = run.advance(target, self.settings.hmc_rate, dt, deadline) {
+                        self.running = false;
+                        self.error = Some(format!(
+                            "{e}; the update was skipped and the networks keep their last \
+                             parameters: a smaller learning rate or step size may help"
+                        ));
+                    } else if run.draws() >= run.until_draws {
+                        run.update_diagnostics(true);
+                        finished = Some(chains_summary(run));
                     }
                 }
-                run.update_diagnostics();
+                run.update_diagnostics(false);
                 run.animate(steps);
             }
             MethodRun::Layers(run) => {
@@ -93,7 +99,7 @@ impl Session {
             (Command::Train, run) => {
                 if self.finished.take().is_some() {
                     match run {
-                        MethodRun::Hmc(r) => r.until_draws = r.draws() + hmc_draws,
+                        MethodRun::Chains(r) => r.until_draws = r.draws() + hmc_draws,
                         MethodRun::Layers(r) => r.until_step = r.trainer.step + schedule,
                         MethodRun::Nhf => {}
                     }
@@ -104,12 +110,12 @@ impl Session {
             (Command::ContinueConstant(_), _) => {
                 Err("only the NHF has a learning-rate schedule to continue".into())
             }
-            (Command::Step, MethodRun::Hmc(r)) => {
+            (Command::Step, MethodRun::Chains(r)) => {
                 self.running = false;
-                r.hmc.iterate(target);
+                let result = r.chains.iterate(target);
                 r.position = 0.0;
                 r.show_latest();
-                Ok(format!("iteration {}", r.hmc.iteration))
+                result.map(|()| format!("iteration {}", r.chains.iteration()))
             }
             (Command::Step, MethodRun::Layers(r)) => {
                 self.running = false;
@@ -138,8 +144,8 @@ impl Session {
 fn animation_of(run: &mut MethodRun) -> Option<(&mut f64, f64)> {
     match run {
         MethodRun::Nhf => None,
-        MethodRun::Hmc(r) => {
-            let end = r.hmc.config.leapfrog_steps as f64 + super::method_run::TEST_PAUSE_STEPS;
+        MethodRun::Chains(r) => {
+            let end = r.chains.leapfrog_steps() as f64 + super::method_run::TEST_PAUSE_STEPS;
             Some((&mut r.position, end))
         }
         MethodRun::Layers(r) => {
@@ -149,9 +155,9 @@ fn animation_of(run: &mut MethodRun) -> Option<(&mut f64, f64)> {
     }
 }
 
-/// What an HMC run reached, for the message at its end.
-fn hmc_summary(run: &HmcRun) -> String {
-    let acceptance = run.hmc.acceptance_rate() * 100.0;
+/// What an HMC or L2HMC run reached, for the message at its end.
+fn chains_summary(run: &ChainsRun) -> String {
+    let acceptance = run.chains.acceptance_rate() * 100.0;
     let diagnostics = run.diagnostics.map_or(String::new(), |d| {
         format!(", ESS {:.0}, split R-hat {:.3}", d.ess, d.r_hat)
     });

@@ -1,12 +1,15 @@
 //! The models of the story other than the NHF, run in the frame loop: Hamiltonian Monte Carlo
-//! on the target's own potential, and the planar and radial flows (docs/MATH.md §8, §9). Each
-//! is cheap enough for the UI thread (a 2D target's gradient costs well under a microsecond),
-//! so it needs no training host; what the views animate is recorded here.
+//! and L2HMC on the target's own potential, and the planar and radial flows (docs/MATH.md §8,
+//! §9, §10). Each iteration is cheap enough for the UI thread (a 2D target's gradient costs
+//! well under a microsecond; an L2HMC training iteration of 16 chains about 3 ms natively), so
+//! they need no training host; what the views animate is recorded here.
 
 use web_time::Instant;
 
+use crate::chains::Chains;
 use crate::classic_flows::{self, ClassicFlow, ClassicTrainer};
 use crate::hmc::{Hmc, effective_sample_size, split_r_hat};
+use crate::l2hmc::L2hmc;
 use crate::method::Method;
 use crate::rng::Rng;
 use crate::targets::Target;
@@ -27,18 +30,18 @@ const DIAGNOSTICS_EVERY_S: f64 = 0.5;
 pub enum MethodRun {
     /// The NHF runs (the session's trainer).
     Nhf,
-    /// HMC chains.
-    Hmc(Box<HmcRun>),
+    /// HMC or L2HMC chains.
+    Chains(Box<ChainsRun>),
     /// A planar or radial flow.
     Layers(Box<LayersRun>),
 }
 
-/// HMC's chains and what the views show of them.
-pub struct HmcRun {
+/// HMC's or L2HMC's chains and what the views show of them.
+pub struct ChainsRun {
     /// The chains.
-    pub hmc: Hmc,
+    pub chains: Box<dyn Chains>,
     /// The latest diagnostics of the kept draws, once there are enough.
-    pub diagnostics: Option<HmcDiagnostics>,
+    pub diagnostics: Option<ChainDiagnostics>,
     /// The iteration the diagnostics were computed at, and when.
     diagnosed: Option<(usize, Instant)>,
     /// Iterations owed to the rate limit (fractional: a frame may owe less than one).
@@ -59,12 +62,13 @@ pub struct HmcRun {
 /// shows (an accepted end stays, a rejected one snaps back).
 pub const TEST_PAUSE_STEPS: f64 = 4.0;
 
-/// Convergence and efficiency of HMC's kept draws (docs/MATH.md §8).
+/// Convergence and efficiency of the kept draws (docs/MATH.md §8).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct HmcDiagnostics {
+pub struct ChainDiagnostics {
     /// The smaller effective sample size of the two coordinates.
     pub ess: f64,
-    /// That ESS per gradient evaluation (warm-up included: it is what the draws cost).
+    /// That ESS per gradient evaluation (HMC's warm-up and L2HMC's training included: they
+    /// are what the draws cost).
     pub ess_per_grad: f64,
     /// The larger split R̂ of the two coordinates.
     pub r_hat: f64,
@@ -104,16 +108,16 @@ impl MethodRun {
                     seed,
                     ..settings.hmc.clone()
                 };
-                Self::Hmc(Box::new(HmcRun {
-                    hmc: Hmc::new(config, target)?,
-                    diagnostics: None,
-                    diagnosed: None,
-                    owed: 0.0,
-                    position: 0.0,
-                    shown: Vec::new(),
-                    shown_iteration: 0,
-                    until_draws: settings.hmc_draws,
-                }))
+                let chains = Box::new(Hmc::new(config, target)?);
+                Self::Chains(Box::new(ChainsRun::new(chains, settings.hmc_draws)))
+            }
+            Method::L2hmc => {
+                let config = crate::l2hmc::L2hmcConfig {
+                    seed,
+                    ..settings.l2hmc.clone()
+                };
+                let chains = Box::new(L2hmc::new(config, target)?);
+                Self::Chains(Box::new(ChainsRun::new(chains, settings.hmc_draws)))
             }
             Method::Planar | Method::Radial => {
                 let kind = settings.method.layer_kind().ok_or("not a layered flow")?;
@@ -145,40 +149,65 @@ impl MethodRun {
         })
     }
 
-    /// The method's iteration count (HMC iterations, or training steps).
+    /// The method's iteration count (HMC or L2HMC iterations, or training steps).
     pub fn iteration(&self) -> Option<u64> {
         match self {
             Self::Nhf => None,
-            Self::Hmc(run) => Some(run.hmc.iteration as u64),
+            Self::Chains(run) => Some(run.chains.iteration() as u64),
             Self::Layers(run) => Some(run.trainer.step),
         }
     }
 }
 
-impl HmcRun {
+impl ChainsRun {
+    /// A run of `chains` that stops at `until_draws` draws per chain.
+    fn new(chains: Box<dyn Chains>, until_draws: usize) -> Self {
+        Self {
+            chains,
+            diagnostics: None,
+            diagnosed: None,
+            owed: 0.0,
+            position: 0.0,
+            shown: Vec::new(),
+            shown_iteration: 0,
+            until_draws,
+        }
+    }
+
     /// Draws each chain holds so far.
     pub fn draws(&self) -> usize {
-        self.hmc.samples.first().map_or(0, Vec::len)
+        self.chains.samples().first().map_or(0, Vec::len)
     }
 
     /// Runs the iterations owed at `rate` per second over `dt` seconds, stopping early when
-    /// `deadline` passes or the chains hold [`HmcRun::until_draws`] draws.
-    pub fn advance(&mut self, target: &dyn Target, rate: f64, dt: f64, deadline: Instant) {
+    /// `deadline` passes, the chains hold [`ChainsRun::until_draws`] draws, or an iteration
+    /// fails (its error is returned).
+    pub fn advance(
+        &mut self,
+        target: &dyn Target,
+        rate: f64,
+        dt: f64,
+        deadline: Instant,
+    ) -> Result<(), String> {
         self.owed = (self.owed + rate * dt.clamp(0.0, 0.25)).min(rate.max(1.0));
         while self.owed >= 1.0 && self.draws() < self.until_draws {
-            self.hmc.iterate(target);
             self.owed -= 1.0;
+            if let Err(e) = self.chains.iterate(target) {
+                self.owed = 0.0;
+                return Err(e);
+            }
             if Instant::now() >= deadline {
                 self.owed = 0.0;
                 break;
             }
         }
+        Ok(())
     }
 
     /// Moves the animation on by `steps` leapfrog steps; at the end of a pass it starts over
     /// with the latest proposals.
     pub fn animate(&mut self, steps: f64) {
-        let end = self.hmc.config.leapfrog_steps as f64 + TEST_PAUSE_STEPS;
+        let end = self.chains.leapfrog_steps() as f64 + TEST_PAUSE_STEPS;
         self.position += steps;
         if self.position >= end || self.shown.is_empty() {
             self.position = if self.position >= end {
@@ -192,17 +221,22 @@ impl HmcRun {
 
     /// Shows the last iteration's proposals from their start.
     pub fn show_latest(&mut self) {
-        if self.hmc.iteration > 0 {
-            self.shown.clone_from(&self.hmc.last);
-            self.shown_iteration = self.hmc.iteration;
+        if self.chains.iteration() > 0 {
+            let last = self.chains.last();
+            self.shown.resize_with(last.len(), Default::default);
+            for (shown, proposal) in self.shown.iter_mut().zip(last) {
+                shown.clone_from(proposal);
+            }
+            self.shown_iteration = self.chains.iteration();
         }
     }
 
-    /// Recomputes the diagnostics if the draws changed and the last estimate is old enough.
-    pub fn update_diagnostics(&mut self) {
-        let iteration = self.hmc.iteration;
+    /// Recomputes the diagnostics if the draws changed and the last estimate is old enough,
+    /// or (`now`) whenever the draws changed: a finished run reports its final figures.
+    pub fn update_diagnostics(&mut self, now: bool) {
+        let iteration = self.chains.iteration();
         let due = self.diagnosed.is_none_or(|(at, when)| {
-            at != iteration && when.elapsed().as_secs_f64() >= DIAGNOSTICS_EVERY_S
+            at != iteration && (now || when.elapsed().as_secs_f64() >= DIAGNOSTICS_EVERY_S)
         });
         if !due {
             return;
@@ -211,14 +245,14 @@ impl HmcRun {
         let mut ess = f64::INFINITY;
         let mut r_hat = f64::NEG_INFINITY;
         for axis in 0..2 {
-            let draws = self.hmc.coordinate(axis);
+            let draws = self.chains.coordinate(axis);
             let chains: Vec<&[f64]> = draws.iter().map(Vec::as_slice).collect();
             ess = ess.min(effective_sample_size(&chains));
             r_hat = r_hat.max(split_r_hat(&chains));
         }
-        self.diagnostics = (ess.is_finite() && r_hat.is_finite()).then(|| HmcDiagnostics {
+        self.diagnostics = (ess.is_finite() && r_hat.is_finite()).then(|| ChainDiagnostics {
             ess,
-            ess_per_grad: ess / self.hmc.gradient_evaluations.max(1) as f64,
+            ess_per_grad: ess / self.chains.gradient_evaluations().max(1) as f64,
             r_hat,
         });
     }

@@ -83,7 +83,8 @@ pub struct Proposal {
     pub q: Vec<[f64; 2]>,
     /// Momenta at the same states.
     pub p: Vec<[f64; 2]>,
-    /// H(q, p) at the same states (+∞ where U is not finite).
+    /// H(q, p) at the same states (+∞ where U is not finite); for L2HMC, whose map changes
+    /// volume, H minus the log-determinant so far: the test judges its change.
     pub energy: Vec<f64>,
     /// min(1, e^{H(start) − H(end)}).
     pub accept_prob: f64,

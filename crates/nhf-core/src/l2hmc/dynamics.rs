@@ -147,7 +147,7 @@ impl Dynamics<'_> {
 
     /// L steps from (x, v), forward (`forward`) or backward (the inverse of the forward steps
     /// taken in reverse order). When `path` is given, the states after each step are recorded
-    /// into it for the views (positions, velocities and U + ½|v|²). Returns the end and the
+    /// into it for the views (positions, velocities and U + ½|v|² − log|det| so far). Returns the end and the
     /// summed log-determinant. ∇U is evaluated L + 1 times.
     pub fn propose(
         &self,
@@ -166,11 +166,18 @@ impl Dynamics<'_> {
         let mut v = [tape.leaf(start.1[0]), tape.leaf(start.1[1])];
         let mut log_det = tape.leaf(0.0);
         let mut grad = tape.potential_gradient(self.target, x);
-        let record = |tape: &Tape, x: [Var; 2], v: [Var; 2], path: &mut Option<&mut Proposal>| {
+        // What the views plot along the path: H minus the log-determinant so far, whose
+        // change from the start is what the Metropolis test judges.
+        let record = |tape: &Tape,
+                      x: [Var; 2],
+                      v: [Var; 2],
+                      log_det: Var,
+                      path: &mut Option<&mut Proposal>| {
             if let Some(path) = path.as_deref_mut() {
                 let q = [tape.value(x[0]), tape.value(x[1])];
                 let p = [tape.value(v[0]), tape.value(v[1])];
-                let h = -self.target.log_prob(q) + 0.5 * (p[0] * p[0] + p[1] * p[1]);
+                let h = -self.target.log_prob(q) + 0.5 * (p[0] * p[0] + p[1] * p[1])
+                    - tape.value(log_det);
                 path.q.push(q);
                 path.p.push(p);
                 path.energy
@@ -182,7 +189,7 @@ impl Dynamics<'_> {
             p.p.clear();
             p.energy.clear();
         }
-        record(tape, x, v, &mut path);
+        record(tape, x, v, log_det, &mut path);
         let l = self.steps();
         for s in 0..l {
             let t = if forward { s } else { l - 1 - s };
@@ -202,7 +209,7 @@ impl Dynamics<'_> {
                 grad = tape.potential_gradient(self.target, x);
                 v = self.velocity(tape, step, x, grad, v, time, true, ld);
             }
-            record(tape, x, v, &mut path);
+            record(tape, x, v, log_det, &mut path);
         }
         Proposed { x, v, log_det }
     }

@@ -286,9 +286,9 @@ impl L2hmc {
     }
 
     /// The mean loss over proposals from `starts` (velocities and directions drawn from `rng`)
-    /// and its gradient added to `grad` with weight `weight` per proposal; each start moves
-    /// to its proposal's end when `metropolis` is set and the test accepts. The tape holds
-    /// one proposal at a time.
+    /// and its gradient added to `grad` with weight `weight` per proposal. When `chains` is
+    /// given the starts are the chains: each proposal's path is recorded there and each chain
+    /// takes its Metropolis step. The tape holds one proposal at a time.
     #[allow(clippy::too_many_arguments)]
     fn loss_over(
         dynamics: &Dynamics,
@@ -298,24 +298,30 @@ impl L2hmc {
         starts: &mut [[f64; 2]],
         scale: f64,
         weight: f64,
-        metropolis: bool,
+        mut chains: Option<&mut [Proposal]>,
         grad: &mut [f64],
         rng: &mut Rng,
     ) -> f64 {
         let mut total = 0.0;
-        for x in starts.iter_mut() {
+        for (i, x) in starts.iter_mut().enumerate() {
             Self::reset_tape(tape, params);
             let v = [rng.normal(), rng.normal()];
             let forward = rng.uniform() < 0.5;
-            let (end, accept) = Self::propose_on(dynamics, tape, *x, v, forward, None);
+            let path = chains.as_deref_mut().map(|paths| &mut paths[i]);
+            let (end, accept) = Self::propose_on(dynamics, tape, *x, v, forward, path);
             let loss = Self::esjd_loss(tape, *x, &end, accept, scale);
             total += tape.value(loss);
             tape.backward(loss, adjoints);
             for (g, a) in grad.iter_mut().zip(adjoints.iter()) {
                 *g += weight * a;
             }
-            if metropolis && rng.uniform() < tape.value(accept) {
-                *x = [tape.value(end.x[0]), tape.value(end.x[1])];
+            if let Some(paths) = chains.as_deref_mut() {
+                let a = tape.value(accept);
+                let accepted = rng.uniform() < a;
+                (paths[i].accept_prob, paths[i].accepted) = (a, accepted);
+                if accepted {
+                    *x = [tape.value(end.x[0]), tape.value(end.x[1])];
+                }
             }
         }
         total * weight
@@ -338,6 +344,7 @@ impl L2hmc {
             std::mem::take(&mut self.adjoints),
         );
         let mut positions = std::mem::take(&mut self.positions);
+        let mut last = std::mem::take(&mut self.last);
         let mut grad = std::mem::take(&mut self.grad);
         let (scale, params) = (self.config.scale, &self.params);
         let dynamics = self.dynamics(target);
@@ -350,7 +357,7 @@ impl L2hmc {
             &mut positions,
             scale,
             weight,
-            true,
+            Some(&mut last),
             &mut grad,
             &mut rng,
         );
@@ -362,7 +369,7 @@ impl L2hmc {
             &mut fresh,
             scale,
             weight,
-            false,
+            None,
             &mut grad,
             &mut rng,
         );
@@ -374,6 +381,7 @@ impl L2hmc {
             self.rng,
             self.fresh,
         ) = (tape, adjoints, positions, grad, rng, fresh);
+        self.last = last;
         self.training_gradient_evaluations += 2 * (n * (self.config.leapfrog_steps + 1)) as u64;
         let loss = chain_loss + fresh_loss;
         self.iteration += 1;

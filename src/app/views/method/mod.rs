@@ -1,10 +1,10 @@
-//! The views of the methods other than the NHF: they take the whole view area while HMC
-//! ([`hmc_view`]) or a planar or radial flow ([`layers_view`]) runs. Each shows position space
+//! The views of the methods other than the NHF: they take the whole view area while HMC or
+//! L2HMC ([`chains_view`]) or a planar or radial flow ([`layers_view`]) runs. Each shows position space
 //! on the left (the target's density, the particles moving step by step or layer by layer)
 //! and, beside it, what the method produces and its figures.
 
 pub mod backdrop;
-pub mod hmc_view;
+pub mod chains_view;
 pub mod layers_view;
 
 use egui::Ui;
@@ -15,7 +15,7 @@ use super::super::status::UiReport;
 /// The method view: whichever the session's method needs.
 #[derive(Default)]
 pub struct MethodView {
-    hmc: hmc_view::HmcView,
+    chains: chains_view::ChainsView,
     layers: layers_view::LayersView,
 }
 
@@ -25,7 +25,7 @@ impl MethodView {
         let mut commands = Vec::new();
         match &session.method_run {
             MethodRun::Nhf => {}
-            MethodRun::Hmc(run) => self.hmc.ui(ui, session, run, report, &mut commands),
+            MethodRun::Chains(run) => self.chains.ui(ui, session, run, report, &mut commands),
             MethodRun::Layers(run) => self.layers.ui(ui, session, run, report, &mut commands),
         }
         commands

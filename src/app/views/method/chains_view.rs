@@ -1,8 +1,9 @@
-//! HMC as a student watches it: in position space, each chain's proposal moving leapfrog step
-//! by leapfrog step over the target's density, then the Metropolis test (an accepted end turns
-//! green and stays, a rejected one turns red and the chain snaps back); beside it the draws so
-//! far against the target, the proposals in phase space (q₁, p₁), the energy error ΔH along
-//! them that the test judges, and the figures (acceptance, ESS per gradient, R̂).
+//! HMC and L2HMC as a student watches them: in position space, each chain's proposal moving
+//! leapfrog step by leapfrog step over the target's density, then the Metropolis test (an
+//! accepted end turns green and stays, a rejected one turns red and the chain snaps back);
+//! beside it the draws so far against the target, the proposals in phase space (q₁, p₁), the
+//! energy error along them that the test judges (ΔH for HMC; ΔH − log|det| for L2HMC, whose
+//! map changes volume), and the figures (acceptance, ESS per gradient, R̂; L2HMC's training).
 
 use egui::{Color32, Stroke, Ui};
 use egui_plot::{Line, Plot, Points};
@@ -11,18 +12,19 @@ use super::super::colormap::density_image_scaled;
 use super::super::training::robust_range;
 use super::backdrop::{Backdrop, Cached, side_by_side};
 use super::{animation_row, figures};
-use crate::app::session::method_run::{HmcRun, LAYER_DENSITY_CELLS, histogram};
+use crate::app::session::method_run::{ChainsRun, LAYER_DENSITY_CELLS, histogram};
 use crate::app::session::{Command, Session};
 use crate::app::status::UiReport;
 use crate::hmc::Proposal;
+use crate::method::Method;
 
 const ACCEPTED: Color32 = Color32::from_rgb(110, 230, 120);
 const REJECTED: Color32 = Color32::from_rgb(240, 90, 80);
 const MOVING: Color32 = Color32::from_rgb(120, 220, 255);
 
-/// The HMC view's cached textures.
+/// The chains view's cached textures.
 #[derive(Default)]
-pub struct HmcView {
+pub struct ChainsView {
     backdrop: Backdrop,
     /// The draws' density, for (target, draws per chain).
     draws: Cached<((String, u64), usize)>,
@@ -37,13 +39,13 @@ fn along(path: &[[f64; 2]], s: f64) -> [f64; 2] {
     [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f]
 }
 
-impl HmcView {
+impl ChainsView {
     /// Draws the view into the available space.
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         session: &Session,
-        run: &HmcRun,
+        run: &ChainsRun,
         report: &mut UiReport,
         commands: &mut Vec<Command>,
     ) {
@@ -51,7 +53,7 @@ impl HmcView {
         let gap = ui.spacing().item_spacing;
         let row = 30.0;
         let side = (size.y - row).min(size.x * 0.5).max(64.0);
-        let steps = run.hmc.config.leapfrog_steps;
+        let steps = run.chains.leapfrog_steps();
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(side);
@@ -62,17 +64,18 @@ impl HmcView {
                     draw_proposal(&square, proposal, run.position, testing);
                 }
                 if run.shown.is_empty() {
-                    for q in &run.hmc.positions {
+                    for q in run.chains.positions() {
                         if let Some(p) = square.at(*q) {
                             square.painter.circle_filled(p, 3.0, MOVING);
                         }
                     }
                 }
                 let accepted = run.shown.iter().filter(|p| p.accepted).count();
-                let phase = if run.hmc.warmed_up() {
-                    "sampling"
-                } else {
-                    "warm-up: tuning the step size"
+                let trains = session.settings.method == Method::L2hmc;
+                let phase = match (run.chains.keeping_draws(), trains) {
+                    (true, _) => "sampling",
+                    (false, false) => "warm-up: tuning the step size",
+                    (false, true) => "training the networks",
                 };
                 let what = if run.shown.is_empty() {
                     "press Sample or Step".to_string()
@@ -110,11 +113,13 @@ impl HmcView {
         &mut self,
         ui: &mut Ui,
         session: &Session,
-        run: &HmcRun,
+        run: &ChainsRun,
         width: f32,
         height: f32,
     ) {
-        let figures_height = 150.0;
+        let trains = session.settings.method == Method::L2hmc;
+        // One row of figures is about 23 points high; L2HMC has one more (its loss).
+        let figures_height = if trains { 175.0 } else { 150.0 };
         let rest = (height - figures_height).max(120.0);
         let image_side = ((width - 16.0) / 2.0).min(rest * 0.5 - 20.0).max(40.0);
         let n = LAYER_DENSITY_CELLS;
@@ -122,7 +127,7 @@ impl HmcView {
         let key = (session.target_key(), run.draws());
         if self.draws.as_ref().is_none_or(|(k, _)| *k != key) {
             let bounds = session.target.bounds().0;
-            let draws = histogram(run.hmc.samples.iter().flatten(), bounds, n);
+            let draws = histogram(run.chains.samples().iter().flatten(), bounds, n);
             let image = density_image_scaled(&draws, n, max);
             let texture = ui
                 .ctx()
@@ -130,19 +135,10 @@ impl HmcView {
             self.draws = Some((key, texture));
         }
         if let Some((_, draws)) = &self.draws {
-            side_by_side(
-                ui,
-                &target,
-                draws,
-                image_side,
-                ["target", "HMC draws so far"],
-            );
+            side_by_side(ui, &target, draws, image_side, ["target", "draws so far"]);
         }
         let plot_height = ((rest - image_side - 30.0) / 2.0).max(60.0);
-        let upto = run
-            .position
-            .min(run.hmc.config.leapfrog_steps as f64)
-            .floor() as usize;
+        let upto = run.position.min(run.chains.leapfrog_steps() as f64).floor() as usize;
         ui.label(egui::RichText::new("phase space (q₁, p₁) of the proposals").small());
         // A diverging proposal reaches thousands: the ranges leave out the largest 5%.
         let shown = |f: &dyn Fn(&Proposal) -> Vec<f64>| robust_range(run.shown.iter().flat_map(f));
@@ -172,12 +168,13 @@ impl HmcView {
                     }
                 }
             });
-        ui.label(
-            egui::RichText::new(
-                "energy error ΔH = H − H(start); accept with probability min(1, e^−ΔH)",
-            )
-            .small(),
-        );
+        let caption = if session.settings.method == Method::L2hmc {
+            "ΔH − log|det| along the path (the map changes volume); accept with probability \
+             min(1, e^−(ΔH − log|det|))"
+        } else {
+            "energy error ΔH = H − H(start); accept with probability min(1, e^−ΔH)"
+        };
+        ui.label(egui::RichText::new(caption).small());
         let dh_range = shown(&|p| {
             let h0 = p.energy.first().copied().unwrap_or(0.0);
             p.energy.iter().take(upto + 1).map(|h| h - h0).collect()
@@ -206,47 +203,56 @@ impl HmcView {
             });
         let d = run.diagnostics;
         let na = || "—".to_string();
-        figures(
-            ui,
-            "hmc-figures",
-            &[
-                (
-                    "draws per chain",
-                    format!("{} of {}", run.draws(), run.until_draws),
-                    "Draws kept after the warm-up",
-                ),
-                (
-                    "step size",
-                    format!("{:.4}", run.hmc.step_size),
-                    "The leapfrog step; the warm-up tunes it toward 80% acceptance",
-                ),
-                (
-                    "acceptance",
-                    if run.hmc.proposed > 0 {
-                        format!("{:.1}%", 100.0 * run.hmc.acceptance_rate())
-                    } else {
-                        na()
-                    },
-                    "Share of proposals accepted after the warm-up",
-                ),
-                (
-                    "ESS / gradient",
-                    d.map_or_else(na, |d| format!("{:.2e} (ESS {:.0})", d.ess_per_grad, d.ess)),
-                    "Effective independent draws (the smaller of the two coordinates) per \
+        let mut rows = vec![
+            (
+                "draws per chain",
+                format!("{} of {}", run.draws(), run.until_draws),
+                "Draws kept after the warm-up",
+            ),
+            (
+                "step size",
+                format!("{:.4}", run.chains.step_size()),
+                "The leapfrog step; HMC's warm-up tunes it toward 80% acceptance, L2HMC \
+                     learns it",
+            ),
+            (
+                "acceptance",
+                if run.chains.proposed() > 0 {
+                    format!("{:.1}%", 100.0 * run.chains.acceptance_rate())
+                } else {
+                    na()
+                },
+                "Share of proposals accepted after the warm-up or training",
+            ),
+            (
+                "ESS / gradient",
+                d.map_or_else(na, |d| format!("{:.2e} (ESS {:.0})", d.ess_per_grad, d.ess)),
+                "Effective independent draws (the smaller of the two coordinates) per \
                      gradient evaluation: what a draw really costs",
-                ),
-                (
-                    "split R-hat",
-                    d.map_or_else(na, |d| format!("{:.3}", d.r_hat)),
-                    "Do the chains agree? Near 1 when they do; above 1.01 they have not mixed",
-                ),
-                (
-                    "gradients",
-                    run.hmc.gradient_evaluations.to_string(),
-                    "Evaluations of the target's gradient so far",
-                ),
-            ],
-        );
+            ),
+            (
+                "split R-hat",
+                d.map_or_else(na, |d| format!("{:.3}", d.r_hat)),
+                "Do the chains agree? Near 1 when they do; above 1.01 they have not mixed",
+            ),
+            (
+                "gradients",
+                run.chains.gradient_evaluations().to_string(),
+                "Evaluations of the target's gradient so far (L2HMC's training included)",
+            ),
+        ];
+        if trains {
+            rows.push((
+                "training loss",
+                run.chains
+                    .losses()
+                    .last()
+                    .map_or_else(na, |(i, l)| format!("{l:.3} (iteration {i})")),
+                "L2HMC's loss λ²/δ − δ/λ² (δ: the accepted squared jump): it falls as proposals \
+                 jump further and are accepted",
+            ));
+        }
+        figures(ui, "chain-figures", &rows);
     }
 }
 
