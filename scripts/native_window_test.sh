@@ -361,6 +361,37 @@ else
   stop_app
 fi
 
+# ---------------------------------------------------------------- 6. the other methods
+# Each method of the story, opened by a link: the Train/Sample button clicked like a user
+# would, the run seen moving in the status, and the window kept as a screenshot.
+if ! command -v xdotool >/dev/null || ! command -v import >/dev/null; then
+  fail "methods in the window" "xdotool and ImageMagick's import are needed (scripts/install-tools.sh test installs them)"
+else
+  for spec in "hmc banana hmc_rate=200" "l2hmc banana l2hmc_train=40&hmc_rate=200" "planar u1 layers=8" "radial u2 layers=8"; do
+    read -r method target extra <<<"$spec"
+    OUT="$RESULTS/native-method-$method-status.jsonl"
+    SHOT="$RESULTS/native-method-$method.png"
+    rm -f "$SHOT"
+    run_app "$OUT" "#target=$target&method=$method&$extra"
+    if wait_status "$OUT" "s.method === '$method' && s.widgets.train_button" 30 \
+      && click_widget "$OUT" train_button \
+      && wait_status "$OUT" "s.method_iteration > 60 && !s.error" 60; then
+      sleep 0.5
+      DISPLAY="$USE_DISPLAY" import -window root "$SHOT" 2>/dev/null || true
+      colours=$("$IDENTIFY" -format '%k' "$SHOT" 2>/dev/null || echo 0)
+      if ((colours >= MIN_COLOURS)); then
+        pass "$method on $target runs in the window ($(status_field "$OUT" s.method_iteration) iterations; $SHOT, $colours colours)"
+      else
+        fail "$method on $target: screenshot" "$colours distinct colours, need >= $MIN_COLOURS"
+      fi
+    else
+      fail "$method on $target runs in the window" "status: $(last_status "$OUT" | head -c 300)"
+      show_log "$OUT.stderr"
+    fi
+    stop_app
+  done
+fi
+
 # ---------------------------------------------------------------- 5. persistence
 # A window closed by itself saves its settings (eframe storage); the next start, with no link,
 # restores them.

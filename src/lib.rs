@@ -4,7 +4,9 @@
 //! (the egui application) → thin entries (`main.rs` native, `web.rs` wasm).
 
 pub mod app;
-pub use nhf_core::{chains, classic_flows, hmc, l2hmc, method, names, nhf, rng, targets};
+pub use nhf_core::{
+    chains, classic_flows, compare, hmc, l2hmc, method, method_file, names, nhf, rng, targets,
+};
 
 #[cfg(target_arch = "wasm32")]
 mod web;

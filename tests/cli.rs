@@ -209,3 +209,80 @@ fn classic_trains_planar_and_radial_flows() {
     let (ok, _, err) = cli(&["classic", "--layers", "0"]);
     assert!(!ok && err.contains("layers"), "{err}");
 }
+
+#[test]
+fn l2hmc_trains_saves_and_resumes_from_its_file() {
+    let path = std::env::temp_dir().join(format!("nhf-cli-test-{}-l2hmc.json", std::process::id()));
+    let path = path.to_string_lossy().into_owned();
+    let (ok, out, err) = cli(&[
+        "l2hmc",
+        "--target",
+        "banana",
+        "--chains",
+        "4",
+        "--leapfrog-steps",
+        "3",
+        "--train-iters",
+        "20",
+        "--iters",
+        "30",
+        "--save",
+        &path,
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let line: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(line["method"], "l2hmc");
+    assert_eq!(line["draws"], 4 * 30);
+    assert!(line["acceptance"].as_f64().unwrap() > 0.0, "{line}");
+    assert_eq!(line["training_gradient_evaluations"], 20 * 2 * 4 * (3 + 1));
+    // Opened again, it is trained already: it samples at once with the saved networks.
+    let (ok, out, err) = cli(&["l2hmc", "--model", &path, "--iters", "10", "--json"]);
+    assert!(ok, "{err}");
+    let again: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(again["training_gradient_evaluations"], 0);
+    assert_eq!(again["step_size"], line["step_size"]);
+    let (ok, _, err) = cli(&["l2hmc", "--model", &temp("bad.json", "{\"format\": 1}")]);
+    assert!(!ok && err.contains("method file"), "{err}");
+}
+
+#[test]
+fn compare_prints_one_json_line_per_method() {
+    let (ok, out, err) = cli(&[
+        "compare",
+        "--target",
+        "u1",
+        "--methods",
+        "planar,hmc,l2hmc,nhf",
+        "--iters",
+        "20",
+        "--layers",
+        "2",
+        "--chains",
+        "4",
+        "--draws",
+        "20",
+        "--l2hmc-train-iters",
+        "3",
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let methods: Vec<&str> = lines
+        .iter()
+        .map(|l| l["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(methods, ["planar", "hmc", "l2hmc", "nhf"]);
+    for l in &lines {
+        for key in ["params", "kl", "ess", "acceptance", "grad_evals", "seconds"] {
+            assert!(l.get(key).is_some(), "{key} missing in {l}");
+        }
+        assert!(l["kl"].as_f64().unwrap().is_finite());
+    }
+    assert!(lines[0]["acceptance"].is_null() && lines[1]["params"].is_null());
+    let (ok, _, err) = cli(&["compare", "--methods", "nhf,nuts"]);
+    assert!(!ok && err.contains("unknown method \"nuts\""), "{err}");
+}

@@ -226,3 +226,84 @@ fn a_run_stops_at_the_end_of_its_schedule_and_continues_only_when_asked() {
     assert!(s.running && s.trainer.step > 12);
     assert_eq!(s.trainer.current_lr(), 1e-3);
 }
+
+/// A method's model file (an L2HMC sampler, a planar flow, HMC's settings) saves from one
+/// session and opens in another with the same method, target and parameters; a damaged one
+/// is refused and the session keeps what it had.
+#[test]
+fn method_files_save_and_open_and_damaged_ones_change_nothing() {
+    use nhf_playground::app::session::MethodRun;
+    use nhf_playground::method::Method;
+
+    let mut a = session();
+    a.apply(Command::Target("banana".into())).unwrap();
+    a.apply(Command::Set("method".into(), "l2hmc".into()))
+        .unwrap();
+    a.apply(Command::Set("l2hmc_train".into(), 3.into()))
+        .unwrap();
+    for _ in 0..5 {
+        a.apply(Command::Step).unwrap();
+    }
+    let text = saved_model(&mut a);
+    assert!(text.contains("\"nhf-playground-method\""), "{text:.200}");
+    let mut b = session();
+    let answer = b.apply(Command::LoadModel(text.clone())).unwrap();
+    assert!(
+        answer.contains("l2hmc loaded") && answer.contains("iteration 5"),
+        "{answer}"
+    );
+    assert_eq!(b.settings.method, Method::L2hmc);
+    assert_eq!(b.settings.target, "banana");
+    let (MethodRun::Chains(ra), MethodRun::Chains(rb)) = (&a.method_run, &b.method_run) else {
+        panic!("L2HMC does not run in both");
+    };
+    assert_eq!(ra.chains.state(), rb.chains.state());
+    assert!(
+        rb.chains.keeping_draws(),
+        "restored past its training, it samples"
+    );
+
+    let mut c = session();
+    c.apply(Command::Target("u1".into())).unwrap();
+    c.apply(Command::Set("method".into(), "planar".into()))
+        .unwrap();
+    c.apply(Command::Set("layers".into(), 4.into())).unwrap();
+    for _ in 0..7 {
+        c.apply(Command::Step).unwrap();
+    }
+    let planar = saved_model(&mut c);
+    let answer = b.apply(Command::LoadModel(planar)).unwrap();
+    assert!(answer.contains("planar loaded"), "{answer}");
+    let (MethodRun::Layers(rc), MethodRun::Layers(rb)) = (&c.method_run, &b.method_run) else {
+        panic!("the planar flow does not run in both");
+    };
+    assert_eq!(rb.trainer.flow.params, rc.trainer.flow.params);
+    assert_eq!(rb.trainer.step, 7);
+    assert_eq!(b.settings.layers, 4);
+
+    let before = b.settings.clone();
+    for (bad, why) in [
+        (
+            text.replace("\"version\": 1", "\"version\": 7"),
+            "version 7",
+        ),
+        (
+            text.replace("\"hidden\": 10", "\"hidden\": 11"),
+            "parameters",
+        ),
+        (
+            text.replace("\"target\": \"banana\"", "\"target\": \"moon\""),
+            "moon",
+        ),
+    ] {
+        let err = b.apply(Command::LoadModel(bad)).unwrap_err();
+        assert!(err.contains(why) && err.contains("kept"), "{err}");
+        assert_eq!(b.settings, before);
+    }
+    // Back to an NHF model file: the NHF runs again.
+    let mut d = session();
+    let nhf = saved_model(&mut d);
+    b.apply(Command::LoadModel(nhf)).unwrap();
+    assert_eq!(b.settings.method, Method::Nhf);
+    assert!(matches!(b.method_run, MethodRun::Nhf));
+}

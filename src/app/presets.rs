@@ -15,7 +15,7 @@ pub struct Preset {
 }
 
 /// Every preset, in the order the panel lists them.
-pub const PRESETS: [Preset; 6] = [
+pub const PRESETS: [Preset; 9] = [
     Preset {
         id: "euler-vs-leapfrog",
         title: "Why leapfrog? Euler vs leapfrog",
@@ -47,6 +47,39 @@ pub const PRESETS: [Preset; 6] = [
             correlation, weighted where the target has mass, climbs towards 1. Deep wells of V \
             are where the target has its modes.",
         link: "#target=three-modes&blocks=1&leapfrog_steps=10&dt=0.2&views=position,interpretability,training&dir=generate",
+    },
+    Preset {
+        id: "planar-flows",
+        title: "Before the NHF: planar and radial flows",
+        explanation: "Rezende & Mohamed (2015): a Gaussian pushed through K simple invertible \
+            layers, each bending the plane along one line, with a Jacobian determinant that \
+            costs one line of arithmetic. Train and scrub through the layers to see each one \
+            fold the cloud. Set 'layers K' to 2 and to 32 (the paper's Figure 3: more layers, \
+            closer fits), and pick radial to pull and push around centres instead. The NHF \
+            needs no determinant at all: its leapfrog steps preserve volume.",
+        link: "#target=u1&method=planar&layers=8",
+    },
+    Preset {
+        id: "hmc",
+        title: "Hamiltonian Monte Carlo",
+        explanation: "No training: each chain draws a momentum, runs leapfrog steps on the \
+            target's own potential -log p, and a Metropolis test keeps the end (green) or \
+            snaps back (red). The warm-up tunes the step size. Watch banana's arms: with 10 \
+            leapfrog steps the chains barely reach them; try 40, and watch R-hat fall toward \
+            1 and the draws fill the arms. The NHF uses the same leapfrog, on a potential it \
+            learns instead.",
+        link: "#target=banana&method=hmc&hmc_steps=10",
+    },
+    Preset {
+        id: "l2hmc",
+        title: "L2HMC: learning the leapfrog",
+        explanation: "A Gaussian 1000 times wider along one diagonal than the other: HMC's step \
+            must fit the narrow direction, so its chains crawl along the wide one. L2HMC \
+            (Levy et al. 2018) trains small networks to scale and shift each leapfrog step so \
+            that proposals jump far and are still accepted; the Metropolis test, with the \
+            map's volume change, keeps it exact. Sample, watch the training loss fall and the \
+            chains start to leap; then pick hmc and compare ESS per gradient.",
+        link: "#target=custom&mixture=JcpBCoQwDEDRq0jWQTIwXbQXmAO4LFkUDY5gU2k7IyLeXcXd4_N30BAFHHQ1Jx3nrelTzjKHKkPzCb9SpqCA0Ke4JBWtBZzfYZVp_FZwL4Qo1-A8IfG9_S97Qy2RwbdtrTWM_gE-mfng4wQ&method=l2hmc&l2hmc_chains=32&hmc_rate=200",
     },
     Preset {
         id: "supernova",
@@ -100,5 +133,20 @@ mod tests {
             assert_eq!(PRESETS.iter().filter(|q| q.id == p.id).count(), 1);
             assert_eq!(by_id(p.id), Some(p));
         }
+    }
+
+    /// The L2HMC preset's mixture is the strongly correlated Gaussian of docs/MATH.md §10d.
+    #[test]
+    fn l2hmc_preset_carries_the_strongly_correlated_gaussian() {
+        let preset = by_id("l2hmc").unwrap();
+        let parsed = link::parse(preset.link).unwrap();
+        let spec = parsed.settings.mixture.expect("a mixture");
+        let file = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/methods/strongly_correlated.json"
+        ))
+        .unwrap();
+        let expected = crate::targets::CustomMixture::from_json(&file).unwrap();
+        assert_eq!(&spec, expected.spec());
     }
 }

@@ -8,7 +8,9 @@ use web_time::Instant;
 
 use super::chain_report::{ChainReport, write_draws};
 use nhf_playground::l2hmc::{L2hmc, L2hmcConfig};
-use nhf_playground::targets;
+use nhf_playground::method::Method;
+use nhf_playground::method_file::MethodFile;
+use nhf_playground::targets::{self, Target};
 
 /// Options of `l2hmc`.
 #[derive(Args, Debug)]
@@ -46,6 +48,13 @@ pub struct L2hmcArgs {
     /// Write the kept draws here as CSV (chain, x, y; the target's display coordinates).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Save the trained sampler here (a method file the app opens too).
+    #[arg(long)]
+    save: Option<PathBuf>,
+    /// Start from a saved sampler (its target and settings; no training if it was trained)
+    /// instead of fresh networks.
+    #[arg(long, conflicts_with_all = ["target", "chains", "leapfrog_steps", "step_size", "hidden", "train_iters", "lr", "scale", "seed"])]
+    model: Option<PathBuf>,
     /// Print a JSON line with every figure last.
     #[arg(long)]
     json: bool,
@@ -54,20 +63,43 @@ pub struct L2hmcArgs {
 /// Trains, samples and reports acceptance, the learned ε, ESS (per coordinate and per
 /// gradient evaluation of the sampling) and split R̂.
 pub fn run(args: &L2hmcArgs) -> Result<(), String> {
-    let target = targets::from_spec(&args.target).map_err(|e| e.to_string())?;
-    let config = L2hmcConfig {
-        chains: args.chains,
-        leapfrog_steps: args.leapfrog_steps,
-        step_size: args.step_size,
-        hidden: args.hidden,
-        train_iters: args.train_iters,
-        lr: args.lr,
-        scale: args.scale,
-        seed: args.seed,
+    // A custom mixture travels in the saved file as its own JSON.
+    let mut definition: Option<serde_json::Value> = None;
+    let (target, mut model): (Box<dyn Target>, L2hmc) = if let Some(path) = &args.model {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = MethodFile::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let target = match &file.target_definition {
+            Some(def) if file.target == "custom" => Box::new(
+                targets::CustomMixture::from_json(&def.to_string())
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+            ) as Box<dyn Target>,
+            _ => targets::by_id(&file.target).map_err(|e| e.to_string())?,
+        };
+        let model = file.l2hmc(target.as_ref())?;
+        definition = file.target_definition;
+        (target, model)
+    } else {
+        let target = targets::from_spec(&args.target).map_err(|e| e.to_string())?;
+        if target.id() == "custom" {
+            definition = std::fs::read_to_string(&args.target)
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok());
+        }
+        let config = L2hmcConfig {
+            chains: args.chains,
+            leapfrog_steps: args.leapfrog_steps,
+            step_size: args.step_size,
+            hidden: args.hidden,
+            train_iters: args.train_iters,
+            lr: args.lr,
+            scale: args.scale,
+            seed: args.seed,
+        };
+        let model = L2hmc::new(config, target.as_ref())?;
+        (target, model)
     };
     let start = Instant::now();
-    let mut model = L2hmc::new(config, target.as_ref())?;
-    for _ in 0..args.train_iters {
+    while !model.trained() {
         // A non-finite step is skipped (the parameters stay); say so and go on.
         if let Err(e) = model.train_step(target.as_ref()) {
             eprintln!("warning: {e}");
@@ -86,16 +118,16 @@ pub fn run(args: &L2hmcArgs) -> Result<(), String> {
          {:.2} s): acceptance {:.3}, ESS {:.0} / {:.0} of {} draws ({:.2e} per gradient \
          evaluation), split R̂ {:.4} / {:.4}, {:.2} s",
         target.id(),
-        args.chains,
-        args.leapfrog_steps,
+        model.config.chains,
+        model.config.leapfrog_steps,
         model.step_size(),
-        args.train_iters,
+        model.config.train_iters,
         final_loss,
         train_seconds,
         model.acceptance_rate(),
         report.ess[0],
         report.ess[1],
-        args.chains * args.iters,
+        model.config.chains * args.iters,
         per_gradient,
         report.r_hat[0],
         report.r_hat[1],
@@ -104,14 +136,24 @@ pub fn run(args: &L2hmcArgs) -> Result<(), String> {
     if let Some(path) = &args.out {
         write_draws(path, target.as_ref(), &model.samples)?;
     }
+    if let Some(path) = &args.save {
+        let file = MethodFile::new(
+            Method::L2hmc,
+            target.id(),
+            definition,
+            MethodFile::of_l2hmc(&model),
+        );
+        std::fs::write(path, file.to_json()).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("saved {}", path.display());
+    }
     if args.json {
         let line = serde_json::json!({
             "target": target.id(),
             "method": "l2hmc",
-            "chains": args.chains,
-            "leapfrog_steps": args.leapfrog_steps,
+            "chains": model.config.chains,
+            "leapfrog_steps": model.config.leapfrog_steps,
             "step_size": model.step_size(),
-            "train_iters": args.train_iters,
+            "train_iters": model.config.train_iters,
             "final_loss": final_loss,
             "acceptance": model.acceptance_rate(),
             "ess": report.ess,
@@ -120,7 +162,7 @@ pub fn run(args: &L2hmcArgs) -> Result<(), String> {
             "mean": report.mean,
             "sampling_gradient_evaluations": model.gradient_evaluations,
             "training_gradient_evaluations": model.training_gradient_evaluations,
-            "draws": args.chains * args.iters,
+            "draws": model.config.chains * args.iters,
             "train_seconds": train_seconds,
             "seconds": seconds,
         });

@@ -4,6 +4,7 @@
 mod bench;
 mod chain_report;
 mod classic_command;
+mod compare_command;
 mod file_dialog;
 mod hmc_command;
 mod l2hmc_command;
@@ -75,6 +76,8 @@ enum Cmd {
     Hmc(hmc_command::HmcArgs),
     /// L2HMC (Levy et al. 2018): train the augmented leapfrog, then sample; ESS and split R̂.
     L2hmc(l2hmc_command::L2hmcArgs),
+    /// Several methods on one target's density, each at its defaults: one line per method.
+    Compare(compare_command::CompareArgs),
     /// Time training steps of the standard configuration.
     Bench(bench::BenchArgs),
     /// List the built-in targets.
@@ -102,6 +105,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Hmc(args)) => hmc_command::run(&args),
         Some(Cmd::L2hmc(args)) => l2hmc_command::run(&args),
         Some(Cmd::Classic(args)) => classic_command::run(&args),
+        Some(Cmd::Compare(args)) => compare_command::run(&args),
         Some(Cmd::Targets { json }) => {
             research::list_targets(json);
             Ok(())

@@ -1,10 +1,10 @@
-// The methods beside the NHF: each is picked through the test interface, run until it moves,
+// The methods beside the NHF (HMC, L2HMC, planar, radial): each is picked through the test interface, run until it moves,
 // and kept as a screenshot; a bad method name is refused and changes nothing.
 import { assert, fmt } from '../harness.mjs';
 
 export default {
   name: 'methods',
-  about: 'hmc, planar, radial: pick, run, status figures, screenshot; bad name refused',
+  about: 'hmc, l2hmc, planar, radial: pick, run, status figures, screenshot; bad name refused',
   async run(t) {
     const app = await t.openApp('#target=banana');
 
@@ -24,6 +24,25 @@ export default {
       await app.waitFrames(4);
       await app.screenshot('method-hmc.png');
       return { iteration: s.method_iteration, acceptance: s.acceptance, r_hat: s.r_hat, ess_per_grad: s.ess_per_grad };
+    });
+
+    await t.check('{"cmd":"method","name":"l2hmc"}: trains, then samples with acceptance and R-hat', async () => {
+      await app.commandOk({ cmd: 'method', name: 'l2hmc' });
+      await app.commandOk({ cmd: 'set', key: 'l2hmc_train', value: 40 });
+      await app.commandOk({ cmd: 'set', key: 'hmc_rate', value: 500 });
+      await app.commandOk({ cmd: 'train' });
+      const s = await app.waitStatus(
+        (x) => x.method === 'l2hmc' && x.acceptance !== null && x.r_hat !== null,
+        { timeout: 60_000, what: 'L2HMC past its training with diagnostics' },
+      );
+      assert(s.acceptance > 0.1 && s.acceptance <= 1, `acceptance ${s.acceptance}`);
+      assert(s.step_size > 0, `step size ${s.step_size}`);
+      await app.commandOk({ cmd: 'pause' });
+      await app.commandOk({ cmd: 'step' });
+      await app.commandOk({ cmd: 'scrub', step: 5 });
+      await app.waitFrames(4);
+      await app.screenshot('method-l2hmc.png');
+      return { iteration: s.method_iteration, acceptance: s.acceptance, r_hat: s.r_hat, step_size: s.step_size };
     });
 
     for (const [method, target] of [['planar', 'u1'], ['radial', 'u2']]) {

@@ -4,6 +4,7 @@
 
 use crate::hmc::{Hmc, Proposal};
 use crate::l2hmc::L2hmc;
+use crate::method_file::{MethodFile, MethodState};
 use crate::targets::Target;
 
 /// Chains of an MCMC sampler on one target.
@@ -32,6 +33,8 @@ pub trait Chains: Send {
     fn gradient_evaluations(&self) -> u64;
     /// Whether the draws are being kept (the warm-up or training is over).
     fn keeping_draws(&self) -> bool;
+    /// What a method file keeps of it (HMC: its settings; L2HMC: its networks too).
+    fn state(&self) -> MethodState;
     /// (iteration, loss) of each training iteration, for samplers that train (L2HMC); empty
     /// for the others.
     fn losses(&self) -> &[(usize, f64)] {
@@ -81,6 +84,11 @@ impl Chains for Hmc {
     fn keeping_draws(&self) -> bool {
         self.warmed_up()
     }
+    fn state(&self) -> MethodState {
+        MethodState::Hmc {
+            config: self.config.clone(),
+        }
+    }
 }
 
 impl Chains for L2hmc {
@@ -119,5 +127,8 @@ impl Chains for L2hmc {
     }
     fn losses(&self) -> &[(usize, f64)] {
         &self.history
+    }
+    fn state(&self) -> MethodState {
+        MethodFile::of_l2hmc(self)
     }
 }

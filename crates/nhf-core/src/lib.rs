@@ -23,9 +23,11 @@
 
 pub mod chains;
 pub mod classic_flows;
+pub mod compare;
 pub mod hmc;
 pub mod l2hmc;
 pub mod method;
+pub mod method_file;
 pub mod names;
 pub mod nhf;
 pub mod rng;

@@ -41,7 +41,10 @@ impl Session {
                 Ok("dismissed".into())
             }
             Command::SaveModel => {
-                Ok(self.offer(files::model_file(&self.settings, &self.trainer), "model"))
+                let file = self
+                    .method_file()
+                    .unwrap_or_else(|| files::model_file(&self.settings, &self.trainer));
+                Ok(self.offer(file, "model"))
             }
             Command::ExportSamples(n) => Ok(self.offer(
                 files::samples_csv(&self.trainer, self.target.as_ref(), n),

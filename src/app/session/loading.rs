@@ -10,6 +10,7 @@ use crate::app::files::{self, FileOut};
 use crate::app::link::{self, Link};
 use crate::app::presets;
 use crate::app::settings::Settings;
+use crate::method_file::MethodFile;
 use crate::nhf::model_file::ModelFile;
 use crate::nhf::{TrainConfig, Trainer};
 use crate::targets::{self, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec, Target};
@@ -133,35 +134,24 @@ impl Session {
                 files::MAX_MODEL_BYTES
             ));
         }
+        if MethodFile::claims(text) {
+            return self.load_method_file(text);
+        }
         let file = ModelFile::from_json(text).map_err(|e| e.to_string())?;
         let mut settings = self.settings.clone();
-        settings.target = file.target.clone();
+        settings.method = crate::method::Method::Nhf;
         settings.flow = file.config.clone();
         // The continuation is the file's run history, not a setting a link would carry.
         settings.train = TrainConfig {
             continuation: None,
             ..file.train.clone()
         };
-        if file.target == "drawn" {
-            if let Some(def) = &file.target_definition {
-                let grid: DrawnGrid = serde_json::from_value(def.clone())
-                    .map_err(|e| format!("model file: the drawing is malformed ({e})"))?;
-                settings.drawing = Some(grid);
-            }
-        } else if file.target == "custom" {
-            let def = file
-                .target_definition
-                .as_ref()
-                .ok_or("model file: a custom target without its mixture")?;
-            let spec: MixtureSpec = serde_json::from_value(def.clone())
-                .map_err(|e| format!("model file: the mixture is malformed ({e})"))?;
-            settings.mixture = Some(spec);
-        } else if !targets::TARGET_IDS.contains(&file.target.as_str()) {
-            return Err(format!(
-                "model file: target \"{}\" is not one of the playground's",
-                file.target
-            ));
-        }
+        with_saved_target(
+            &mut settings,
+            &file.target,
+            file.target_definition.as_ref(),
+            "model file",
+        )?;
         self.shareable(&settings).map_err(|e| {
             format!("model file: its settings are outside the playground's ranges ({e})")
         })?;
@@ -181,6 +171,7 @@ impl Session {
         self.target_revision += 1;
         self.settings = settings;
         self.trainer = trainer;
+        self.method_run = super::MethodRun::Nhf;
         self.sync_canvas();
         self.anim.position = 0.0;
         self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, file.step);
@@ -212,4 +203,33 @@ impl Session {
         self.record_trajectory();
         Ok("the picture is the new target".into())
     }
+}
+
+/// Puts a saved file's target into `settings`: a built-in one by its identifier, a painted
+/// picture or a custom mixture from the definition the file carries. `what` names the file in
+/// messages.
+pub(super) fn with_saved_target(
+    settings: &mut Settings,
+    target: &str,
+    definition: Option<&serde_json::Value>,
+    what: &str,
+) -> Result<(), String> {
+    settings.target = target.into();
+    if target == "drawn" {
+        if let Some(def) = definition {
+            let grid: DrawnGrid = serde_json::from_value(def.clone())
+                .map_err(|e| format!("{what}: the drawing is malformed ({e})"))?;
+            settings.drawing = Some(grid);
+        }
+    } else if target == "custom" {
+        let def = definition.ok_or(format!("{what}: a custom target without its mixture"))?;
+        let spec: MixtureSpec = serde_json::from_value(def.clone())
+            .map_err(|e| format!("{what}: the mixture is malformed ({e})"))?;
+        settings.mixture = Some(spec);
+    } else if !targets::TARGET_IDS.contains(&target) {
+        return Err(format!(
+            "{what}: target \"{target}\" is not one of the playground's"
+        ));
+    }
+    Ok(())
 }

@@ -161,7 +161,7 @@ impl MethodRun {
 
 impl ChainsRun {
     /// A run of `chains` that stops at `until_draws` draws per chain.
-    fn new(chains: Box<dyn Chains>, until_draws: usize) -> Self {
+    pub fn new(chains: Box<dyn Chains>, until_draws: usize) -> Self {
         Self {
             chains,
             diagnostics: None,

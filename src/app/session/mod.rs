@@ -15,6 +15,7 @@ mod host_driver;
 mod live_ess;
 mod loading;
 mod method_frame;
+mod method_loading;
 pub mod method_run;
 
 pub use animation::Animation;

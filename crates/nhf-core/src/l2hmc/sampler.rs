@@ -152,7 +152,7 @@ impl L2hmc {
         config.validate()?;
         let mut rng = Rng::seed_from_u64(config.seed);
         let (velocity_net, position_net) = Self::networks(config.hidden);
-        let n = 2 * Network::params(config.hidden) + 1;
+        let n = Self::param_count(config.hidden);
         let mut params = vec![0.0; n];
         velocity_net.init(&mut params, 1.0, &mut rng);
         position_net.init(&mut params, 2.0, &mut rng);
@@ -185,6 +185,18 @@ impl L2hmc {
             rng,
             config,
         })
+    }
+
+    /// Parameters of a sampler whose networks have `hidden` units per layer (both networks,
+    /// then log ε).
+    pub fn param_count(hidden: usize) -> usize {
+        2 * Network::params(hidden) + 1
+    }
+
+    /// Sets the iteration count of a sampler restored from a file: at or past its training
+    /// iterations it samples from its next iteration on.
+    pub fn resume_at(&mut self, iteration: usize) {
+        self.iteration = iteration;
     }
 
     /// The velocity and position networks' places in the parameter vector.
