@@ -69,7 +69,6 @@ impl Dynamics<'_> {
 
     /// v ⊙ e^{s} + c for each coordinate, c = ε/2 (T − ∇U ⊙ e^{q}); `sign` = −1 undoes it.
     #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
     fn velocity(
         &self,
         tape: &mut Tape,
@@ -109,7 +108,6 @@ impl Dynamics<'_> {
     /// Updates coordinate `c` of x (the network sees only the other one):
     /// x_c e^{εS} + ε(v_c e^{εQ} + T), or its inverse.
     #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
     fn position(
         &self,
         tape: &mut Tape,

@@ -100,9 +100,6 @@ impl Network {
 
     /// The heads at inputs `a`, `b` and the time embedding `time`, recorded on `tape` (whose
     /// first nodes are the parameters).
-    // Not inlined: it is called from four places per leapfrog step, and each inlined copy
-    // added to the wasm's size for no measurable speed.
-    #[inline(never)]
     pub fn apply(&self, tape: &mut Tape, a: [Var; 2], b: [Var; 2], time: [Var; 2]) -> Heads {
         let h = self.hidden;
         let p = |i: usize| Var::at(i);
