@@ -50,7 +50,7 @@ pub const PRESETS: [Preset; 9] = [
     },
     Preset {
         id: "planar-flows",
-        title: "Before the NHF: planar and radial flows",
+        title: "Planar and radial flows",
         explanation: "Rezende & Mohamed (2015): a Gaussian pushed through K simple invertible \
             layers, each bending the plane along one line, with a Jacobian determinant that \
             costs one line of arithmetic. Train and scrub through the layers to see each one \
