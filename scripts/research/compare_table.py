@@ -1,7 +1,7 @@
 """Mean ± sd over seeds of the lines compare_methods.sh wrote: one table per target, one row per
-method.
+method and size (a planar flow of 2 and of 8 layers are two rows; the files may be several).
 
-Usage: python3 scripts/research/compare_table.py OUT.jsonl
+Usage: python3 scripts/research/compare_table.py OUT.jsonl [MORE.jsonl ...]
 """
 import json
 import statistics
@@ -9,10 +9,11 @@ import sys
 from collections import defaultdict
 
 runs = defaultdict(lambda: defaultdict(list))
-with open(sys.argv[1]) as f:
-    for line in f:
-        r = json.loads(line)
-        runs[r.get("spec", r["target"])][r["method"]].append(r)
+for path in sys.argv[1:]:
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)
+            runs[r.get("spec", r["target"])][(r["method"], r["params"])].append(r)
 
 
 def cell(rs, key, fmt):
@@ -28,8 +29,7 @@ for target, methods in runs.items():
     print(f"\n**{target}**\n")
     print("| method | seeds | params | binned KL | ESS % | acceptance | gradients | seconds |")
     print("|---|---|---|---|---|---|---|---|")
-    for method, rs in methods.items():
-        params = rs[0]["params"]
+    for (method, params), rs in methods.items():
         print(
             f"| {method} | {len(rs)} | {params if params is not None else '—'} "
             f"| {cell(rs, 'kl', '.3f')} | {cell(rs, 'ess', '.1f')} "

@@ -66,10 +66,8 @@ impl ViewShot {
     }
 }
 
-/// The key under which settings persist, as JSON. (Until 2026-12 they were stored with
-/// eframe's `set_value`, in RON under "nhf-playground-settings": every settings type was then
-/// compiled twice, for JSON links and RON storage, 175 KB of the wasm or 51 KB gzipped.
-/// Settings saved that way are not read; the app starts from its defaults once.)
+/// The key under which settings persist, as a JSON string (eframe's RON `set_value` compiled
+/// every settings type a second time: 51 KB of the gzipped wasm; the old key is not read).
 const SETTINGS_KEY: &str = "nhf-playground-settings-json";
 
 /// The NHF Playground application.

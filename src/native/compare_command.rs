@@ -6,6 +6,8 @@ use std::sync::Arc;
 use clap::Args;
 
 use nhf_playground::compare::{self, Budget, Contender};
+use nhf_playground::names::Named as _;
+use nhf_playground::nhf::MomentumModel;
 use nhf_playground::targets::{self, Target};
 
 /// Options of `compare`.
@@ -35,9 +37,26 @@ pub struct CompareArgs {
     /// Seed of every method.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// The NHF's hidden width, blocks and momentum model, as "W,K,kinetic|encoder" (default:
+    /// the `train` command's density defaults), to compare models of similar size.
+    #[arg(long, value_parser = parse_nhf_size)]
+    nhf_size: Option<(usize, usize, MomentumModel)>,
     /// One JSON line per method (else a table).
     #[arg(long)]
     json: bool,
+}
+
+fn parse_nhf_size(text: &str) -> Result<(usize, usize, MomentumModel), String> {
+    let bad = || format!("\"{text}\" is not \"W,K,kinetic\" or \"W,K,encoder\"");
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let [w, k, m] = parts.as_slice() else {
+        return Err(bad());
+    };
+    Ok((
+        w.parse().map_err(|_| bad())?,
+        k.parse().map_err(|_| bad())?,
+        MomentumModel::parse(m)?,
+    ))
 }
 
 /// Runs each method in turn and prints what it reached.
@@ -59,6 +78,7 @@ pub fn run(args: &CompareArgs) -> Result<(), String> {
         draws_per_chain: args.draws,
         l2hmc_train_iters: args.l2hmc_train_iters,
         seed: args.seed,
+        nhf_size: args.nhf_size,
     };
     if !args.json {
         println!(

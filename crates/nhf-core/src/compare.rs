@@ -15,7 +15,7 @@ use crate::classic_flows::{self, ClassicFlow, ClassicTrainer, LayerKind};
 use crate::hmc::{Hmc, HmcConfig, effective_sample_size};
 use crate::l2hmc::{L2hmc, L2hmcConfig};
 use crate::nhf::eval::importance_report;
-use crate::nhf::{FlowConfig, Kinetic, TrainConfig, Trainer};
+use crate::nhf::{FlowConfig, Kinetic, MomentumModel, TrainConfig, Trainer};
 use crate::rng::Rng;
 use crate::targets::{Objective, Target};
 
@@ -91,6 +91,9 @@ pub struct Budget {
     pub l2hmc_train_iters: usize,
     /// Seed of every method.
     pub seed: u64,
+    /// The NHF's hidden width, blocks and momentum model when not the command line's density
+    /// defaults (to compare models of similar size).
+    pub nhf_size: Option<(usize, usize, MomentumModel)>,
 }
 
 impl Default for Budget {
@@ -102,6 +105,7 @@ impl Default for Budget {
             draws_per_chain: 2000,
             l2hmc_train_iters: 1000,
             seed: 0,
+            nhf_size: None,
         }
     }
 }
@@ -201,13 +205,21 @@ fn run_nhf(
     target: &Arc<dyn Target>,
     budget: &Budget,
 ) -> Result<Outcome, String> {
+    let defaults = FlowConfig::for_objective(Objective::Density);
+    let (width, blocks, momentum) =
+        budget
+            .nhf_size
+            .unwrap_or((defaults.width, defaults.blocks, defaults.momentum));
     let config = FlowConfig {
         kinetic: if contender == Contender::NhfLearned {
             Kinetic::Learned
         } else {
             Kinetic::Fixed
         },
-        ..FlowConfig::for_objective(Objective::Density)
+        width,
+        blocks,
+        momentum,
+        ..defaults
     };
     let train = TrainConfig {
         schedule_iters: budget.train_iters,
@@ -372,6 +384,7 @@ mod tests {
             draws_per_chain: 50,
             l2hmc_train_iters: 5,
             seed: 1,
+            nhf_size: None,
         };
         for contender in Contender::ALL {
             let out = run(contender, &target, &budget).unwrap();
