@@ -17,7 +17,7 @@ for path in sys.argv[1:]:
 
 
 def cell(rs, key, fmt):
-    values = [r[key] for r in rs if r[key] is not None]
+    values = [r[key] for r in rs if r.get(key) is not None]
     if not values:
         return "—"
     m = statistics.mean(values)
@@ -27,12 +27,12 @@ def cell(rs, key, fmt):
 
 for target, methods in runs.items():
     print(f"\n**{target}**\n")
-    print("| method | seeds | params | binned KL | ESS % | acceptance | gradients | seconds |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| method | seeds | params | binned KL | reverse KL | ESS % | acceptance | gradients | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for (method, params), rs in methods.items():
         print(
             f"| {method} | {len(rs)} | {params if params is not None else '—'} "
-            f"| {cell(rs, 'kl', '.3f')} | {cell(rs, 'ess', '.1f')} "
+            f"| {cell(rs, 'kl', '.3f')} | {cell(rs, 'reverse_kl', '.3f')} | {cell(rs, 'ess', '.1f')} "
             f"| {cell(rs, 'acceptance', '.2f')} | {statistics.mean(r['grad_evals'] for r in rs):.3g} "
             f"| {cell(rs, 'seconds', '.1f')} |"
         )

@@ -121,6 +121,10 @@ pub struct Outcome {
     pub kl: Option<f64>,
     /// Effective sample size in percent of its draws.
     pub ess: Option<f64>,
+    /// The flows' reverse KL(q ‖ π) from 10,000 draws, E_q[log q − log π] (the KL itself on a
+    /// normalised target, else up to log Z; for the NHF the joint one over (q, p), an upper
+    /// bound on the marginal one).
+    pub reverse_kl: Option<f64>,
     /// The samplers' acceptance rate after warm-up or training.
     pub acceptance: Option<f64>,
     /// Evaluations of ∇ log π spent (training, warm-up and sampling; L2HMC's training also
@@ -250,6 +254,7 @@ fn run_nhf(
         params: Some(trainer.flow.param_count()),
         kl: Some(binned_kl(target.as_ref(), &points, KL_CELLS)),
         ess: Some(100.0 * report.ess_fraction),
+        reverse_kl: Some(report.reverse_kl),
         acceptance: None,
         grad_evals: batch * (trainer.step + trainer.rejected),
         seconds,
@@ -282,6 +287,13 @@ fn run_layers(
     let seconds = start.elapsed().as_secs_f64();
     let mut rng = Rng::seed_from_u64(budget.seed.wrapping_add(1));
     let ess = trainer.ess_percent(target, 10_000, &mut rng);
+    let reverse_kl = (0..10_000)
+        .map(|_| {
+            let (zs, log_q) = trainer.flow.path([rng.normal(), rng.normal()]);
+            log_q - target.log_prob(zs[trainer.flow.layers])
+        })
+        .sum::<f64>()
+        / 10_000.0;
     let points: Vec<[f64; 2]> = (0..FLOW_DRAWS)
         .map(|_| {
             let (zs, _) = trainer.flow.path([rng.normal(), rng.normal()]);
@@ -293,6 +305,7 @@ fn run_layers(
         params: Some(trainer.flow.params.len()),
         kl: Some(binned_kl(target, &points, KL_CELLS)),
         ess: Some(ess),
+        reverse_kl: Some(reverse_kl),
         acceptance: None,
         grad_evals: (classic_flows::DEFAULT_BATCH * budget.train_iters) as u64,
         seconds,
@@ -347,6 +360,7 @@ fn run_chains(
         ess: ess
             .is_finite()
             .then(|| 100.0 * ess / points.len().max(1) as f64),
+        reverse_kl: None,
         acceptance: Some(chains.acceptance_rate()).filter(|a| a.is_finite()),
         grad_evals: chains.gradient_evaluations(),
         seconds,
