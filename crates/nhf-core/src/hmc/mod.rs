@@ -7,6 +7,7 @@
 //! size toward a target acceptance rate, Hoffman & Gelman 2014) and [`diagnostics`]
 //! (effective sample size from the chains' autocorrelation, split R̂). docs/MATH.md §8.
 
+pub mod autocovariance;
 pub mod diagnostics;
 pub mod dual_averaging;
 pub mod sampler;
