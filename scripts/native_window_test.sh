@@ -390,6 +390,31 @@ else
     fi
     stop_app
   done
+  # The comparison, opened from the panel's button as a user would, on planar and radial only
+  # (a link picks them; the button closes it and opens the five methods): clicked closed,
+  # clicked open again, and kept as a screenshot once two methods are measured.
+  OUT="$RESULTS/native-method-compare-status.jsonl"
+  SHOT="$RESULTS/native-method-compare.png"
+  rm -f "$SHOT"
+  run_app "$OUT" "#target=u1&compare=planar,radial"
+  if wait_status "$OUT" "s.compare && s.compare.length === 2 && s.widgets.compare_button" 30 \
+    && click_widget "$OUT" compare_button \
+    && wait_status "$OUT" "s.compare === null" 20 \
+    && click_widget "$OUT" compare_button \
+    && wait_status "$OUT" "s.compare && s.compare.length === 5 && s.compare.filter((m) => m.state === 'done').length >= 2" 90; then
+    sleep 0.5
+    DISPLAY="$USE_DISPLAY" import -window root "$SHOT" 2>/dev/null || true
+    colours=$("$IDENTIFY" -format '%k' "$SHOT" 2>/dev/null || echo 0)
+    if ((colours >= MIN_COLOURS)); then
+      pass "the comparison opens and closes from its button and measures methods ($(status_field "$OUT" "s.compare.filter((m) => m.state === 'done').map((m) => m.method + ' KL ' + m.kl.toFixed(3)).join(', ')"); $SHOT)"
+    else
+      fail "the comparison: screenshot" "$colours distinct colours, need >= $MIN_COLOURS"
+    fi
+  else
+    fail "the comparison opens and closes from its button" "status: $(last_status "$OUT" | head -c 300)"
+    show_log "$OUT.stderr"
+  fi
+  stop_app
 fi
 
 # ---------------------------------------------------------------- 5. persistence

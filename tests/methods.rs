@@ -216,3 +216,122 @@ fn l2hmc_trains_then_samples_and_travels_in_a_link() {
     assert!(link.contains("l2hmc_steps=4"), "{link}");
     assert!(link.contains("l2hmc_train=20"), "{link}");
 }
+
+/// The comparison opened from the panel runs every method in turn on a small budget and
+/// reports each one's figures; a checkbox drops a method, a link carries the comparison and
+/// Close brings the method's own views back; another target runs the same methods on it.
+#[test]
+fn the_comparison_runs_every_method_and_travels_in_a_link() {
+    let mut h = harness("u1");
+    h.state_mut().session.compare_budget = nhf_playground::compare::Budget {
+        train_iters: 30,
+        layers: 2,
+        chains: 4,
+        draws_per_chain: 40,
+        l2hmc_train_iters: 5,
+        seed: 0,
+        nhf_size: None,
+        flow_draws: 800,
+        target_draws: 10_000,
+    };
+    h.get_by_label("Compare methods side by side").click();
+    h.run_steps(2);
+    let s = status(&h);
+    let names: Vec<&str> = s["compare"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["planar", "radial", "hmc", "l2hmc", "nhf"]);
+    assert!(
+        s["link"]
+            .as_str()
+            .unwrap()
+            .contains("compare=planar,radial,hmc,l2hmc,nhf")
+    );
+    let mut frames = 0;
+    while status(&h)["compare"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["state"] != "done")
+    {
+        h.run_steps(1);
+        frames += 1;
+        assert!(
+            frames < 2000,
+            "the comparison does not finish: {}",
+            status(&h)["compare"]
+        );
+    }
+    let s = status(&h);
+    for m in s["compare"].as_array().unwrap() {
+        assert!(m["kl"].as_f64().is_some_and(f64::is_finite), "{m}");
+        assert!(m["grad_evals"].as_u64().unwrap() > 0, "{m}");
+        let sampler = ["hmc", "l2hmc"].contains(&m["method"].as_str().unwrap());
+        assert_eq!(m["acceptance"].is_number(), sampler, "{m}");
+    }
+    // The table shows each method's figures.
+    h.run_steps(2);
+    assert!(h.query_by_label("binned KL").is_some());
+    // Unticking HMC runs the others again without it.
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "hmc")
+        .click();
+    h.run_steps(2);
+    let names = status(&h)["compare"].as_array().unwrap().len();
+    assert_eq!(names, 4);
+    h.get_by_label("Close").click();
+    h.run_steps(2);
+    assert!(status(&h)["compare"].is_null());
+    // A link opens the comparison; a bad method name refuses the link and keeps the state.
+    let reply = h
+        .state_mut()
+        .command(r##"{"cmd":"link","link":"#target=banana&compare=hmc,planar"}"##);
+    assert!(!reply.contains("error"), "{reply}");
+    h.run_steps(2);
+    let s = status(&h);
+    assert_eq!(s["target"], "banana");
+    assert_eq!(s["compare"].as_array().unwrap().len(), 2);
+    let reply = h
+        .state_mut()
+        .command(r##"{"cmd":"link","link":"#target=u2&compare=nuts"}"##);
+    assert!(reply.contains("nuts"), "{reply}");
+    assert_eq!(status(&h)["target"], "banana");
+    // Another target: the same methods again, on it.
+    h.state_mut().command(r#"{"cmd":"target","name":"donut"}"#);
+    let s = status(&h);
+    assert_eq!(s["target"], "donut");
+    let methods = s["compare"].as_array().unwrap();
+    assert_eq!(methods.len(), 2, "{s}");
+    assert!(methods.iter().all(|m| m["state"] != "done"), "{s}");
+    h.state_mut().command(r#"{"cmd":"compare","methods":""}"#);
+    h.run_steps(2);
+    assert!(status(&h)["compare"].is_null());
+}
+
+/// A comparison travels as `compare=` in the order given; an unknown method refuses the link
+/// with the known names.
+#[test]
+fn a_comparison_travels_in_a_link() {
+    use nhf_playground::app::link::{encode, parse};
+    use nhf_playground::compare::Contender;
+    let link = parse("#target=donut&compare=hmc,nhf-learned,planar").unwrap();
+    assert_eq!(
+        link.compare,
+        Some(vec![
+            Contender::Hmc,
+            Contender::NhfLearned,
+            Contender::Planar
+        ])
+    );
+    let hash = encode(&link);
+    assert!(hash.contains("&compare=hmc,nhf-learned,planar&"), "{hash}");
+    assert_eq!(parse(&hash).unwrap(), link);
+    assert_eq!(parse("#target=donut&compare=").unwrap().compare, None);
+    let e = parse("#compare=hmc,nuts").unwrap_err();
+    assert!(
+        e.contains("compare") && e.contains("nuts") && e.contains("l2hmc"),
+        "{e}"
+    );
+}

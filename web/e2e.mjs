@@ -43,7 +43,8 @@ import storage from './checks/storage.mjs';
 import files from './checks/files.mjs';
 import smoke from './checks/smoke.mjs';
 import methods from './checks/methods.mjs';
+import offline from './checks/offline.mjs';
 
-const GROUPS = [loading, training, controls, views, links, drawing, layout, storage, files, methods, smoke];
+const GROUPS = [loading, training, controls, views, links, drawing, layout, offline, storage, files, methods, smoke];
 
 process.exit(await new Run().main(GROUPS, process.argv.slice(2)));

@@ -121,7 +121,12 @@ export async function launchChromium({ args = CHROMIUM_ARGS, viewport = VIEWPORT
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args,
+      // The emulated device scale alone leaves ResizeObserver's devicePixelContentBoxSize at
+      // scale 1 while devicePixelRatio says 2 (Chromium 156, headless): eframe sizes its
+      // canvas from the first and draws at the second, so only the top-left quarter of the app
+      // would show. Forcing the scale on the command line as well makes the two agree, as they
+      // do on a real phone.
+      args: deviceScaleFactor === 1 ? args : [...args, `--force-device-scale-factor=${deviceScaleFactor}`],
       viewport,
       deviceScaleFactor,
       hasTouch: touch,
@@ -158,8 +163,12 @@ const MIME = {
   '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.otf': 'font/otf',
 };
 
-/** Serves `root` on 127.0.0.1 (no caching). Returns { base, served, close() }; `served` logs every request. */
-export async function startServer({ root = DIST, port = PORT } = {}) {
+/**
+ * Serves `root` on 127.0.0.1 (no caching) under `prefix` (default `/`; e.g. `/nhf-playground/`
+ * as on a project page: anything outside it is a 404). Returns { base, served, close() };
+ * `served` logs every request.
+ */
+export async function startServer({ root = DIST, port = PORT, prefix = '/' } = {}) {
   if (!fs.existsSync(path.join(root, 'index.html'))) throw new Error(`no ${root}/index.html: build the wasm first (trunk build --release, or make wasm)`);
   const served = []; // { url, status, type, bytes }
   const server = http.createServer(async (req, res) => {
@@ -169,9 +178,13 @@ export async function startServer({ root = DIST, port = PORT } = {}) {
     try {
       const url = new URL(req.url, 'http://localhost');
       let rel = decodeURIComponent(url.pathname);
+      const under = rel.startsWith(prefix);
+      rel = rel.slice(prefix.length - 1);
       if (rel.endsWith('/')) rel += 'index.html';
       const file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
-      if (file !== root && !file.startsWith(root + path.sep)) {
+      if (!under) {
+        status = 404;
+      } else if (file !== root && !file.startsWith(root + path.sep)) {
         status = 403;
       } else if (req.method !== 'GET' && req.method !== 'HEAD') {
         status = 405;
@@ -207,7 +220,7 @@ export async function startServer({ root = DIST, port = PORT } = {}) {
       server.closeAllConnections?.();
       server.close(() => r());
     });
-  return { base: `http://127.0.0.1:${server.address().port}/`, served, close };
+  return { base: `http://127.0.0.1:${server.address().port}${prefix}`, served, close };
 }
 
 // ---------------------------------------------------------------- what the browser says
@@ -243,7 +256,14 @@ export class Watcher {
       problem(text, `[pageerror] ${err.message}`);
     });
     page.on('requestfailed', (req) => {
-      const text = `request failed: ${req.method()} ${req.url()} — ${req.failure()?.errorText}`;
+      // The service worker's own requests are its business: it fills its offline copy in the
+      // background (cut off when a check closes the browser) and, offline, answers the page
+      // from that copy when the network fails. What counts is what the page gets.
+      if (req.serviceWorker()) return;
+      // Downloads cut off because the check is closing the browser (the training worker's
+      // copy of the module, a few MB, may still be arriving) are not the page's failures.
+      if (page.nhfClosing && /ERR_ABORTED/.test(req.failure()?.errorText || '')) return;
+      const text = `request failed: ${req.method()} ${req.url()} — ${req.failure()?.errorText}${req.serviceWorker() ? ' (by the service worker)' : ''}`;
       problem(text, `[network] ${text}`);
     });
     page.on('response', (res) => {
@@ -456,6 +476,7 @@ export async function openApp(link = '', { size = VIEWPORT, touch = false, devic
   app.browser = browser;
   app.server = server;
   app.close = async () => {
+    for (const p of browser.context.pages()) p.nhfClosing = true;
     await browser.close();
     if (ownServer) await server.close();
   };

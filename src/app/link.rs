@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::setting_table::{self, setting_keys};
 use super::settings::Settings;
 use super::view_set::ViewSet;
+use crate::compare::Contender;
 use crate::method::Method;
 use crate::names::Named;
 use crate::nhf::Direction;
@@ -38,6 +39,8 @@ pub struct Link {
     pub classroom: Classroom,
     /// The preset the link came from, whose explanation is shown.
     pub preset: Option<String>,
+    /// The methods compared side by side, when the link opens a comparison.
+    pub compare: Option<Vec<Contender>>,
 }
 
 impl Default for Link {
@@ -47,6 +50,7 @@ impl Default for Link {
             direction: Direction::Generate,
             classroom: Classroom::default(),
             preset: None,
+            compare: None,
         }
     }
 }
@@ -112,6 +116,10 @@ pub fn encode(link: &Link) -> String {
     }
     if let Some(p) = &link.preset {
         pairs.push(("preset", p.clone()));
+    }
+    if let Some(methods) = &link.compare {
+        let names: Vec<&str> = methods.iter().map(|c| c.name()).collect();
+        pairs.push(("compare", names.join(",")));
     }
     // Last, so a link still starts with its target.
     pairs.push(("v", LINK_VERSION.to_string()));
@@ -273,6 +281,15 @@ fn parse_parts(text: &str) -> Result<Link, String> {
                 }
                 link.preset = Some(raw.into());
             }
+            "compare" => {
+                let methods = raw
+                    .split(',')
+                    .filter(|n| !n.is_empty())
+                    .map(Contender::parse)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| format!("compare: {e}"))?;
+                link.compare = (!methods.is_empty()).then_some(methods);
+            }
             _ if setting_keys().contains(&key) => {
                 objective_given |= key == "objective";
                 s.set_field(key, &setting_value(key, raw))
@@ -280,7 +297,7 @@ fn parse_parts(text: &str) -> Result<Link, String> {
             }
             _ => {
                 return Err(format!(
-                    "unknown key \"{key}\" (known: v, target, views, dir, potential, drawing, mixture, hide, zoom, preset, {})",
+                    "unknown key \"{key}\" (known: v, target, views, dir, potential, drawing, mixture, hide, zoom, preset, compare, {})",
                     setting_keys().join(", ")
                 ));
             }

@@ -39,8 +39,13 @@ fn explanation(method: Method) -> &'static str {
     }
 }
 
-/// The method picker (under the target).
-pub fn method_picker(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
+/// The method picker (under the target), and the button that compares them all.
+pub fn method_picker(
+    ui: &mut Ui,
+    session: &Session,
+    widgets: &mut UiReport,
+    commands: &mut Vec<Command>,
+) {
     ui.label(RichText::new("Method").strong());
     // One row that never wraps: a wrap that came and went with the panel's width (its
     // scroll bar, a longer caption) moved everything below it by a line between frames.
@@ -63,6 +68,22 @@ pub fn method_picker(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>
             .small()
             .weak(),
     );
+    let (label, contenders) = if session.comparison.is_some() {
+        ("Close the comparison", Vec::new())
+    } else {
+        (
+            "Compare methods side by side",
+            super::session::comparison::DEFAULT_CONTENDERS.to_vec(),
+        )
+    };
+    let button = ui.button(label).on_hover_text(
+        "Run planar, radial, HMC, L2HMC and the NHF in turn on this target and show their \
+         draws and figures side by side",
+    );
+    widgets.compare_button = rect_of(&button);
+    if button.clicked() {
+        commands.push(Command::Compare(contenders));
+    }
 }
 
 /// Run, step and reset, the run's figures and the method's settings; nothing for the NHF.

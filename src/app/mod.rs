@@ -2,6 +2,7 @@
 //! engine; the engine never knows it exists. Platform specifics (screenshots, the browser's
 //! test hooks) come in from the entries through [`FrameHook`].
 
+mod arrangement;
 pub mod canvas;
 pub mod classroom;
 pub mod density_grid;
@@ -12,12 +13,16 @@ pub mod link_payload;
 pub mod method_controls;
 pub mod panel;
 pub mod presets;
+pub mod screen;
 pub mod session;
 pub mod setting_table;
 pub mod setting_widgets;
 pub mod settings;
+mod side_by_side_views;
+mod stacked_views;
 pub mod status;
 pub mod training_host;
+pub mod ui_report;
 pub mod view_set;
 pub mod views;
 
@@ -89,6 +94,16 @@ pub struct NhfApp {
     /// rectangle in physical pixels when it was asked for.
     view_shot: ViewShot,
     hook: Option<FrameHook>,
+    /// The arrangement last applied (its spacing is in the style).
+    screen: Option<screen::Screen>,
+    /// Whether the controls panel (or, stacked, the drawer) is open.
+    panel_open: bool,
+    /// The view shown under position space on a portrait screen.
+    tab: &'static str,
+    /// Whether the window is a touch screen (the browser entry says; a touch also tells).
+    pub touch: bool,
+    /// Whether the style's controls have been sized for fingers.
+    spacing_for_touch: bool,
     /// Paint the window's background as a rectangle instead of leaving it to the integration's
     /// clear colour ([`eframe::App::clear_color`]). The panels are unfilled (see [`unfilled`]);
     /// a renderer that clears to transparent instead, as egui_kittest's does, needs this.
@@ -134,6 +149,11 @@ impl NhfApp {
             views_rect: egui::Rect::NOTHING,
             view_shot: ViewShot::default(),
             hook,
+            screen: None,
+            panel_open: true,
+            tab: "phase",
+            touch: false,
+            spacing_for_touch: false,
             paints_background: false,
         }
     }
@@ -285,83 +305,6 @@ fn view_bar(ui: &mut egui::Ui, session: &mut Session) -> Vec<Command> {
     commands
 }
 
-impl NhfApp {
-    /// Lays out the visible views: position space as a square on the left, the others
-    /// stacked on the right (or everything stacked when position space is hidden).
-    fn views(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
-        let mut commands = Vec::new();
-        self.widgets.position_square = None;
-        let views = &self.session.settings.views;
-        let visible = views.visible();
-        self.widgets
-            .view_ms
-            .retain(|name, _| visible.contains(name));
-        let others: Vec<&str> = visible.into_iter().filter(|v| *v != "position").collect();
-        let size = ui.available_size();
-        let gap = ui.spacing().item_spacing;
-        let left = if views.is_visible("position") {
-            if others.is_empty() {
-                size.x
-            } else {
-                size.y.min(size.x * 0.5)
-            }
-        } else {
-            0.0
-        };
-        let show_position = views.is_visible("position");
-        ui.horizontal_top(|ui| {
-            if show_position {
-                ui.allocate_ui(egui::vec2(left, size.y), |ui| {
-                    ui.vertical(|ui| {
-                        let start = web_time::Instant::now();
-                        let bar = !self.session.classroom.hides("animation");
-                        let height = size.y
-                            - if bar {
-                                panel::animation_bar_height(left)
-                            } else {
-                                0.0
-                            };
-                        ui.allocate_ui(egui::vec2(left, height), |ui| {
-                            commands = self.position.ui(ui, &self.session, &mut self.widgets);
-                        });
-                        self.widgets.time_view("position", start);
-                        if bar {
-                            ui.set_max_width(left);
-                            panel::animation_bar(ui, &mut self.session, &mut commands);
-                        }
-                    });
-                });
-            }
-            if others.is_empty() {
-                return;
-            }
-            let width = (size.x - left - if left > 0.0 { gap.x } else { 0.0 }).max(100.0);
-            let each =
-                ((size.y - gap.y * (others.len() - 1) as f32) / others.len() as f32).max(80.0);
-            ui.allocate_ui(egui::vec2(width, size.y), |ui| {
-                ui.vertical(|ui| {
-                    ui.set_width(width);
-                    for name in others {
-                        let start = web_time::Instant::now();
-                        ui.allocate_ui(egui::vec2(width, each), |ui| {
-                            ui.set_height(each);
-                            ui.push_id(name, |ui| {
-                                if let Some((_, view)) =
-                                    self.column.iter_mut().find(|(n, _)| *n == name)
-                                {
-                                    view.ui(ui, &self.session, each);
-                                }
-                            });
-                        });
-                        self.widgets.time_view(name, start);
-                    }
-                });
-            });
-        });
-        commands
-    }
-}
-
 impl eframe::App for NhfApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
@@ -385,6 +328,7 @@ impl eframe::App for NhfApp {
             ctx.set_zoom_factor(zoom);
         }
         let hidden = self.session.classroom.clone();
+        let narrow = self.screen == Some(screen::Screen::Stacked);
         if !hidden.hides("status") {
             egui::Panel::bottom("status")
                 .frame(unfilled(egui::Frame::side_top_panel(ui.style())))
@@ -392,64 +336,44 @@ impl eframe::App for NhfApp {
                     let s = &self.session;
                     ui.horizontal(|ui| {
                         if let Some(iteration) = s.method_run.iteration() {
-                            ui.monospace(format!(
-                                "{:5.1} fps | frame {:4.1} ms | {} | iteration {iteration} | {}",
-                                s.fps,
-                                s.frame_ms,
+                            let what = format!(
+                                "{} | iteration {iteration} | {}",
                                 s.settings.method.name(),
                                 if s.running { "running" } else { "paused" },
+                            );
+                            ui.monospace(if narrow {
+                                what
+                            } else {
+                                format!("{:5.1} fps | frame {:4.1} ms | {what}", s.fps, s.frame_ms)
+                            });
+                            return;
+                        }
+                        let loss = s
+                            .trainer
+                            .last_loss()
+                            .filter(|l| l.is_finite())
+                            .map_or("—".into(), |l| format!("{l:.3}"));
+                        let state = if s.running { "training" } else { "paused" };
+                        if narrow {
+                            // A phone's line: what a student needs, without the timings.
+                            ui.monospace(format!(
+                                "iteration {} | loss {loss} | {state}",
+                                s.trainer.step
                             ));
                             return;
                         }
                         ui.monospace(format!(
-                        "{:5.1} fps | frame {:4.1} ms | iteration {} | loss {} | {} | state {}/{}",
-                        s.fps,
-                        s.frame_ms,
-                        s.trainer.step,
-                        s.trainer
-                            .last_loss()
-                            .filter(|l| l.is_finite())
-                            .map_or("—".into(), |l| format!("{l:.3}")),
-                        if s.running { "training" } else { "paused" },
-                        s.anim.step(),
-                        s.anim.trajectory.states.saturating_sub(1),
-                    ));
+                            "{:5.1} fps | frame {:4.1} ms | iteration {} | loss {loss} | {state} | state {}/{}",
+                            s.fps,
+                            s.frame_ms,
+                            s.trainer.step,
+                            s.anim.step(),
+                            s.anim.trajectory.states.saturating_sub(1),
+                        ));
                     });
                 });
         }
-        let mut commands = Vec::new();
-        if !hidden.hides("controls") {
-            egui::Panel::left("controls")
-                .default_size(260.0)
-                .frame(unfilled(egui::Frame::side_top_panel(ui.style())))
-                .show(ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        commands = panel::controls(ui, &mut self.session, &mut self.widgets);
-                    });
-                });
-        }
-        egui::CentralPanel::default()
-            .frame(unfilled(egui::Frame::central_panel(ui.style())))
-            .show(ui, |ui| {
-                if let Some(error) = &self.session.error {
-                    commands.extend(error_banner(ui, error));
-                }
-                if let Some(preset) = self.session.preset {
-                    commands.extend(preset_note(ui, preset));
-                }
-                let nhf = matches!(self.session.method_run, session::MethodRun::Nhf);
-                if !hidden.hides("views") && nhf {
-                    commands.extend(view_bar(ui, &mut self.session));
-                }
-                self.views_rect = ui.available_rect_before_wrap();
-                let painted = if nhf {
-                    self.views(ui)
-                } else {
-                    self.widgets.position_square = None;
-                    self.method_view.ui(ui, &self.session, &mut self.widgets)
-                };
-                commands.extend(painted);
-            });
+        let commands = self.arrange(ui, &hidden);
         self.widgets.potential_correlation = None;
         for (name, view) in &self.column {
             if self.session.settings.views.is_visible(name) {

@@ -48,7 +48,7 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
     ui.label(RichText::new(session.target.caption()).small().weak());
     ui.separator();
     if !session.classroom.hides("method") {
-        method_picker(ui, session, &mut commands);
+        method_picker(ui, session, widgets, &mut commands);
         ui.separator();
     }
     share(ui, session, &mut commands);
@@ -248,13 +248,16 @@ fn animation_controls(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Com
 /// Below this width the animation bar puts the scrub slider on a row of its own.
 const ANIMATION_BAR_ONE_ROW_MIN: f32 = 460.0;
 
-/// The height [`animation_bar`] takes at `width` points.
-pub fn animation_bar_height(width: f32) -> f32 {
-    if width < ANIMATION_BAR_ONE_ROW_MIN {
-        88.0
-    } else {
-        64.0
-    }
+/// The height [`animation_bar`] takes at `width` points in `ui`'s style: measured with egui's
+/// 20-point controls, and scaled with them when they are sized for fingers.
+pub fn animation_bar_height(ui: &Ui, width: f32) -> f32 {
+    let scale = (ui.spacing().interact_size.y / 20.0).max(1.0);
+    scale
+        * if width < ANIMATION_BAR_ONE_ROW_MIN {
+            88.0
+        } else {
+            64.0
+        }
 }
 
 /// The animation controls under position space, `width` points wide: buttons and the scrub

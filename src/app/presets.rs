@@ -15,7 +15,7 @@ pub struct Preset {
 }
 
 /// Every preset, in the order the panel lists them.
-pub const PRESETS: [Preset; 9] = [
+pub const PRESETS: [Preset; 10] = [
     Preset {
         id: "euler-vs-leapfrog",
         title: "Why leapfrog? Euler vs leapfrog",
@@ -80,6 +80,17 @@ pub const PRESETS: [Preset; 9] = [
             map's volume change, keeps it exact. Sample, watch the training loss fall and the \
             chains start to leap; then pick hmc and compare ESS per gradient.",
         link: "#target=custom&mixture=JcpBCoQwDEDRq0jWQTIwXbQXmAO4LFkUDY5gU2k7IyLeXcXd4_N30BAFHHQ1Jx3nrelTzjKHKkPzCb9SpqCA0Ke4JBWtBZzfYZVp_FZwL4Qo1-A8IfG9_S97Qy2RwbdtrTWM_gE-mfng4wQ&method=l2hmc&l2hmc_chains=32&hmc_rate=200",
+    },
+    Preset {
+        id: "compare",
+        title: "Same target, five methods",
+        explanation: "The whole story on one banana, each method in turn at its defaults: \
+            planar and radial flows (a few dozen numbers learned by the reverse KL), HMC (no \
+            training, exact but correlated draws), L2HMC (trains its leapfrog, then samples) and \
+            the NHF. Compare each tile with the target, then the table: binned KL (0 is a \
+            perfect match), ESS (how many draws count), gradients spent, seconds. Then pick \
+            the donut or u2 in the panel: the winner changes.",
+        link: "#target=banana&compare=planar,radial,hmc,l2hmc,nhf",
     },
     Preset {
         id: "supernova",

@@ -8,36 +8,7 @@ use serde_json::Value;
 use super::session::{Command, MethodRun, Session};
 use crate::nhf::step_bench::{BenchConfig, StepTiming, time_steps};
 
-/// What the last frame's UI knows and the session does not: screen rectangles of key widgets,
-/// `[x, y, w, h]` in points from the canvas's top-left, so an end-to-end test can click them
-/// with the real mouse, and readings the views computed.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct UiReport {
-    /// The Train / Pause button.
-    pub train_button: Option<[f32; 4]>,
-    /// The Reset button.
-    pub reset_button: Option<[f32; 4]>,
-    /// The Save model button.
-    pub save_button: Option<[f32; 4]>,
-    /// The Load model button.
-    pub load_button: Option<[f32; 4]>,
-    /// The position view's square (the target's box on screen), for painting by mouse.
-    pub position_square: Option<[f32; 4]>,
-    /// The interpretability view's p-weighted correlation of V and −log p (when shown).
-    pub potential_correlation: Option<f64>,
-    /// Milliseconds each shown view's code took in the last frames (smoothed; layout and
-    /// shapes only — tessellating and painting them come after, in `frame_ms`).
-    pub view_ms: std::collections::BTreeMap<&'static str, f64>,
-}
-
-impl UiReport {
-    /// Adds a view's time this frame, since `start`, to its smoothed figure.
-    pub fn time_view(&mut self, name: &'static str, start: web_time::Instant) {
-        let ms = start.elapsed().as_secs_f64() * 1000.0;
-        let smoothed = self.view_ms.entry(name).or_insert(ms);
-        *smoothed = 0.8 * *smoothed + 0.2 * ms;
-    }
-}
+pub use super::ui_report::UiReport;
 
 /// The JSON snapshot.
 #[derive(Serialize)]
@@ -92,6 +63,8 @@ struct Status<'a> {
     /// Where continuous training runs: "worker" (a Web Worker or thread) or "frame" (the
     /// frame loop).
     training_in: &'static str,
+    /// The comparison's methods and how far each is, with its figures once measured.
+    compare: Option<Vec<Value>>,
 }
 
 /// Means over every particle and every state of the animated trajectories: q₁, q₂, p₁, p₂.
@@ -173,6 +146,10 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         } else {
             "frame"
         },
+        compare: session
+            .comparison
+            .as_ref()
+            .map(super::session::ComparisonRun::status),
     };
     serde_json::to_string(&status).unwrap_or_else(|e| format!("{{\"error\":\"status: {e}\"}}"))
 }
@@ -307,6 +284,17 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
         ),
         "open_model" => Command::OpenModel,
         "export_view" => Command::ExportView,
+        "compare" => Command::Compare(
+            value
+                .get("methods")
+                .and_then(Value::as_str)
+                .ok_or("\"compare\" needs a string \"methods\" (a comma list; empty closes)")?
+                .split(',')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(crate::compare::Contender::parse)
+                .collect::<Result<_, _>>()?,
+        ),
         "load_model" => Command::LoadModel(
             value
                 .get("text")

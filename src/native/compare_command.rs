@@ -79,6 +79,7 @@ pub fn run(args: &CompareArgs) -> Result<(), String> {
         l2hmc_train_iters: args.l2hmc_train_iters,
         seed: args.seed,
         nhf_size: args.nhf_size,
+        ..Budget::default()
     };
     if !args.json {
         println!(

@@ -95,6 +95,9 @@ pub fn start() {
                 },
                 Box::new(move |cc| {
                     let mut app = NhfApp::new(cc, Some(hook), hash.as_deref(), &base_url);
+                    // A phone or tablet: the arrangement and the controls' size follow.
+                    app.touch =
+                        web_sys::window().is_some_and(|w| w.navigator().max_touch_points() > 0);
                     app.session.set_file_host(Box::new(BrowserFiles));
                     // Training in a Web Worker leaves the page's thread to drawing; without
                     // one, the frame loop trains in time slices.

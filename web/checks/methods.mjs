@@ -1,10 +1,10 @@
 // The methods beside the NHF (HMC, L2HMC, planar, radial): each is picked through the test interface, run until it moves,
-// and kept as a screenshot; a bad method name is refused and changes nothing.
+// and kept as a screenshot; a comparison link runs two of them side by side; a bad method name is refused and changes nothing.
 import { assert, fmt } from '../harness.mjs';
 
 export default {
   name: 'methods',
-  about: 'hmc, l2hmc, planar, radial: pick, run, status figures, screenshot; bad name refused',
+  about: 'hmc, l2hmc, planar, radial, a comparison: pick, run, status figures, screenshot; bad name refused',
   async run(t) {
     const app = await t.openApp('#target=banana');
 
@@ -71,6 +71,27 @@ export default {
       const back = await app.waitStatus((x) => x.method === 'nhf', { what: 'back to the NHF' });
       t.watcher.noPanicSoFar();
       return back.method;
+    });
+
+    await t.check('a comparison link runs planar and HMC side by side and reports their figures', async () => {
+      await app.commandOk({ cmd: 'link', link: '#target=banana&compare=planar,hmc' });
+      const s = await app.waitStatus(
+        (x) => Array.isArray(x.compare) && x.compare.length === 2 && x.compare.every((m) => m.state === 'done'),
+        { timeout: 90_000, what: 'both methods of the comparison measured' },
+      );
+      for (const m of s.compare) {
+        assert(Number.isFinite(m.kl) && m.kl < 2, `${m.method}: binned KL ${m.kl}`);
+        assert(m.grad_evals > 0 && m.seconds >= 0, `${m.method}: ${fmt(m)}`);
+      }
+      const [planar, hmc] = s.compare;
+      assert(planar.params === 40 && planar.acceptance === null, `planar ${fmt(planar)}`);
+      assert(hmc.params === null && hmc.acceptance > 0.3, `hmc ${fmt(hmc)}`);
+      assert(/compare=planar,hmc/.test(s.link), `link ${s.link}`);
+      await app.waitFrames(4);
+      await app.screenshot('method-compare.png');
+      await app.commandOk({ cmd: 'compare', methods: '' });
+      await app.waitStatus((x) => x.compare === null, { what: 'the comparison closed' });
+      return s.compare.map((m) => `${m.method} KL ${m.kl.toFixed(3)}`).join(', ');
     });
   },
 };

@@ -40,6 +40,10 @@ pub trait Chains: Send {
     fn losses(&self) -> &[(usize, f64)] {
         &[]
     }
+    /// Learned parameters, for samplers that learn (L2HMC's networks); `None` for HMC.
+    fn param_count(&self) -> Option<usize> {
+        None
+    }
     /// Coordinate `axis` of every chain's kept draws (for the diagnostics).
     fn coordinate(&self, axis: usize) -> Vec<Vec<f64>> {
         self.samples()
@@ -127,6 +131,9 @@ impl Chains for L2hmc {
     }
     fn losses(&self) -> &[(usize, f64)] {
         &self.history
+    }
+    fn param_count(&self) -> Option<usize> {
+        Some(self.params.len())
     }
     fn state(&self) -> MethodState {
         MethodFile::of_l2hmc(self)

@@ -64,6 +64,8 @@ pub enum Command {
     LoadModel(String),
     /// Offers the views, as drawn, as a PNG (taken from the next frame's screenshot).
     ExportView,
+    /// Compares these methods on the target side by side (none: ends the comparison).
+    Compare(Vec<crate::compare::Contender>),
 }
 
 /// The constant learning rates a run may continue at: the learning-rate setting's range.

@@ -50,6 +50,14 @@ impl Session {
                 files::samples_csv(&self.trainer, self.target.as_ref(), n),
                 "samples",
             )),
+            Command::Compare(contenders) => {
+                self.start_comparison(&contenders);
+                Ok(if contenders.is_empty() {
+                    "comparison closed".into()
+                } else {
+                    format!("comparing {} methods", contenders.len())
+                })
+            }
             Command::ExportView => {
                 self.wants_view_png = true;
                 Ok("exporting the views as PNG".into())

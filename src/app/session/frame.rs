@@ -31,6 +31,13 @@ impl Session {
             }
         }
         self.last_frame = Some(start);
+        if let Some(run) = &mut self.comparison {
+            // The comparison has the frame's training budget; the model behind it waits.
+            let budget = self.settings.train_budget_ms.clamp(1.0, 100.0) / 1000.0;
+            run.advance(&self.target, budget);
+            self.tick_ms = start.elapsed().as_secs_f64() * 1000.0;
+            return;
+        }
         if self.tick_method(start, dt_seconds) {
             self.tick_ms = start.elapsed().as_secs_f64() * 1000.0;
             return;

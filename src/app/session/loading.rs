@@ -31,7 +31,11 @@ impl Session {
         self.classroom = link.classroom;
         self.preset = link.preset.as_deref().and_then(presets::by_id);
         self.sync_canvas();
+        self.comparison = None;
         self.rebuild();
+        if let Some(contenders) = &link.compare {
+            self.start_comparison(contenders);
+        }
         Ok(())
     }
     /// Hands a file to the user through the file host (into the outbox without one) and says

@@ -9,6 +9,7 @@
 
 mod animation;
 mod command;
+pub mod comparison;
 mod dispatch;
 mod frame;
 mod host_driver;
@@ -20,6 +21,7 @@ pub mod method_run;
 
 pub use animation::Animation;
 pub use command::{CONSTANT_LR_RANGE, Command};
+pub use comparison::ComparisonRun;
 pub use method_run::MethodRun;
 
 use std::sync::Arc;
@@ -103,6 +105,12 @@ pub struct Session {
     job_grid: bool,
     /// The model that runs instead of the NHF, if the settings pick another.
     pub method_run: MethodRun,
+    /// Several methods on the target, side by side, while the user compares them (shown in
+    /// place of the views; training waits meanwhile).
+    pub comparison: Option<ComparisonRun>,
+    /// What each method of a comparison may spend (tests make it small); the seed is the
+    /// settings'.
+    pub compare_budget: crate::compare::Budget,
 }
 
 impl Session {
@@ -158,6 +166,8 @@ impl Session {
             jobs_started: 0,
             job_grid: false,
             method_run: MethodRun::Nhf,
+            comparison: None,
+            compare_budget: comparison::app_budget(0),
         };
         session.build_method_run();
         session.sync_canvas();
@@ -285,6 +295,7 @@ impl Session {
             direction: self.anim.direction.unwrap_or(Direction::Generate),
             classroom: self.classroom.clone(),
             preset: self.preset.map(|p| p.id.to_string()),
+            compare: self.comparison.as_ref().map(ComparisonRun::contenders),
         }
     }
 
@@ -313,6 +324,23 @@ impl Session {
         self.train_seconds = 0.0;
         self.build_method_run();
         self.record_trajectory();
+        if let Some(run) = &self.comparison {
+            // The same methods again, on the target and seed as they are now.
+            let contenders = run.contenders();
+            self.start_comparison(&contenders);
+        }
+    }
+
+    /// Starts comparing `contenders` on the target (none: ends the comparison).
+    pub(super) fn start_comparison(&mut self, contenders: &[crate::compare::Contender]) {
+        self.running = false;
+        self.comparison = (!contenders.is_empty()).then(|| {
+            let budget = crate::compare::Budget {
+                seed: self.settings.train.seed,
+                ..self.compare_budget
+            };
+            ComparisonRun::new(contenders, budget)
+        });
     }
 
     /// Builds the run of the settings' method; a setting the engine refuses brings the NHF

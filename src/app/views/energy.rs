@@ -51,12 +51,15 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
              H almost constant (the error stays small instead of growing); each block has its \
              own potential, so H changes from block to block.",
         );
-        ui.label(
-            egui::RichText::new(format!(
-                "largest drift within a block: {:.2e}",
-                max_drift(session)
-            ))
-            .weak(),
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!(
+                    "largest drift within a block: {:.2e}",
+                    max_drift(session)
+                ))
+                .weak(),
+            )
+            .truncate(),
         );
     });
     Plot::new("energy")

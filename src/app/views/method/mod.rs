@@ -5,6 +5,7 @@
 
 pub mod backdrop;
 pub mod chains_view;
+pub mod compare_view;
 pub mod layers_view;
 
 use egui::Ui;
@@ -17,6 +18,7 @@ use super::super::status::UiReport;
 pub struct MethodView {
     chains: chains_view::ChainsView,
     layers: layers_view::LayersView,
+    compare: compare_view::CompareView,
 }
 
 impl MethodView {
@@ -29,6 +31,16 @@ impl MethodView {
             MethodRun::Layers(run) => self.layers.ui(ui, session, run, report, &mut commands),
         }
         commands
+    }
+
+    /// Draws the session's comparison of methods; returns what the user asked.
+    pub fn comparison(
+        &mut self,
+        ui: &mut Ui,
+        session: &Session,
+        run: &super::super::session::ComparisonRun,
+    ) -> Vec<Command> {
+        self.compare.ui(ui, session, run)
     }
 }
 
