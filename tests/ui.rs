@@ -143,7 +143,10 @@ fn every_target_can_be_selected_through_the_test_interface() {
 
 #[test]
 fn view_toggles_direction_and_model_controls_are_reachable_by_label() {
+    // Tall enough that the model section is in sight without scrolling the panel.
     let mut h = harness();
+    h.set_size(egui::vec2(1280.0, 1000.0));
+    h.run_steps(2);
     for name in ["position", "phase", "densities", "training", "energy"] {
         assert!(h.state().session.settings.views.is_visible(name));
         h.get_by_label(name).click();
@@ -390,7 +393,7 @@ fn a_classroom_link_hides_panels_and_enlarges_text() {
         "the model panel is hidden"
     );
     assert!(
-        h.query_by_label("phase").is_none(),
+        h.query_by_label("potential V").is_none(),
         "the view bar is hidden"
     );
     h.state_mut()

@@ -52,9 +52,16 @@ impl ChainsView {
         let size = ui.available_size();
         let gap = ui.spacing().item_spacing;
         let row = 30.0;
-        let side = (size.y - row).min(size.x * 0.5).max(64.0);
+        // Portrait (a phone): position space at the full width, the rest below it (the
+        // method view scrolls); landscape: side by side.
+        let portrait = size.x < size.y;
+        let side = if portrait {
+            size.x.min(size.y - row).max(64.0)
+        } else {
+            (size.y - row).min(size.x * 0.5).max(64.0)
+        };
         let steps = run.chains.leapfrog_steps();
-        ui.horizontal_top(|ui| {
+        ui.with_layout(super::arrangement(portrait), |ui| {
             ui.vertical(|ui| {
                 ui.set_width(side);
                 ui.set_max_width(side);
@@ -100,7 +107,11 @@ impl ChainsView {
                     commands,
                 );
             });
-            let width = ui.available_width().min(size.x - side - gap.x).max(100.0);
+            let width = if portrait {
+                size.x
+            } else {
+                ui.available_width().min(size.x - side - gap.x).max(100.0)
+            };
             ui.vertical(|ui| {
                 ui.set_width(width);
                 self.right_column(ui, session, run, width, size.y);

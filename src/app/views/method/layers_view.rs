@@ -35,10 +35,17 @@ impl LayersView {
     ) {
         let size = ui.available_size();
         let gap = ui.spacing().item_spacing;
-        let side = (size.y - 30.0).min(size.x * 0.5).max(64.0);
+        // Portrait (a phone): position space at the full width, the rest below it (the
+        // method view scrolls); landscape: side by side.
+        let portrait = size.x < size.y;
+        let side = if portrait {
+            size.x.min(size.y - 30.0).max(64.0)
+        } else {
+            (size.y - 30.0).min(size.x * 0.5).max(64.0)
+        };
         let layers = run.trainer.flow.layers;
         let layer = (run.position.floor() as usize).min(layers);
-        ui.horizontal_top(|ui| {
+        ui.with_layout(super::arrangement(portrait), |ui| {
             ui.vertical(|ui| {
                 ui.set_width(side);
                 ui.set_max_width(side);
@@ -69,7 +76,11 @@ impl LayersView {
                 ));
                 animation_row(ui, session, run.position, layers, "layer", commands);
             });
-            let width = ui.available_width().min(size.x - side - gap.x).max(100.0);
+            let width = if portrait {
+                size.x
+            } else {
+                ui.available_width().min(size.x - side - gap.x).max(100.0)
+            };
             ui.vertical(|ui| {
                 ui.set_width(width);
                 self.right_column(ui, session, run, layer, width, size.y);

@@ -23,24 +23,44 @@ pub struct MethodView {
 
 impl MethodView {
     /// Draws the running method into the available space; returns the animation's commands.
+    /// On a portrait screen the view is a column that scrolls.
     pub fn ui(&mut self, ui: &mut Ui, session: &Session, report: &mut UiReport) -> Vec<Command> {
         let mut commands = Vec::new();
-        match &session.method_run {
+        let size = ui.available_size();
+        let mut draw = |ui: &mut Ui| match &session.method_run {
             MethodRun::Nhf => {}
             MethodRun::Chains(run) => self.chains.ui(ui, session, run, report, &mut commands),
             MethodRun::Layers(run) => self.layers.ui(ui, session, run, report, &mut commands),
+        };
+        if size.x < size.y {
+            egui::ScrollArea::vertical().show(ui, draw);
+        } else {
+            draw(ui);
         }
         commands
     }
 
-    /// Draws the session's comparison of methods; returns what the user asked.
+    /// Draws the session's comparison of methods (scrolling when it does not fit); returns
+    /// what the user asked.
     pub fn comparison(
         &mut self,
         ui: &mut Ui,
         session: &Session,
         run: &super::super::session::ComparisonRun,
     ) -> Vec<Command> {
-        self.compare.ui(ui, session, run)
+        egui::ScrollArea::both()
+            .show(ui, |ui| self.compare.ui(ui, session, run))
+            .inner
+    }
+}
+
+/// The layout of a method view: position space above the rest on a portrait screen, beside it
+/// otherwise.
+fn arrangement(portrait: bool) -> egui::Layout {
+    if portrait {
+        egui::Layout::top_down(egui::Align::Min)
+    } else {
+        egui::Layout::left_to_right(egui::Align::Min)
     }
 }
 
