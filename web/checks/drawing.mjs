@@ -4,7 +4,7 @@ import { assert, fmt } from '../harness.mjs';
 
 export default {
   name: 'drawing',
-  about: 'painting the hand-drawn target with the mouse',
+  about: 'painting the hand-drawn target with the mouse, and with a finger on a phone',
   async run(t) {
     const app = await t.openApp('#target=8gaussians');
 
@@ -30,6 +30,35 @@ export default {
       assert(done.link.includes('drawing='), 'the link does not carry the drawing');
       await app.screenshot('09-painted.png');
       return done.message;
+    });
+
+    await t.check('on a phone (390x844, touch), a finger drag paints the drawn target', async () => {
+      const phone = await t.openApp('#target=drawn', { size: { width: 390, height: 844 }, touch: true, deviceScaleFactor: 2 });
+      try {
+        await phone.commandOk({ cmd: 'clear_canvas' });
+        await phone.waitFrames(3);
+        const s = await phone.status();
+        const sq = s.widgets.position_square;
+        assert(Array.isArray(sq) && sq[2] >= 200, `position_square = ${fmt(sq)}`);
+        const box = await phone.canvasBox();
+        const at = (fx, fy) => ({ x: box.x + sq[0] + fx * sq[2], y: box.y + sq[1] + fy * sq[3] });
+        // Playwright's touchscreen only taps; a drag is a sequence of raw touch events.
+        const cdp = await phone.context.newCDPSession(phone.page);
+        const touch = (type, p) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ ...p, id: 1 }] : [] });
+        await touch('touchStart', at(0.3, 0.3));
+        await phone.waitFrames(1);
+        for (let k = 1; k <= 12; k++) {
+          await touch('touchMove', at(0.3 + 0.03 * k, 0.3 + 0.03 * k));
+          await phone.waitFrames(1);
+        }
+        await touch('touchEnd');
+        const done = await phone.waitStatus((x) => x.message === 'the picture is the new target', { timeout: 10_000, what: 'the finger-painted picture to become the target' });
+        assert(done.link.includes('drawing='), 'the link does not carry the drawing');
+        await phone.screenshot('09-painted-by-finger.png');
+        return done.message;
+      } finally {
+        await phone.close();
+      }
     });
   },
 };
