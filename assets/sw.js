@@ -2,7 +2,8 @@
 // app needs into a cache named after the build, all or nothing; activating it deletes the
 // caches of older builds. Requests go to the network first, so an online visitor always gets
 // the deployment the server has, whole; only when the network fails do they come from this
-// build's cache, also whole: a page is never half one build and half another.
+// build's cache, also whole: a page is never half one build and half another. The first
+// visit installs the copy; it serves from the next visit on.
 //
 // BUILD is replaced at build time by a hash of the files (Trunk.toml's post-build hook,
 // scripts/stamp_service_worker.sh): a new deployment is a new worker, hence a new cache.
@@ -35,8 +36,9 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('nhf-playground-') && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('nhf-playground-') && k !== CACHE).map((k) => caches.delete(k)))),
+    // No clients.claim(): taking over the page that is still loading cut off its training
+    // worker's download of the module; the copy serves from the next visit on.
   );
 });
 

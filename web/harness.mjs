@@ -260,10 +260,12 @@ export class Watcher {
       // background (cut off when a check closes the browser) and, offline, answers the page
       // from that copy when the network fails. What counts is what the page gets.
       if (req.serviceWorker()) return;
-      // Downloads cut off because the check is closing the browser (the training worker's
-      // copy of the module, a few MB, may still be arriving) are not the page's failures.
-      if (page.nhfClosing && /ERR_ABORTED/.test(req.failure()?.errorText || '')) return;
-      const text = `request failed: ${req.method()} ${req.url()} — ${req.failure()?.errorText}${req.serviceWorker() ? ' (by the service worker)' : ''}`;
+      // ERR_ABORTED is the browser cancelling a request itself (a tab or browser closed by
+      // the check while the training worker's copy of the module was still arriving), never a
+      // server's answer; a cancelled download the app needed shows as the app not starting,
+      // which the checks see. Every other failure is the page's.
+      if (/ERR_ABORTED/.test(req.failure()?.errorText || '')) return;
+      const text = `request failed: ${req.method()} ${req.url()} — ${req.failure()?.errorText}`;
       problem(text, `[network] ${text}`);
     });
     page.on('response', (res) => {
@@ -476,7 +478,6 @@ export async function openApp(link = '', { size = VIEWPORT, touch = false, devic
   app.browser = browser;
   app.server = server;
   app.close = async () => {
-    for (const p of browser.context.pages()) p.nhfClosing = true;
     await browser.close();
     if (ownServer) await server.close();
   };
