@@ -7,8 +7,9 @@
 // It serves ../dist on 127.0.0.1, drives Debian Chromium (headless, WebGL2 via SwiftShader)
 // with playwright-core, and talks to the app through `window.wasmBindings.app_status()` /
 // `app_command()` plus real mouse clicks on the canvas. Any browser console error, uncaught
-// page error, failed request or HTTP status >= 400 fails the run. It ends with a short run of
-// each measurement script in ../scripts (the `smoke` group).
+// page error, failed request (bar the two kinds docs/BROWSER_TESTS.md names) or HTTP status
+// >= 400 fails the run. It ends with a short run of each measurement script in ../scripts (the
+// `smoke` group).
 //
 // The checks live in checks/*.mjs, one group per file; each group opens the app in a Chromium
 // of its own at its own link, so groups do not depend on one another. harness.mjs has the
