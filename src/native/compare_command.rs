@@ -88,8 +88,11 @@ pub fn run(args: &CompareArgs) -> Result<(), String> {
         );
     }
     let show = |x: Option<f64>, digits: usize| x.map_or("—".into(), |v| format!("{v:.digits$}"));
+    // The target's cell masses, made once for every method (seeded: each method meets the
+    // same ones).
+    let cells = compare::target_cells(target.as_ref(), compare::KL_CELLS, budget.target_draws);
     for contender in methods {
-        let out = compare::run(contender, &target, &budget)?;
+        let out = compare::run_against(contender, &target, &budget, &cells)?;
         if args.json {
             let mut line = serde_json::to_value(&out).map_err(|e| e.to_string())?;
             line["target"] = target.id().into();

@@ -150,12 +150,23 @@ pub fn run(
     target: &Arc<dyn Target>,
     budget: &Budget,
 ) -> Result<Outcome, String> {
+    let cells = target_cells(target.as_ref(), KL_CELLS, budget.target_draws);
+    run_against(contender, target, budget, &cells)
+}
+
+/// [`run`] against the target's cell masses `cells` ([`target_cells`] with [`KL_CELLS`] per
+/// side), made once for several contenders: they are a million exact draws.
+pub fn run_against(
+    contender: Contender,
+    target: &Arc<dyn Target>,
+    budget: &Budget,
+    cells: &[f64],
+) -> Result<Outcome, String> {
     let mut entrant = Entrant::new(contender, target, budget)?;
     while !entrant.is_done() {
         entrant.advance(target.as_ref(), f64::INFINITY)?;
     }
-    let cells = target_cells(target.as_ref(), KL_CELLS, budget.target_draws);
-    Ok(entrant.measure(target.as_ref(), &cells))
+    Ok(entrant.measure(target.as_ref(), cells))
 }
 
 #[cfg(test)]
