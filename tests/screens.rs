@@ -72,3 +72,102 @@ fn a_landscape_phone_folds_the_panel_and_a_desktop_keeps_it() {
     assert!(w["panel"].is_array(), "{w}");
     assert!(w["train_button"][3].as_f64().unwrap() < 44.0, "{w}");
 }
+
+/// Sends one touch event of finger `id` and runs a frame. The first finger down (odd `id`s
+/// here) also moves the pointer, as eframe's web and winit integrations do: egui starts a
+/// pinch only where it knows the pointer.
+fn finger(h: &mut Harness<'static, NhfApp>, id: u64, phase: egui::TouchPhase, pos: egui::Pos2) {
+    use egui::{Event, PointerButton, TouchPhase};
+    let events = &mut h.input_mut().events;
+    events.push(Event::Touch {
+        device_id: egui::TouchDeviceId(1),
+        id: egui::TouchId(id),
+        phase,
+        pos,
+        force: None,
+    });
+    if id % 2 == 1 {
+        let button = |pressed| Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        match phase {
+            TouchPhase::Start => events.extend([Event::PointerMoved(pos), button(true)]),
+            TouchPhase::Move => events.push(Event::PointerMoved(pos)),
+            TouchPhase::End | TouchPhase::Cancel => {
+                events.extend([button(false), Event::PointerGone])
+            }
+        }
+    }
+    h.run_steps(1);
+}
+
+/// A phone: two fingers spreading apart zoom the position view about them, two fingers moving
+/// together pan it, the "whole box" button (there only while zoomed in) shows the whole box
+/// again; one finger on a built-in target changes nothing.
+#[test]
+fn a_pinch_zooms_the_position_view_and_whole_box_resets_it() {
+    use egui::TouchPhase::{End, Move, Start};
+    let mut h = app_at(390.0, 844.0, true);
+    let zoom = |h: &Harness<'static, NhfApp>| h.state().widgets.position_zoom.expect("zoom");
+    assert_eq!(zoom(&h), 1.0);
+    assert!(h.state().widgets.position_reset.is_none());
+    let home = h.state().widgets.position_center.expect("centre");
+    let [x, y, w, s] = h.state().widgets.position_square.expect("square");
+    let at = |fx: f32, fy: f32| egui::pos2(x + fx * w, y + fy * s);
+    finger(&mut h, 1, Start, at(0.45, 0.5));
+    finger(&mut h, 2, Start, at(0.55, 0.5));
+    for k in 1..=8 {
+        let d = 0.03 * k as f32;
+        finger(&mut h, 1, Move, at(0.45 - d, 0.5));
+        finger(&mut h, 2, Move, at(0.55 + d, 0.5));
+    }
+    let zoomed = zoom(&h);
+    assert!(
+        zoomed > 2.5,
+        "spreading two fingers from 0.1 to 0.58 of the square: {zoomed}"
+    );
+    // Both fingers move left together: the picture follows (the centre moves right in the box).
+    let before = h.state().widgets.position_square;
+    let centre = |h: &Harness<'static, NhfApp>| h.state().widgets.position_center.expect("centre");
+    let [cx, cy] = centre(&h);
+    for k in 1..=4 {
+        let d = 0.02 * k as f32;
+        finger(&mut h, 1, Move, at(0.21 - d, 0.5));
+        finger(&mut h, 2, Move, at(0.79 - d, 0.5));
+    }
+    finger(&mut h, 1, End, at(0.13, 0.5));
+    finger(&mut h, 2, End, at(0.71, 0.5));
+    h.run_steps(2);
+    assert_eq!(
+        h.state().widgets.position_square,
+        before,
+        "the square itself stays"
+    );
+    assert!(
+        (zoom(&h) - zoomed).abs() < 0.3 * zoomed,
+        "panning is not zooming: {}",
+        zoom(&h)
+    );
+    let [px, py] = centre(&h);
+    // The fingers moved 0.08 of the square: at zoom ≈ 5 on an 8-wide box that is ≈ 0.13.
+    assert!(
+        px > cx + 0.05 && (py - cy).abs() < 0.02,
+        "({cx}, {cy}) → ({px}, {py})"
+    );
+    assert!(h.state().widgets.position_reset.is_some());
+    h.get_by_label("whole box").click();
+    h.run_steps(2);
+    assert_eq!(zoom(&h), 1.0);
+    assert_eq!(centre(&h), home);
+    assert!(h.state().widgets.position_reset.is_none());
+    // One finger dragging over a built-in target (nothing to paint, the whole box) changes
+    // nothing.
+    finger(&mut h, 3, Start, at(0.3, 0.3));
+    finger(&mut h, 3, Move, at(0.6, 0.6));
+    finger(&mut h, 3, End, at(0.6, 0.6));
+    assert_eq!(zoom(&h), 1.0);
+    assert_eq!(centre(&h), home);
+}

@@ -68,7 +68,7 @@ impl NhfApp {
                     .show(ui, |ui| self.controls(ui, hidden));
                 commands.extend(shown.inner);
                 self.widgets.panel = Some(rect(shown.response.rect));
-                self.widgets.position_square = None;
+                self.widgets.forget_position();
                 self.widgets.train_button = touch_train;
                 return commands;
             }
@@ -96,11 +96,11 @@ impl NhfApp {
                 }
                 self.views_rect = ui.available_rect_before_wrap();
                 let painted = if let Some(run) = &self.session.comparison {
-                    self.widgets.position_square = None;
+                    self.widgets.forget_position();
                     self.widgets.view("compare", self.views_rect);
                     self.method_view.comparison(ui, &self.session, run)
                 } else if !nhf {
-                    self.widgets.position_square = None;
+                    self.widgets.forget_position();
                     self.widgets.view("method", self.views_rect);
                     self.method_view.ui(ui, &self.session, &mut self.widgets)
                 } else if screen == Screen::Stacked {

@@ -317,6 +317,7 @@ impl eframe::App for NhfApp {
             .info()
             .cpu_usage
             .map_or(self.session.tick_ms, |s| f64::from(s) * 1000.0);
+        self.session.frame_times.push(self.session.frame_ms);
         let dt = f64::from(ctx.input(|i| i.stable_dt));
         self.session.tick(dt);
         let keys = self.keyboard(&ctx);

@@ -25,7 +25,7 @@ impl NhfApp {
     /// stacked on the right (or everything stacked when position space is hidden).
     pub(super) fn views(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
-        self.widgets.position_square = None;
+        self.widgets.forget_position();
         let views = &self.session.settings.views;
         let visible = views.visible();
         self.widgets

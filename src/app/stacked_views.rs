@@ -13,7 +13,7 @@ impl NhfApp {
     /// Lays out the visible views stacked; returns the animation's and painting's commands.
     pub(super) fn stacked_views(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
-        self.widgets.position_square = None;
+        self.widgets.forget_position();
         let views = &self.session.settings.views;
         let others: Vec<&'static str> = views
             .visible()

@@ -21,6 +21,9 @@ struct Status<'a> {
     error: Option<&'a str>,
     fps: f64,
     frame_ms: f64,
+    /// The median and 90th percentile of `frame_ms` over the last two seconds of frames.
+    frame_ms_median: Option<f64>,
+    frame_ms_p90: Option<f64>,
     tick_ms: f64,
     iters_per_sec: f64,
     /// The importance ESS in percent of the NHF under the density objective, or of a planar
@@ -106,6 +109,8 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         error: session.error.as_deref(),
         fps: finite(session.fps).unwrap_or(0.0),
         frame_ms: finite(session.frame_ms).unwrap_or(0.0),
+        frame_ms_median: session.frame_times.quantile(0.5),
+        frame_ms_p90: session.frame_times.quantile(0.9),
         tick_ms: finite(session.tick_ms).unwrap_or(0.0),
         iters_per_sec: finite(session.iters_per_sec).unwrap_or(0.0),
         ess: match &session.method_run {

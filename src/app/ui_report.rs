@@ -19,6 +19,12 @@ pub struct UiReport {
     pub compare_button: Option<[f32; 4]>,
     /// The position view's square (the target's box on screen), for painting by mouse.
     pub position_square: Option<[f32; 4]>,
+    /// The position view's magnification (1 = the whole box; pinch or scroll to zoom).
+    pub position_zoom: Option<f32>,
+    /// The point of the target's box at the centre of the position view (its coordinates).
+    pub position_center: Option<[f32; 2]>,
+    /// The button that shows the whole box again, while the position view is zoomed in.
+    pub position_reset: Option<[f32; 4]>,
     /// The interpretability view's p-weighted correlation of V and −log p (when shown).
     pub potential_correlation: Option<f64>,
     /// Milliseconds each shown view's code took in the last frames (smoothed; layout and
@@ -36,6 +42,14 @@ pub struct UiReport {
 }
 
 impl UiReport {
+    /// Forgets the position view's rectangles (a frame that does not draw it).
+    pub fn forget_position(&mut self) {
+        self.position_square = None;
+        self.position_zoom = None;
+        self.position_center = None;
+        self.position_reset = None;
+    }
+
     /// Records where view `name` was drawn this frame.
     pub fn view(&mut self, name: &'static str, rect: egui::Rect) {
         self.views

@@ -12,6 +12,7 @@ mod command;
 pub mod comparison;
 mod dispatch;
 mod frame;
+mod frame_times;
 mod host_driver;
 mod live_ess;
 mod loading;
@@ -22,6 +23,7 @@ pub mod method_run;
 pub use animation::Animation;
 pub use command::{CONSTANT_LR_RANGE, Command};
 pub use comparison::ComparisonRun;
+pub use frame_times::FrameTimes;
 pub use method_run::MethodRun;
 
 use std::sync::Arc;
@@ -56,6 +58,9 @@ pub struct Session {
     /// Milliseconds of CPU the app spent on the last frame: training, evaluation, building
     /// the UI and tessellating it (eframe's `cpu_usage`), not the browser's rasterising.
     pub frame_ms: f64,
+    /// The same over the last two seconds of frames (median and 90th percentile in the
+    /// status).
+    pub frame_times: FrameTimes,
     /// Milliseconds of the last frame's `tick` alone (training and grid evaluation).
     pub tick_ms: f64,
     /// Training iterations per second over the last second.
@@ -137,6 +142,7 @@ impl Session {
             frames: 0,
             fps: 0.0,
             frame_ms: 0.0,
+            frame_times: FrameTimes::default(),
             tick_ms: 0.0,
             iters_per_sec: 0.0,
             ess: None,

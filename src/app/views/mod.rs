@@ -10,10 +10,12 @@ pub mod densities;
 pub mod energy;
 pub mod integrators;
 pub mod interpretability;
+pub mod line_mesh;
 pub mod method;
 pub mod phase;
 pub mod position;
 pub mod training;
+pub mod zoom;
 
 pub use densities::DensitiesView;
 pub use integrators::IntegratorView;

@@ -10,7 +10,9 @@ use egui::{
 };
 
 use super::colormap::{density_image, low_bright_image};
-use super::contours::{isolines, polylines, simplified};
+use super::contours::isolines;
+use super::line_mesh::{Segment, TRAIL_WIDTH, add_segment_quad, line_mesh};
+use super::zoom::{ZoomPan, reset_button_rect};
 use crate::app::canvas::RADIUS_RANGE;
 use crate::app::session::{Command, Session};
 use crate::app::status::UiReport;
@@ -31,8 +33,6 @@ struct PotentialLayer {
 }
 /// A target's identity for caches (see `Session::target_key`).
 type TargetKey = (String, u64);
-/// A line segment in flow coordinates.
-type Segment = [[f64; 2]; 2];
 
 /// States a trail reaches back.
 const TRAIL_STATES: usize = 6;
@@ -59,7 +59,13 @@ impl Default for Brush {
 
 /// Identifies the line mesh: the potential layer's key, the square on screen and the
 /// pixels per point (feathering is one physical pixel wide).
-type MeshKey = ((u64, usize, TargetKey), egui::Vec2, egui::Vec2, f32);
+type MeshKey = (
+    (u64, usize, TargetKey),
+    egui::Vec2,
+    egui::Vec2,
+    f32,
+    [f32; 4],
+);
 
 /// The position-space view.
 #[derive(Default)]
@@ -71,6 +77,8 @@ pub struct PositionView {
     /// The target's density contours (data coordinates), per target.
     target_contours: Option<(TargetKey, Vec<Segment>)>,
     potential: Option<PotentialLayer>,
+    /// The part of the box shown (pinch, scroll and drag to zoom and pan).
+    zoom: ZoomPan,
 }
 
 /// The potential of `block` on the grid, as an image (low V bright: where particles gather)
@@ -92,63 +100,6 @@ fn potential_layer(
         lines.extend(isolines(&v, n, bounds.0, level));
     }
     (texture, lines)
-}
-
-/// How far (points) a simplified isoline may stray from the one computed: a fifth of a pixel
-/// at 1 pixel per point, invisible.
-const LINE_TOLERANCE: f32 = 0.2;
-
-/// Segments (data coordinates) joined into polylines and tessellated once into an
-/// anti-aliased (feathered) mesh on screen, as egui would draw each line.
-fn line_mesh(
-    segments: &[Segment],
-    to_screen: impl Fn([f64; 2]) -> Pos2,
-    width: f32,
-    color: Color32,
-    pixels_per_point: f32,
-) -> egui::Mesh {
-    let options = egui::epaint::TessellationOptions::default();
-    let mut tessellator =
-        egui::epaint::Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
-    let mut mesh = egui::Mesh::default();
-    for line in polylines(segments) {
-        let on_screen: Vec<Pos2> = line.iter().map(|p| to_screen(*p)).collect();
-        let points = simplified(&on_screen, LINE_TOLERANCE);
-        if points.len() < 2 || points.iter().any(|p| !p.is_finite()) {
-            continue;
-        }
-        let closed = points.len() > 3 && points[0].distance(points[points.len() - 1]) < 1e-3;
-        let path = if closed {
-            egui::epaint::PathShape::closed_line(
-                points[..points.len() - 1].to_vec(),
-                Stroke::new(width, color),
-            )
-        } else {
-            egui::epaint::PathShape::line(points, Stroke::new(width, color))
-        };
-        tessellator.tessellate_path(&path, &mut mesh);
-    }
-    mesh
-}
-
-/// Width of a trail, in points.
-const TRAIL_WIDTH: f32 = 1.2;
-
-/// A line segment as one quad (two triangles, no feathering), appended to `mesh`.
-fn add_segment_quad(mesh: &mut egui::Mesh, [a, b]: [Pos2; 2], width: f32, color: Color32) {
-    let along = b - a;
-    let length = along.length();
-    // Too short to have a direction (or not finite): nothing to draw.
-    if length.is_nan() || length <= 1e-3 {
-        return;
-    }
-    let side = along.rot90() * (0.5 * width / length);
-    let first = mesh.vertices.len() as u32;
-    for p in [a + side, a - side, b + side, b - side] {
-        mesh.colored_vertex(p, color);
-    }
-    mesh.add_triangle(first, first + 1, first + 2);
-    mesh.add_triangle(first + 1, first + 3, first + 2);
 }
 
 /// The target's log density at the centres of an n×n grid over its box, and its maximum.
@@ -237,13 +188,12 @@ impl PositionView {
         }
         let available = ui.available_size();
         let side = available.x.min(available.y).max(64.0);
-        let sense = if session.canvas.is_some() {
-            Sense::click_and_drag()
-        } else {
-            Sense::hover()
-        };
-        let (response, painter) = ui.allocate_painter(vec2(available.x, side), sense);
+        // Clicks and drags always: a drag paints the drawn target, or pans when zoomed in.
+        let (response, painter) =
+            ui.allocate_painter(vec2(available.x, side), Sense::click_and_drag());
         let square = Rect::from_center_size(response.rect.center(), vec2(side, side));
+        // Trails and particles near the edge of a zoomed view stay inside the square.
+        let painter = painter.with_clip_rect(painter.clip_rect().intersect(square.expand(2.0)));
         let target = &session.target;
         let b = target.bounds().0;
         // Model space has y upwards; the screen has y downwards.
@@ -251,10 +201,15 @@ impl PositionView {
             pos2(b[0][0] as f32, b[1][1] as f32),
             pos2(b[0][1] as f32, b[1][0] as f32),
         );
-        let to_screen = RectTransform::from_to(data, square);
+        let painting = session.canvas.is_some();
+        let pinching = self.zoom.respond(ui, &response, square, painting);
+        let to_screen = self.zoom.to_screen(data, square);
         report.position_square =
             Some([square.min.x, square.min.y, square.width(), square.height()]);
-        if session.canvas.is_some() {
+        report.position_zoom = Some(self.zoom.scale);
+        let centre = to_screen.inverse().transform_pos(square.center());
+        report.position_center = Some([centre.x, centre.y]);
+        if painting && !pinching {
             self.paint(&response, to_screen.inverse(), &mut commands);
         }
 
@@ -273,7 +228,8 @@ impl PositionView {
             );
             self.heatmap = Some((key.clone(), texture));
         }
-        let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+        // The visible part of the box is the same part of every texture.
+        let uv = self.zoom.unit_rect();
         let to_screen_pt = |q: [f64; 2]| to_screen.transform_pos(pos2(q[0] as f32, q[1] as f32));
         if session.settings.potential_background {
             let block = session.anim_block();
@@ -299,6 +255,7 @@ impl PositionView {
                     square.min.to_vec2(),
                     square.max.to_vec2(),
                     ppp,
+                    [uv.min.x, uv.min.y, uv.max.x, uv.max.y],
                 );
                 if self.line_mesh.as_ref().is_none_or(|(k, _)| *k != mesh_key) {
                     let mut mesh = line_mesh(
@@ -356,6 +313,7 @@ impl PositionView {
 
         let traj = &session.anim.trajectory;
         if traj.states == 0 {
+            self.reset_button(ui, square, report);
             return commands;
         }
         let s_float = session.anim.position.clamp(0.0, (traj.states - 1) as f64);
@@ -438,38 +396,29 @@ impl PositionView {
             Color32::from_black_alpha(110),
         );
         painter.galley(at, galley, Color32::from_gray(235));
+        self.reset_button(ui, square, report);
         commands
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_segment_is_one_quad_of_its_width_and_a_point_is_nothing() {
-        let mut mesh = egui::Mesh::default();
-        add_segment_quad(
-            &mut mesh,
-            [pos2(0.0, 0.0), pos2(10.0, 0.0)],
-            2.0,
-            Color32::RED,
-        );
-        assert_eq!((mesh.vertices.len(), mesh.indices.len()), (4, 6));
-        let ys: Vec<f32> = mesh.vertices.iter().map(|v| v.pos.y.abs()).collect();
-        assert_eq!(ys, vec![1.0; 4]);
-        add_segment_quad(
-            &mut mesh,
-            [pos2(3.0, 3.0), pos2(3.0, 3.0)],
-            2.0,
-            Color32::RED,
-        );
-        add_segment_quad(
-            &mut mesh,
-            [pos2(3.0, 3.0), pos2(f32::NAN, 3.0)],
-            2.0,
-            Color32::RED,
-        );
-        assert_eq!(mesh.vertices.len(), 4);
+    /// While zoomed in, a button in the square's bottom-right corner that shows the whole box
+    /// again (a double tap does the same).
+    fn reset_button(&mut self, ui: &mut Ui, square: Rect, report: &mut UiReport) {
+        report.position_reset = None;
+        if self.zoom.is_whole() {
+            return;
+        }
+        let height = ui.spacing().interact_size.y;
+        let rect = reset_button_rect(square, vec2(height * 3.4, height));
+        report.position_reset = Some([rect.min.x, rect.min.y, rect.width(), rect.height()]);
+        if ui
+            .put(rect, egui::Button::new("whole box"))
+            .on_hover_text(format!(
+                "Zoomed in {:.1}×: show the whole box again (or double-tap the picture)",
+                self.zoom.scale
+            ))
+            .clicked()
+        {
+            self.zoom = ZoomPan::default();
+        }
     }
 }
