@@ -45,7 +45,9 @@ import files from './checks/files.mjs';
 import smoke from './checks/smoke.mjs';
 import methods from './checks/methods.mjs';
 import offline from './checks/offline.mjs';
+import frameCost from './checks/frame_cost.mjs';
+import missingFeatures from './checks/missing_features.mjs';
 
-const GROUPS = [loading, training, controls, views, links, drawing, layout, offline, storage, files, methods, smoke];
+const GROUPS = [loading, training, controls, views, links, drawing, layout, frameCost, offline, missingFeatures, storage, files, methods, smoke];
 
 process.exit(await new Run().main(GROUPS, process.argv.slice(2)));

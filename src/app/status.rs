@@ -21,7 +21,7 @@ struct Status<'a> {
     error: Option<&'a str>,
     fps: f64,
     frame_ms: f64,
-    /// The median and 90th percentile of `frame_ms` over the last two seconds of frames.
+    /// The median and 90th percentile of `frame_ms` over the last 120 frames.
     frame_ms_median: Option<f64>,
     frame_ms_p90: Option<f64>,
     tick_ms: f64,

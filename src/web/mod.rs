@@ -112,7 +112,16 @@ pub fn start() {
         if let Err(e) = result
             && let Some(loading) = self::document().and_then(|d| d.get_element_by_id("loading"))
         {
-            loading.set_text_content(Some(&format!("The app failed to start: {e:?}")));
+            let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+            log::error!("the app failed to start: {why}");
+            // The loader (assets/loader.js) has already said which feature the browser lacks:
+            // that sentence is the one a user can act on, so it stays.
+            let said = loading.text_content().unwrap_or_default();
+            if !said.starts_with("NHF Playground needs") {
+                loading.set_text_content(Some(&format!(
+                    "NHF Playground could not start: {why}. Reload the page to try again."
+                )));
+            }
         }
     });
 }

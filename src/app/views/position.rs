@@ -235,7 +235,10 @@ impl PositionView {
             let block = session.anim_block();
             let pkey = (session.anim.recorded_at_step, block, key.clone());
             if self.potential.as_ref().is_none_or(|p| p.key != pkey) {
+                let start = web_time::Instant::now();
                 let (texture, lines) = potential_layer(session, block, ui.ctx());
+                // Rebuilt when the animation reaches a new block or new parameters.
+                report.time_view("position: potential layer", start);
                 self.potential = Some(PotentialLayer {
                     key: pkey,
                     texture,
@@ -258,6 +261,7 @@ impl PositionView {
                     [uv.min.x, uv.min.y, uv.max.x, uv.max.y],
                 );
                 if self.line_mesh.as_ref().is_none_or(|(k, _)| *k != mesh_key) {
+                    let start = web_time::Instant::now();
                     let mut mesh = line_mesh(
                         &layer.lines,
                         to_screen_pt,
@@ -273,6 +277,7 @@ impl PositionView {
                         ppp,
                     ));
                     self.line_mesh = Some((mesh_key, Arc::new(mesh)));
+                    report.time_view("position: line mesh", start);
                 }
                 if let Some((_, mesh)) = &self.line_mesh {
                     painter.add(egui::Shape::mesh(Arc::clone(mesh)));
