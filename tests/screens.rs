@@ -8,13 +8,18 @@ use nhf_playground::app::NhfApp;
 use nhf_playground::app::settings::Settings;
 
 fn app_at(width: f32, height: f32, touch: bool) -> Harness<'static, NhfApp> {
+    app_with(Settings::default(), width, height, touch)
+}
+
+/// The app with `settings` (50 particles) in a window of `width` × `height` points.
+fn app_with(settings: Settings, width: f32, height: f32, touch: bool) -> Harness<'static, NhfApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(width, height))
         .build_eframe(move |_cc| {
             let mut app = NhfApp::with_settings(
                 Settings {
                     particles: 50,
-                    ..Settings::default()
+                    ..settings
                 },
                 None,
             );
@@ -23,6 +28,19 @@ fn app_at(width: f32, height: f32, touch: bool) -> Harness<'static, NhfApp> {
         });
     h.run_steps(4);
     h
+}
+
+/// A phone with the drawn target: the paint tools go above the picture, and the square keeps
+/// (nearly) the full width instead of shrinking under them.
+#[test]
+fn a_phone_keeps_the_drawn_targets_square_wide_under_its_paint_tools() {
+    let settings = Settings {
+        target: "drawn".into(),
+        ..Settings::default()
+    };
+    let h = app_with(settings, 390.0, 844.0, true);
+    let [_, _, w, _] = h.state().widgets.position_square.expect("square");
+    assert!(w >= 300.0, "the square is {w} points wide");
 }
 
 fn widgets(h: &Harness<'static, NhfApp>) -> serde_json::Value {

@@ -8,6 +8,9 @@ use super::{NhfApp, panel};
 
 /// Height kept below position space for the tabs and the chosen view, at least.
 const BELOW_POSITION: f32 = 220.0;
+/// What the tabs and the chosen view keep when the drawn target's paint tools take room:
+/// the picture being painted matters more than the view under it.
+const BELOW_POSITION_WITH_TOOLS: f32 = 130.0;
 
 impl NhfApp {
     /// Lays out the visible views stacked; returns the animation's and painting's commands.
@@ -29,14 +32,17 @@ impl NhfApp {
             } else {
                 0.0
             };
+            // The drawn target's paint tools sit above the square, in room taken from the view
+            // below rather than from the square.
+            let tools = self.position.tools_height();
             let below = if others.is_empty() {
                 0.0
             } else {
-                BELOW_POSITION
+                (BELOW_POSITION - tools).max(BELOW_POSITION_WITH_TOOLS)
             };
-            let side = width.min(size.y - bar_height - below).max(120.0);
+            let side = width.min(size.y - bar_height - below - tools).max(120.0);
             let start = web_time::Instant::now();
-            let response = ui.allocate_ui(egui::vec2(width, side), |ui| {
+            let response = ui.allocate_ui(egui::vec2(width, side + tools), |ui| {
                 commands = self.position.ui(ui, &self.session, &mut self.widgets);
             });
             self.widgets.view("position", response.response.rect);

@@ -79,6 +79,8 @@ pub struct PositionView {
     potential: Option<PotentialLayer>,
     /// The part of the box shown (pinch, scroll and drag to zoom and pan).
     zoom: ZoomPan,
+    /// The paint tools' height in the last frame that showed them (0 when hidden).
+    tools_height: f32,
 }
 
 /// The potential of `block` on the grid, as an image (low V bright: where particles gather)
@@ -180,11 +182,20 @@ impl PositionView {
         }
     }
 
+    /// The height of what sits above the square (the paint tools of the drawn target), as
+    /// last drawn: a layout that sizes the view from its width adds it.
+    pub fn tools_height(&self) -> f32 {
+        self.tools_height
+    }
+
     /// Draws the view into the available space; returns what the user asked for (painting).
     pub fn ui(&mut self, ui: &mut Ui, session: &Session, report: &mut UiReport) -> Vec<Command> {
         let mut commands = Vec::new();
+        self.tools_height = 0.0;
         if session.canvas.is_some() {
+            let top = ui.cursor().min.y;
             self.brush_bar(ui, &mut commands);
+            self.tools_height = ui.cursor().min.y - top;
         }
         let available = ui.available_size();
         let side = available.x.min(available.y).max(64.0);
