@@ -47,7 +47,8 @@ import methods from './checks/methods.mjs';
 import offline from './checks/offline.mjs';
 import frameCost from './checks/frame_cost.mjs';
 import missingFeatures from './checks/missing_features.mjs';
+import ownTarget from './checks/own_target.mjs';
 
-const GROUPS = [loading, training, controls, views, links, drawing, layout, frameCost, offline, missingFeatures, storage, files, methods, smoke];
+const GROUPS = [loading, training, controls, views, links, drawing, layout, frameCost, offline, missingFeatures, storage, files, ownTarget, methods, smoke];
 
 process.exit(await new Run().main(GROUPS, process.argv.slice(2)));

@@ -8,6 +8,7 @@ pub mod classroom;
 pub mod density_grid;
 pub mod file_host;
 pub mod files;
+mod formula_editor;
 pub mod link;
 pub mod link_payload;
 pub mod method_controls;

@@ -34,6 +34,13 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
                     commands.push(Command::Target(info.id.clone()));
                 }
             }
+            if let Some(spec) = &session.settings.formula {
+                let selected = session.settings.target == "formula";
+                let name = format!("Formula: {}", spec.formula.trim());
+                if ui.selectable_label(selected, name).clicked() && !selected {
+                    commands.push(Command::Formula(spec.clone()));
+                }
+            }
             if let Some(spec) = &session.settings.mixture {
                 let selected = session.settings.target == "custom";
                 let name = format!(
@@ -46,6 +53,9 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
             }
         });
     ui.label(RichText::new(session.target.caption()).small().weak());
+    if !session.classroom.hides("files") {
+        super::formula_editor::formula_editor(ui, session, &mut commands);
+    }
     ui.separator();
     if !session.classroom.hides("method") {
         method_picker(ui, session, widgets, &mut commands);

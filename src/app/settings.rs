@@ -10,7 +10,7 @@ use crate::hmc::HmcConfig;
 use crate::l2hmc::L2hmcConfig;
 use crate::method::Method;
 use crate::nhf::{BaseKind, FlowConfig, MomentumModel, TrainConfig};
-use crate::targets::{self, DrawnGrid, MixtureSpec, Target, TargetError};
+use crate::targets::{self, DrawnGrid, FormulaSpec, MixtureSpec, Target, TargetError};
 
 /// The user's settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +39,8 @@ pub struct Settings {
     pub drawing: Option<DrawnGrid>,
     /// The user's Gaussian mixture for the `custom` target (loaded from a file).
     pub mixture: Option<MixtureSpec>,
+    /// The user's typed log-density and its box for the `formula` target.
+    pub formula: Option<FormulaSpec>,
     /// Which model of the story runs: the NHF unless a link or the user picks another.
     pub method: Method,
     /// HMC's chains, leapfrog steps, step size and warm-up (its seed is `train.seed`).
@@ -91,6 +93,7 @@ impl Default for Settings {
             potential_background: true,
             drawing: None,
             mixture: None,
+            formula: None,
             method: Method::Nhf,
             // Sixteen chains rather than the command line's four: the chains are the
             // particles a class watches.
@@ -140,7 +143,8 @@ impl Settings {
 
 impl Settings {
     /// The user's own definition of the target, as model files keep it: the painted picture
-    /// for `drawn`, the mixture for `custom`, else `None`.
+    /// for `drawn`, the mixture for `custom`, the expression and box for `formula`, else
+    /// `None`.
     pub fn target_definition(&self) -> Option<serde_json::Value> {
         match self.target.as_str() {
             "drawn" => self
@@ -151,6 +155,10 @@ impl Settings {
                 .mixture
                 .as_ref()
                 .and_then(|m| serde_json::to_value(m).ok()),
+            "formula" => self
+                .formula
+                .as_ref()
+                .and_then(|f| serde_json::to_value(f).ok()),
             _ => None,
         }
     }

@@ -191,6 +191,17 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
                 .ok_or("\"target\" needs a string \"name\"")?
                 .to_string(),
         ),
+        "formula" => Command::Formula(crate::targets::FormulaSpec {
+            formula: value
+                .get("text")
+                .and_then(Value::as_str)
+                .ok_or("\"formula\" needs a string \"text\"")?
+                .to_string(),
+            bounds: value
+                .get("box")
+                .and_then(|b| serde_json::from_value::<[f64; 4]>(b.clone()).ok())
+                .ok_or("\"formula\" needs a \"box\" of four numbers [xmin, xmax, ymin, ymax]")?,
+        }),
         "anim_step" => Command::AnimStep(int("delta")?),
         "scrub" => Command::Scrub(
             usize::try_from(int("step")?).map_err(|_| "\"step\" must be ≥ 0".to_string())?,
@@ -311,7 +322,7 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
         "commit_canvas" => Command::CommitCanvas,
         other => {
             return Err(format!(
-                "unknown command \"{other}\" (known: train, continue, pause, step, reset, target, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, export_view, open_model, load_model)"
+                "unknown command \"{other}\" (known: train, continue, pause, step, reset, target, formula, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, export_view, open_model, load_model)"
             ));
         }
     })

@@ -22,6 +22,19 @@ pub struct TrainArgs {
     /// A target identifier (see `targets`) or a custom mixture JSON file.
     #[arg(long, default_value = "8gaussians")]
     target: String,
+    /// A log-density in x and y to fit instead of `--target`, e.g. "-((sqrt(x^2+y^2)-2)/0.1)^2/2"
+    /// (with + - * / ^, parentheses, pi, e, exp, log, sqrt, abs, sin, cos, tan, tanh, sigmoid,
+    /// softplus, min, max, logsumexp); the objective is then the density one.
+    #[arg(long, requires = "bounds", allow_hyphen_values = true)]
+    formula: Option<String>,
+    /// The formula's box: XMIN,XMAX,YMIN,YMAX.
+    #[arg(
+        long = "box",
+        value_name = "XMIN,XMAX,YMIN,YMAX",
+        requires = "formula",
+        allow_hyphen_values = true
+    )]
+    bounds: Option<String>,
     /// The objective (default: the target's own).
     #[arg(long, value_enum)]
     objective: Option<ObjectiveArg>,
@@ -145,13 +158,31 @@ fn parse_momentum(text: &str) -> Result<MomentumModel, String> {
 /// A target and, for a custom mixture, its definition (kept in model files).
 fn load_target(spec: &str) -> Result<(Arc<dyn Target>, Option<serde_json::Value>), String> {
     let target: Arc<dyn Target> = Arc::from(targets::from_spec(spec).map_err(|e| e.to_string())?);
-    let definition = if spec.ends_with(".json") {
-        let text = std::fs::read_to_string(spec).map_err(|e| format!("{spec}: {e}"))?;
-        Some(serde_json::from_str(&text).map_err(|e| format!("{spec}: {e}"))?)
-    } else {
-        None
-    };
+    let definition =
+        if let Some(set) = targets::registry::sample_file_spec(spec).map_err(|e| e.to_string())? {
+            Some(targets::sample_set::definition(&set))
+        } else if spec.ends_with(".json") {
+            let text = std::fs::read_to_string(spec).map_err(|e| format!("{spec}: {e}"))?;
+            Some(serde_json::from_str(&text).map_err(|e| format!("{spec}: {e}"))?)
+        } else {
+            None
+        };
     Ok((target, definition))
+}
+
+/// The target `--formula F --box B` names, and its definition (kept in model files).
+fn formula_target(
+    formula: &str,
+    bounds: &str,
+) -> Result<(Arc<dyn Target>, Option<serde_json::Value>), String> {
+    let edges = targets::FormulaSpec::parse_box(bounds).map_err(|e| format!("--box: {e}"))?;
+    let spec = targets::FormulaSpec {
+        formula: formula.into(),
+        bounds: edges,
+    };
+    let definition = serde_json::to_value(&spec).map_err(|e| e.to_string())?;
+    let target = targets::FormulaTarget::new(spec).map_err(|e| e.to_string())?;
+    Ok((Arc::new(target), Some(definition)))
 }
 
 fn target_of_model(file: &ModelFile) -> Result<Arc<dyn Target>, String> {
@@ -233,7 +264,10 @@ fn fmt(x: Option<f64>) -> String {
 
 /// `train`.
 pub fn train(args: &TrainArgs) -> Result<(), String> {
-    let (target, definition) = load_target(&args.target)?;
+    let (target, definition) = match (&args.formula, &args.bounds) {
+        (Some(formula), Some(bounds)) => formula_target(formula, bounds)?,
+        _ => load_target(&args.target)?,
+    };
     let objective = match args.objective {
         Some(ObjectiveArg::Samples) => Objective::Samples,
         Some(ObjectiveArg::Density) => Objective::Density,

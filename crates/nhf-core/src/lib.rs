@@ -24,6 +24,8 @@
 pub mod chains;
 pub mod classic_flows;
 pub mod compare;
+/// A small language for log-densities typed by the user, with exact derivatives.
+pub mod expr;
 pub mod hmc;
 pub mod l2hmc;
 pub mod method;

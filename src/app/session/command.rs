@@ -19,6 +19,9 @@ pub enum Command {
     Reset,
     /// Switch target (by identifier).
     Target(String),
+    /// Make a typed log-density on its box the target (refused, with the reason, when it does
+    /// not parse or is not a density on the box; nothing changes then).
+    Formula(crate::targets::FormulaSpec),
     /// Move the animation by this many leapfrog steps.
     AnimStep(i64),
     /// Jump the animation to this state (0 ..= K·L).

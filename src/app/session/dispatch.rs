@@ -111,17 +111,18 @@ impl Session {
             }
             Command::Target(name) => {
                 let next = Settings {
-                    target: name.clone(),
+                    target: name,
                     ..self.settings.clone()
                 };
-                let target = next.resolve_target().map_err(|e| e.to_string())?;
-                self.target = Arc::from(target);
-                self.target_revision += 1;
-                self.settings.target = name;
-                self.settings.flow.objective = self.target.default_objective();
-                self.sync_canvas();
-                self.rebuild();
-                Ok(format!("target {}", self.settings.target))
+                self.switch_target(next)
+            }
+            Command::Formula(spec) => {
+                let next = Settings {
+                    target: "formula".into(),
+                    formula: Some(spec),
+                    ..self.settings.clone()
+                };
+                self.switch_target(next)
             }
             Command::Paint {
                 from,
@@ -211,5 +212,22 @@ impl Session {
             SettingEffect::Display => {}
         }
         Ok(format!("{key} = {value}"))
+    }
+}
+
+impl Session {
+    /// Makes `next`'s target the one fitted (its settings otherwise as now), with the
+    /// target's own objective and fresh parameters; refused, changing nothing, when the target
+    /// cannot be built.
+    fn switch_target(&mut self, next: Settings) -> Result<String, String> {
+        let target = next.resolve_target().map_err(|e| e.to_string())?;
+        self.target = Arc::from(target);
+        self.target_revision += 1;
+        self.settings.target = next.target;
+        self.settings.formula = next.formula;
+        self.settings.flow.objective = self.target.default_objective();
+        self.sync_canvas();
+        self.rebuild();
+        Ok(format!("target {}", self.settings.target))
     }
 }

@@ -13,7 +13,9 @@ use crate::app::settings::Settings;
 use crate::method_file::MethodFile;
 use crate::nhf::model_file::ModelFile;
 use crate::nhf::{TrainConfig, Trainer};
-use crate::targets::{self, CustomMixture, DrawnGrid, DrawnTarget, MixtureSpec, Target};
+use crate::targets::{
+    self, CustomMixture, DrawnGrid, DrawnTarget, FormulaSpec, MixtureSpec, Target,
+};
 
 impl Session {
     /// Opens a parsed link: replaces settings, target, direction, classroom mode and preset,
@@ -230,6 +232,11 @@ pub(super) fn with_saved_target(
         let spec: MixtureSpec = serde_json::from_value(def.clone())
             .map_err(|e| format!("{what}: the mixture is malformed ({e})"))?;
         settings.mixture = Some(spec);
+    } else if target == "formula" {
+        let def = definition.ok_or(format!("{what}: a formula target without its formula"))?;
+        let spec: FormulaSpec = serde_json::from_value(def.clone())
+            .map_err(|e| format!("{what}: the formula is malformed ({e})"))?;
+        settings.formula = Some(spec);
     } else if !targets::TARGET_IDS.contains(&target) {
         return Err(format!(
             "{what}: target \"{target}\" is not one of the playground's"

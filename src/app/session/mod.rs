@@ -276,6 +276,7 @@ impl Session {
                 | Command::ClearCanvas
                 | Command::CommitCanvas
                 | Command::Target(_)
+                | Command::Formula(_)
                 | Command::Reset
                 | Command::LoadModel(_)
         );

@@ -174,10 +174,15 @@ pub fn grid_kl(flow: &Flow, target: &dyn Target, n: usize, draws: usize, seed: u
     grid.kl().unwrap_or(f64::NAN)
 }
 
-/// Mean negative log-likelihood of `n` fresh target samples under the model's
-/// importance-weighted density with `draws` draws.
+/// Mean negative log-likelihood of `n` fresh target samples (or of at most `n` of a sample
+/// file's held-out rows) under the model's importance-weighted density with `draws` draws.
 pub fn heldout_nll(flow: &Flow, target: &dyn Target, n: usize, draws: usize, rng: &mut Rng) -> f64 {
-    let points = target.sample(n, rng);
+    // A sample file's held-out rows when it has them (never trained on), else fresh draws.
+    let points = match target.held_out() {
+        Some(rows) => rows[..n.min(rows.len())].to_vec(),
+        None => target.sample(n, rng),
+    };
+    let n = points.len();
     let mut log_rho = vec![0.0; n];
     flow.log_density(&points, draws, rng, &mut log_rho);
     -log_rho.iter().sum::<f64>() / n as f64

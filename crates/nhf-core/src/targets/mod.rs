@@ -4,7 +4,8 @@
 //! Families, one file each: [`mixtures`] (8gaussians, circle8, three-modes), [`custom`]
 //! (mixtures from JSON), [`toys`] (the FFJORD sample-based toys), [`energies`] (u1–u4),
 //! [`gallery`] (banana, donut, funnel, squiggle), [`jla`] (a supernova posterior), [`drawn`]
-//! (a painted density). Shared machinery: [`grid_density`] (tabulated log densities),
+//! (a painted density), [`formula`] (a log-density typed as an expression), [`sample_set`] (the user's own samples,
+//! read by [`sample_file`]). Shared machinery: [`grid_density`] (tabulated log densities),
 //! [`quadrature`], `sampling`, `special`. [`registry`] names them all.
 //!
 //! Randomness comes only from [`Rng`] and transcendental functions only from `libm`, so every
@@ -16,12 +17,16 @@ pub mod custom;
 pub mod drawn;
 pub mod energies;
 mod error;
+pub mod formula;
 pub mod gallery;
 pub mod grid_density;
 pub mod jla;
 pub mod mixtures;
 pub mod quadrature;
 pub mod registry;
+/// A user's file of 2D samples (CSV and other text, NumPy `.npy`): read, checked, written back.
+pub mod sample_file;
+pub mod sample_set;
 mod sampling;
 mod special;
 pub mod toys;
@@ -29,7 +34,9 @@ pub mod toys;
 pub use custom::{CustomMixture, MixtureSpec};
 pub use drawn::{DrawnGrid, DrawnTarget};
 pub use error::TargetError;
+pub use formula::{FormulaSpec, FormulaTarget};
 pub use registry::{TARGET_IDS, TargetInfo, by_id, catalog, from_spec, info, resolve};
+pub use sample_set::{SampleSetSpec, SampleSetTarget};
 
 use crate::rng::Rng;
 
@@ -139,6 +146,11 @@ pub trait Target: Send + Sync {
     /// Axis labels in display coordinates.
     fn display_axes(&self) -> [&str; 2] {
         ["q₁", "q₂"]
+    }
+    /// Rows kept apart from training to measure the fit on (a sample-file target's tenth);
+    /// `None` for targets whose fresh draws serve instead.
+    fn held_out(&self) -> Option<&[[f64; 2]]> {
+        None
     }
     /// `n` draws, allocated.
     fn sample(&self, n: usize, rng: &mut Rng) -> Vec<[f64; 2]> {

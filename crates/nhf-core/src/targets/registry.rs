@@ -6,9 +6,12 @@ use serde::Serialize;
 use super::custom::CustomMixture;
 use super::drawn::{DrawnGrid, DrawnTarget};
 use super::energies::{Energy, EnergyKind};
+use super::formula::FormulaTarget;
 use super::gallery::{Banana, Donut, Funnel, Squiggle};
 use super::jla::Jla;
 use super::mixtures::MixtureTarget;
+use super::sample_file::read_samples;
+use super::sample_set::{SampleSetSpec, SampleSetTarget};
 use super::toys::{Checkerboard, Moons, Pinwheel, Rings, SwissRoll, TwoSpirals};
 use super::{Bounds, Objective, Target, TargetError};
 
@@ -88,7 +91,8 @@ pub fn by_id(id: &str) -> Result<Box<dyn Target>, TargetError> {
 
 /// The one way a name becomes a target, for the app, links, model files and the CLI: a
 /// built-in `id`, or for `drawn` and `custom` the user's own definition (a painted picture's or
-/// a Gaussian mixture's JSON, as model files keep it) when one is given. `drawn` without a
+/// a Gaussian mixture's JSON, as model files keep it; for `formula` the expression and its box)
+/// when one is given. `drawn` without a
 /// definition is the built-in picture; `custom` needs one. A definition given with any other
 /// id is ignored: built-in targets are defined by their id alone.
 pub fn resolve(
@@ -106,13 +110,36 @@ pub fn resolve(
             "target",
             "the custom target needs a mixture: load one from a file first",
         )),
+        ("formula", Some(def)) => Ok(Box::new(FormulaTarget::from_json(def)?)),
+        ("formula", None) => Err(TargetError::invalid(
+            "target",
+            "the formula target needs an expression and a box: type one first",
+        )),
+        ("samples", Some(def)) if def.get("rows").is_none() => Err(TargetError::invalid(
+            "samples",
+            format!(
+                "this file names its samples ({def}) but does not carry them: open that file of samples again"
+            ),
+        )),
+        ("samples", Some(def)) => {
+            let spec: SampleSetSpec = serde_json::from_value(def.clone())
+                .map_err(|e| TargetError::invalid("samples", e.to_string()))?;
+            Ok(Box::new(SampleSetTarget::new(spec)?))
+        }
+        ("samples", None) => Err(TargetError::invalid(
+            "target",
+            "the samples target needs its rows: open a CSV or .npy file of samples first",
+        )),
         _ => by_id(id),
     }
 }
 
-/// A target named on the command line: a built-in id, or a path ending in `.json` read as a
-/// custom mixture (the one place the library reads a file; on the web there are no paths).
+/// A target named on the command line: a built-in id, a path ending in `.json` read as a
+/// custom mixture, or a sample file (`.csv`, `.tsv`, `.txt`, `.dat`, `.npy`) (the one place the library reads a file; on the web there are no paths).
 pub fn from_spec(spec: &str) -> Result<Box<dyn Target>, TargetError> {
+    if let Some(rows) = sample_file_spec(spec)? {
+        return Ok(Box::new(SampleSetTarget::new(rows)?));
+    }
     if spec.to_ascii_lowercase().ends_with(".json") {
         let text = std::fs::read_to_string(spec).map_err(|e| TargetError::Io {
             path: spec.to_owned(),
@@ -121,6 +148,28 @@ pub fn from_spec(spec: &str) -> Result<Box<dyn Target>, TargetError> {
         return Ok(Box::new(CustomMixture::from_json(&text)?));
     }
     resolve(spec, None)
+}
+
+/// The rows of a sample file named on the command line (`.csv`, `.tsv`, `.txt`, `.dat` or
+/// `.npy`), or `None` when `spec` names no such file.
+pub fn sample_file_spec(spec: &str) -> Result<Option<SampleSetSpec>, TargetError> {
+    let lower = spec.to_ascii_lowercase();
+    if ![".csv", ".tsv", ".txt", ".dat", ".npy"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(spec).map_err(|e| TargetError::Io {
+        path: spec.to_owned(),
+        message: e.to_string(),
+    })?;
+    let name = std::path::Path::new(spec)
+        .file_name()
+        .map_or_else(|| spec.to_owned(), |n| n.to_string_lossy().into_owned());
+    let rows =
+        read_samples(&name, &bytes).map_err(|e| TargetError::invalid("samples", e.to_string()))?;
+    Ok(Some(SampleSetSpec { name, rows }))
 }
 
 /// What the picker shows about one target.
