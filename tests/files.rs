@@ -307,3 +307,29 @@ fn method_files_save_and_open_and_damaged_ones_change_nothing() {
     assert_eq!(b.settings.method, Method::Nhf);
     assert!(matches!(b.method_run, MethodRun::Nhf));
 }
+
+/// A typed formula is the model file's target definition: the file opens on the same
+/// expression and box, and a damaged definition is refused with the current run kept.
+#[test]
+fn a_typed_formula_travels_in_the_model_file() {
+    let spec = nhf_playground::targets::FormulaSpec {
+        formula: "-((sqrt(x^2 + y^2) - 2) / 0.3)^2 / 2".into(),
+        bounds: [-4.0, 4.0, -3.0, 3.0],
+    };
+    let mut a = session();
+    a.apply(Command::Formula(spec.clone())).unwrap();
+    a.apply(Command::Step).unwrap();
+    let text = saved_model(&mut a);
+    let mut b = session();
+    b.apply(Command::LoadModel(text.clone())).unwrap();
+    assert_eq!(b.settings.target, "formula");
+    assert_eq!(b.settings.formula.as_ref(), Some(&spec));
+    assert_eq!(b.target.bounds(), a.target.bounds());
+    assert_eq!(b.flow().params, a.flow().params);
+    let broken = text.replace("sqrt(x^2", "sqrt(x^^2");
+    assert_ne!(broken, text);
+    let mut c = session();
+    let error = c.apply(Command::LoadModel(broken)).unwrap_err();
+    assert!(error.contains("column"), "{error}");
+    assert_eq!(c.settings.target, "8gaussians");
+}
