@@ -8,12 +8,12 @@ use super::files::FileOut;
 /// Something that arrived for the playground from outside.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arrival {
-    /// A file's text, to open as a model or mixture file; `from` says where it came from.
+    /// A file, to open as a model, a mixture or samples; `from` says where it came from.
     File {
-        /// The file's name or path, for the message.
+        /// The file's name or path, for the message (its ending also tells samples apart).
         from: String,
-        /// Its contents.
-        text: String,
+        /// Its contents (text, or a `.npy` file's binary).
+        bytes: Vec<u8>,
     },
     /// A file that could not be read, or a dialog that failed: tell the user, as an error.
     Failed(String),
@@ -26,7 +26,7 @@ pub trait FileHost {
     /// Hands `file` (the model, samples, a view: `what`) to the user (a download, a save
     /// dialog). Returns what to tell them, or why it could not be done.
     fn deliver(&mut self, file: FileOut, what: &str) -> Result<String, String>;
-    /// Asks the user for a model or mixture file; its text comes back through
+    /// Asks the user for a model, mixture or samples file; its contents come back through
     /// [`FileHost::arrivals`]. Returns what to tell them meanwhile.
     fn pick(&mut self) -> Result<String, String>;
     /// What arrived since the last call: files picked, files `dropped` onto the window this

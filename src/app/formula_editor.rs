@@ -6,6 +6,7 @@
 
 use egui::{RichText, Ui};
 
+use super::box_fields::box_fields;
 use super::session::{Command, Session};
 use crate::targets::FormulaSpec;
 
@@ -42,19 +43,7 @@ pub fn formula_editor(ui: &mut Ui, session: &Session, commands: &mut Vec<Command
                     .hint_text("-(x^2 + y^2) / 2"),
             )
             .on_hover_text("The log-density in x and y; it need not be normalised");
-            let b = &mut draft.bounds;
-            ui.horizontal_wrapped(|ui| {
-                ui.label("x from");
-                ui.add(egui::DragValue::new(&mut b[0]).speed(0.1));
-                ui.label("to");
-                ui.add(egui::DragValue::new(&mut b[1]).speed(0.1));
-            });
-            ui.horizontal_wrapped(|ui| {
-                ui.label("y from");
-                ui.add(egui::DragValue::new(&mut b[2]).speed(0.1));
-                ui.label("to");
-                ui.add(egui::DragValue::new(&mut b[3]).speed(0.1));
-            });
+            box_fields(ui, &mut draft.bounds);
             if ui
                 .button("Use this density")
                 .on_hover_text("Check the formula on the box and make it the target (the density objective fits it)")

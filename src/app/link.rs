@@ -21,6 +21,10 @@ use crate::names::Named;
 use crate::nhf::Direction;
 use crate::targets;
 
+/// The targets the user defines (a mixture file, a formula, a file of samples), which links
+/// name besides the built-in [`targets::TARGET_IDS`].
+const USER_TARGETS: [&str; 3] = ["custom", "formula", "samples"];
+
 /// Longest link accepted, in bytes: a generous drawing fits in a few kB.
 pub const MAX_LINK_BYTES: usize = 64 * 1024;
 
@@ -41,6 +45,19 @@ pub struct Link {
     pub preset: Option<String>,
     /// The methods compared side by side, when the link opens a comparison.
     pub compare: Option<Vec<Contender>>,
+    /// The user's samples, when they are the target: a link names them by hash (it cannot
+    /// carry a file's rows), so it opens only where that file is already open.
+    pub samples: Option<SamplesNamed>,
+}
+
+/// What a link says of the user's file of samples: `data=` (the rows' content hash) and, if
+/// the user set one, `box=`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SamplesNamed {
+    /// [`crate::targets::sample_file::content_hash`] of the rows.
+    pub hash: String,
+    /// The user's box, if any.
+    pub bounds: Option<[f64; 4]>,
 }
 
 impl Default for Link {
@@ -51,6 +68,7 @@ impl Default for Link {
             classroom: Classroom::default(),
             preset: None,
             compare: None,
+            samples: None,
         }
     }
 }
@@ -112,6 +130,22 @@ pub fn encode(link: &Link) -> String {
         pairs.push(("formula", spec.formula.clone()));
         let b = spec.bounds;
         pairs.push(("box", format!("{},{},{},{}", b[0], b[1], b[2], b[3])));
+    }
+    if s.target == "samples" {
+        let named = s
+            .samples
+            .as_ref()
+            .map(|l| SamplesNamed {
+                hash: l.hash.clone(),
+                bounds: l.spec.bounds,
+            })
+            .or_else(|| link.samples.clone());
+        if let Some(named) = named {
+            pairs.push(("data", named.hash));
+            if let Some(b) = named.bounds {
+                pairs.push(("box", format!("{},{},{},{}", b[0], b[1], b[2], b[3])));
+            }
+        }
     }
     if !link.classroom.hide.is_empty() {
         pairs.push(("hide", link.classroom.hide.join(",")));
@@ -213,7 +247,7 @@ fn parse_parts(text: &str) -> Result<Link, String> {
     }
     let mut target_given = false;
     let mut objective_given = false;
-    let (mut formula_text, mut formula_box) = (None, None);
+    let (mut formula_text, mut formula_box, mut data_hash) = (None, None, None);
     for pair in pairs {
         let (key, raw) = pair
             .split_once('=')
@@ -227,7 +261,7 @@ fn parse_parts(text: &str) -> Result<Link, String> {
             // Read above, before any other key.
             "v" => {}
             "target" => {
-                if !targets::TARGET_IDS.contains(&raw) && raw != "custom" && raw != "formula" {
+                if !targets::TARGET_IDS.contains(&raw) && !USER_TARGETS.contains(&raw) {
                     return Err(format!(
                         "target: unknown id \"{raw}\" (known: {})",
                         targets::TARGET_IDS.join(", ")
@@ -261,6 +295,14 @@ fn parse_parts(text: &str) -> Result<Link, String> {
             "drawing" => s.drawing = Some(decode_drawing(raw)?),
             "mixture" => s.mixture = Some(decode_mixture(raw)?),
             "formula" => formula_text = Some(raw.to_owned()),
+            "data" => {
+                if !(raw.len() == 16 && raw.bytes().all(|b| b.is_ascii_hexdigit())) {
+                    return Err(format!(
+                        "data: the content hash of a file of samples, 16 hex digits, got \"{raw}\""
+                    ));
+                }
+                data_hash = Some(raw.to_ascii_lowercase());
+            }
             "box" => {
                 formula_box =
                     Some(targets::FormulaSpec::parse_box(raw).map_err(|e| format!("box: {e}"))?);
@@ -308,7 +350,7 @@ fn parse_parts(text: &str) -> Result<Link, String> {
             }
             _ => {
                 return Err(format!(
-                    "unknown key \"{key}\" (known: v, target, views, dir, potential, drawing, mixture, formula, box, hide, zoom, preset, compare, {})",
+                    "unknown key \"{key}\" (known: v, target, views, dir, potential, drawing, mixture, formula, box, data, hide, zoom, preset, compare, {})",
                     setting_keys().join(", ")
                 ));
             }
@@ -323,6 +365,21 @@ fn parse_parts(text: &str) -> Result<Link, String> {
     }
     if link.settings.target == "custom" && link.settings.mixture.is_none() {
         return Err("target: custom needs a mixture=… part".into());
+    }
+    if link.settings.target == "samples" {
+        // The rows are not in the link: the session finds them among the files it has open.
+        let hash = data_hash.ok_or("target: samples needs a data=… part (the file's hash)")?;
+        link.samples = Some(SamplesNamed {
+            hash,
+            bounds: formula_box,
+        });
+        if !objective_given {
+            link.settings.flow.objective = crate::nhf::Objective::Samples;
+        }
+        if link.settings.flow.objective != crate::nhf::Objective::Samples {
+            return Err("objective: a file of samples is fitted with the samples objective".into());
+        }
+        return Ok(link);
     }
     link.settings.formula = match (link.settings.target.as_str(), formula_text, formula_box) {
         ("formula", Some(formula), Some(bounds)) => Some(targets::FormulaSpec { formula, bounds }),

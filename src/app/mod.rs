@@ -3,6 +3,7 @@
 //! test hooks) come in from the entries through [`FrameHook`].
 
 mod arrangement;
+mod box_fields;
 pub mod canvas;
 pub mod classroom;
 pub mod density_grid;
@@ -11,9 +12,11 @@ pub mod files;
 mod formula_editor;
 pub mod link;
 pub mod link_payload;
+pub mod loaded_samples;
 pub mod method_controls;
 pub mod panel;
 pub mod presets;
+mod samples_box;
 pub mod screen;
 pub mod session;
 pub mod setting_table;

@@ -41,6 +41,13 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
                     commands.push(Command::Formula(spec.clone()));
                 }
             }
+            if let Some(samples) = &session.settings.samples {
+                let selected = session.settings.target == "samples";
+                let name = format!("Samples: {}", samples.spec.name);
+                if ui.selectable_label(selected, name).clicked() && !selected {
+                    commands.push(Command::Target("samples".into()));
+                }
+            }
             if let Some(spec) = &session.settings.mixture {
                 let selected = session.settings.target == "custom";
                 let name = format!(
@@ -54,6 +61,7 @@ pub fn controls(ui: &mut Ui, session: &mut Session, widgets: &mut UiReport) -> V
         });
     ui.label(RichText::new(session.target.caption()).small().weak());
     if !session.classroom.hides("files") {
+        super::samples_box::samples_box(ui, session, &mut commands);
         super::formula_editor::formula_editor(ui, session, &mut commands);
     }
     ui.separator();
@@ -102,10 +110,12 @@ fn file_controls(ui: &mut Ui, widgets: &mut UiReport, commands: &mut Vec<Command
         if save.clicked() {
             commands.push(Command::SaveModel);
         }
-        let load = ui.button("Load model").on_hover_text(
-            "Open a saved model file, or a custom Gaussian mixture (JSON with \
-                 \"components\": weight, mean, cov), which becomes the target. You can also \
-                 drop either onto the window.",
+        let load = ui.button("Load file").on_hover_text(
+            "Open a saved model file; a custom Gaussian mixture (JSON with \
+                 \"components\": weight, mean, cov); or your own 2D samples (CSV or \
+                 whitespace-separated text with two columns, or a .npy array of shape (n, 2)). \
+                 A mixture or samples become the target. You can also drop a file onto the \
+                 window.",
         );
         widgets.load_button = rect_of(&load);
         if load.clicked() {

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::loaded_samples::LoadedSamples;
 use super::view_set::ViewSet;
 use crate::classic_flows;
 use crate::hmc::HmcConfig;
@@ -41,6 +42,11 @@ pub struct Settings {
     pub mixture: Option<MixtureSpec>,
     /// The user's typed log-density and its box for the `formula` target.
     pub formula: Option<FormulaSpec>,
+    /// The user's file of samples for the `samples` target. Never serialised with the
+    /// settings (a million rows do not belong in the browser's storage or the status); model
+    /// files carry them, and a link names them by hash.
+    #[serde(skip)]
+    pub samples: Option<LoadedSamples>,
     /// Which model of the story runs: the NHF unless a link or the user picks another.
     pub method: Method,
     /// HMC's chains, leapfrog steps, step size and warm-up (its seed is `train.seed`).
@@ -94,6 +100,7 @@ impl Default for Settings {
             drawing: None,
             mixture: None,
             formula: None,
+            samples: None,
             method: Method::Nhf,
             // Sixteen chains rather than the command line's four: the chains are the
             // particles a class watches.
@@ -159,12 +166,20 @@ impl Settings {
                 .formula
                 .as_ref()
                 .and_then(|f| serde_json::to_value(f).ok()),
+            "samples" => self
+                .samples
+                .as_ref()
+                .map(|s| targets::sample_set::definition(&s.spec)),
             _ => None,
         }
     }
 
-    /// The target these settings name ([`targets::resolve`] with the user's definition).
+    /// The target these settings name ([`targets::resolve`] with the user's definition; the
+    /// user's samples straight from their rows, which a definition may only name).
     pub fn resolve_target(&self) -> Result<Box<dyn Target>, TargetError> {
+        if let (Some(samples), "samples") = (&self.samples, self.target.as_str()) {
+            return Ok(Box::new(samples.target()?));
+        }
         targets::resolve(&self.target, self.target_definition().as_ref())
     }
 }

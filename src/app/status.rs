@@ -29,6 +29,11 @@ struct Status<'a> {
     /// The importance ESS in percent of the NHF under the density objective, or of a planar
     /// or radial flow (null otherwise).
     ess: Option<f64>,
+    /// The NHF's held-out NLL in nats under the samples objective (null otherwise).
+    nll: Option<f64>,
+    /// The user's file of samples, when it is the target: its name, row count, content hash
+    /// and box (the rows themselves are not in the status).
+    samples: Option<Value>,
     /// The model that runs: nhf, planar, radial or hmc.
     method: crate::method::Method,
     /// HMC's iterations, or the planar or radial flow's training steps (null for the NHF,
@@ -117,6 +122,18 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
             MethodRun::Layers(run) => run.ess.map(|(_, e)| e),
             _ => session.ess.map(|(_, e)| e),
         },
+        nll: session.nll.map(|(_, n)| n),
+        samples: session
+            .settings
+            .samples
+            .as_ref()
+            .filter(|_| session.settings.target == "samples")
+            .map(|s| {
+                serde_json::json!({
+                    "name": s.spec.name, "rows": s.spec.rows.len(), "hash": s.hash,
+                    "box": s.bounds(), "own_box": s.spec.bounds.is_some(),
+                })
+            }),
         method: session.settings.method,
         method_iteration: session.method_run.iteration(),
         acceptance: chains.and_then(|r| finite(r.chains.acceptance_rate())),
@@ -318,11 +335,32 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
                 .ok_or("\"load_model\" needs a string \"text\"")?
                 .to_string(),
         ),
+        "samples" => Command::Samples {
+            name: value
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or("\"samples\" needs a string \"name\" (the file's)")?
+                .to_string(),
+            bytes: value
+                .get("text")
+                .and_then(Value::as_str)
+                .ok_or("\"samples\" needs a string \"text\" (the file's contents)")?
+                .as_bytes()
+                .to_vec(),
+        },
+        "samples_box" => {
+            Command::SamplesBox(match value.get("box") {
+                None | Some(Value::Null) => None,
+                Some(b) => Some(serde_json::from_value::<[f64; 4]>(b.clone()).map_err(
+                    |_| "\"samples_box\" needs \"box\": [xmin, xmax, ymin, ymax] or null",
+                )?),
+            })
+        }
         "clear_canvas" => Command::ClearCanvas,
         "commit_canvas" => Command::CommitCanvas,
         other => {
             return Err(format!(
-                "unknown command \"{other}\" (known: train, continue, pause, step, reset, target, formula, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, export_view, open_model, load_model)"
+                "unknown command \"{other}\" (known: train, continue, pause, step, reset, target, formula, anim_step, scrub, anim_play, view, set, direction, paint, clear_canvas, commit_canvas, link, preset, close_preset, dismiss_error, save_model, export_samples, export_view, open_model, load_model, samples, samples_box, compare)"
             ));
         }
     })

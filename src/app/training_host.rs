@@ -17,7 +17,9 @@ use crate::nhf::{FlowConfig, TrainConfig, Trainer};
 use crate::targets::Target;
 
 use super::density_grid::{DensityGrid, GridCells, GridSpan};
+use super::loaded_samples::LoadedSamples;
 use super::settings::Settings;
+use crate::targets::SampleSetSpec;
 
 /// Milliseconds of training between reports: the session sees new parameters this often.
 pub const TRAIN_SLICE_MS: f64 = 40.0;
@@ -56,6 +58,9 @@ pub struct Envelope<H> {
     /// Model log densities of the grid cells evaluated since the last report (reports only;
     /// which cells they are is in the header). Raw, not JSON: they may be −∞.
     pub cells: Vec<f64>,
+    /// The user's samples x₀, y₀, x₁, y₁, … (jobs for the `samples` target only): up to a
+    /// million rows cross as one raw array, not as JSON in the header.
+    pub samples: Vec<f64>,
 }
 
 /// A run to continue elsewhere.
@@ -79,6 +84,9 @@ pub struct JobHeader {
     pub meta: CheckpointMeta,
     /// Whether the job also evaluates the density grid between training slices.
     pub grid: bool,
+    /// The user's file of samples without its rows (the name and box; the rows are the
+    /// envelope's `samples`), when the target is theirs.
+    pub samples: Option<SampleSetSpec>,
 }
 
 /// The scalar part of a [`TrainReport`].
@@ -101,6 +109,10 @@ impl TrainJob {
     /// A job continuing `trainer`'s run, evaluating the density grid too if `grid`.
     pub fn of(id: u32, settings: &Settings, trainer: &Trainer, grid: bool) -> Self {
         let Checkpoint { meta, params, m, v } = trainer.checkpoint();
+        let own = settings
+            .samples
+            .as_ref()
+            .filter(|_| settings.target == "samples");
         Self {
             header: JobHeader {
                 id,
@@ -109,11 +121,19 @@ impl TrainJob {
                 train: trainer.train.clone(),
                 meta,
                 grid,
+                samples: own.map(|s| SampleSetSpec {
+                    name: s.spec.name.clone(),
+                    rows: Vec::new(),
+                    bounds: s.spec.bounds,
+                }),
             },
             params,
             m,
             v,
             cells: Vec::new(),
+            samples: own.map_or_else(Vec::new, |s| {
+                s.spec.rows.iter().flatten().copied().collect()
+            }),
         }
     }
 }
@@ -128,6 +148,7 @@ impl TrainReport {
             m,
             v,
             cells,
+            samples: _,
         } = self;
         let checkpoint = header
             .meta
@@ -154,6 +175,7 @@ impl TrainReport {
             m: Vec::new(),
             v: Vec::new(),
             cells: Vec::new(),
+            samples: Vec::new(),
         }
     }
 }
@@ -173,12 +195,19 @@ impl JobRunner {
     pub fn new(job: TrainJob) -> Result<Self, String> {
         let JobHeader {
             id,
-            settings,
+            mut settings,
             flow,
             train,
             meta,
             grid,
+            samples,
         } = job.header;
+        // Across a worker the settings lose the rows (they are never serialised): put them
+        // back from the envelope.
+        if let (Some(spec), None) = (samples, &settings.samples) {
+            let rows = job.samples.chunks_exact(2).map(|r| [r[0], r[1]]).collect();
+            settings.samples = Some(LoadedSamples::new(SampleSetSpec { rows, ..spec }));
+        }
         let target: Arc<dyn Target> = settings.resolve_target().map_err(|e| e.to_string())?.into();
         let mut trainer = Trainer::new(flow, train, target.clone()).map_err(|e| e.to_string())?;
         trainer.restore(&Checkpoint {
@@ -256,6 +285,7 @@ impl JobRunner {
             m,
             v,
             cells,
+            samples: Vec::new(),
         }
     }
 }

@@ -13,7 +13,7 @@ pub struct UiReport {
     pub reset_button: Option<[f32; 4]>,
     /// The Save model button.
     pub save_button: Option<[f32; 4]>,
-    /// The Load model button.
+    /// The Load file button.
     pub load_button: Option<[f32; 4]>,
     /// The button that opens or closes the comparison of methods.
     pub compare_button: Option<[f32; 4]>,

@@ -10,13 +10,21 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use nhf_playground::app::file_host::{Arrival, FileHost};
 use nhf_playground::app::files::{FileOut, MAX_MODEL_BYTES};
+use nhf_playground::targets::sample_file;
+
+/// The largest file read: a file of samples may be larger than a model file.
+const MAX_OPEN_BYTES: usize = if sample_file::MAX_BYTES > MAX_MODEL_BYTES {
+    sample_file::MAX_BYTES
+} else {
+    MAX_MODEL_BYTES
+};
 
 /// What a finished dialog did.
 enum Outcome {
     /// A file was written here.
     Saved(PathBuf),
-    /// A file was chosen and read: its path and its text (or why it could not be read).
-    Picked(PathBuf, Result<String, String>),
+    /// A file was chosen and read: its path and its bytes (or why it could not be read).
+    Picked(PathBuf, Result<Vec<u8>, String>),
     /// The user closed the dialog, or no dialog could be shown.
     Cancelled(&'static str),
     /// Writing the chosen file failed.
@@ -41,19 +49,19 @@ impl Default for FileDialogs {
     }
 }
 
-/// Reads a chosen file as text, refusing files too large to be a model before reading them.
-fn read_text(path: &Path) -> Result<String, String> {
+/// Reads a chosen or dropped file, refusing one too large to open before reading it (the
+/// session then tells a model from samples and checks each against its own limit).
+fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     let size = std::fs::metadata(path)
         .map_err(|e| format!("{}: {e}", path.display()))?
         .len();
-    if size > MAX_MODEL_BYTES as u64 {
+    if size > MAX_OPEN_BYTES as u64 {
         return Err(format!(
-            "{}: {size} bytes is too large for a model or mixture file (at most {MAX_MODEL_BYTES})",
+            "{}: {size} bytes is too large to open (at most {MAX_OPEN_BYTES})",
             path.display()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| format!("{}: not a text file", path.display()))
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The dialog's file-type filter for a file name ("nhf-model.json" → JSON files).
@@ -104,19 +112,24 @@ impl FileDialogs {
         });
     }
 
-    /// Asks for a model or custom-mixture file to load.
+    /// Asks for a model, custom-mixture or samples file to load.
     pub fn open(&mut self) {
+        let samples: Vec<&str> = sample_file::SAMPLE_EXTENSIONS
+            .iter()
+            .map(|e| e.trim_start_matches('.'))
+            .collect();
         let future = rfd::AsyncFileDialog::new()
-            .set_title("Load a model or mixture file")
+            .set_title("Load a model, mixture or samples file")
             .set_directory(std::env::current_dir().unwrap_or_default())
-            .add_filter("JSON", &["json"])
+            .add_filter("Model or mixture (JSON)", &["json"])
+            .add_filter("Samples (CSV, text, .npy)", &samples)
             .pick_file();
         self.spawn(future, |chosen| match chosen {
             None => Outcome::Cancelled("no file loaded"),
             Some(handle) => {
                 let path = handle.path().to_path_buf();
-                let text = read_text(&path);
-                Outcome::Picked(path, text)
+                let bytes = read_file(&path);
+                Outcome::Picked(path, bytes)
             }
         });
     }
@@ -128,9 +141,9 @@ impl FileDialogs {
             self.open = self.open.saturating_sub(1);
             arrivals.push(match outcome {
                 Outcome::Saved(path) => Arrival::Note(format!("saved {}", path.display())),
-                Outcome::Picked(path, Ok(text)) => Arrival::File {
+                Outcome::Picked(path, Ok(bytes)) => Arrival::File {
                     from: path.display().to_string(),
-                    text,
+                    bytes,
                 },
                 Outcome::Picked(_, Err(e)) | Outcome::Failed(e) => Arrival::Failed(e),
                 Outcome::Cancelled(what) => Arrival::Note(format!(
@@ -145,7 +158,7 @@ impl FileDialogs {
 /// One dialog at a time: a second click while one is open is answered with this.
 const BUSY: &str = "a file dialog is already open: finish it first";
 
-/// Natively, files the app offers go through a save dialog, "Load model" opens a file dialog,
+/// Natively, files the app offers go through a save dialog, "Load file" opens a file dialog,
 /// and a model or mixture file dropped onto the window is loaded.
 impl FileHost for FileDialogs {
     fn deliver(&mut self, file: FileOut, _what: &str) -> Result<String, String> {
@@ -162,20 +175,16 @@ impl FileHost for FileDialogs {
             return Ok(BUSY.into());
         }
         self.open();
-        Ok("choose a model or mixture file (or drop one onto the window)".into())
+        Ok("choose a model, mixture or samples file (or drop one onto the window)".into())
     }
 
     fn arrivals(&mut self, dropped: &[egui::DroppedFileHandle]) -> Vec<Arrival> {
         let mut arrivals = self.finished();
         for f in dropped {
             let from = f.path().display().to_string();
-            let text = f
-                .bytes()
-                .map_err(|e| format!("{from}: {e}"))
-                .and_then(|b| String::from_utf8(b).map_err(|_| format!("{from}: not a text file")));
-            arrivals.push(match text {
-                Ok(text) => Arrival::File { from, text },
-                Err(e) => Arrival::Failed(e),
+            arrivals.push(match f.bytes() {
+                Ok(bytes) => Arrival::File { from, bytes },
+                Err(e) => Arrival::Failed(format!("{from}: {e}")),
             });
         }
         arrivals
@@ -194,21 +203,23 @@ mod tests {
     }
 
     #[test]
-    fn oversized_and_binary_files_are_refused_before_loading() {
+    fn oversized_files_are_refused_before_reading() {
         let dir = std::env::temp_dir().join(format!("nhf-dialog-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let binary = dir.join("binary.json");
-        std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
-        assert!(read_text(&binary).unwrap_err().contains("not a text file"));
-        let big = dir.join("big.json");
+        let big = dir.join("big.csv");
         let f = std::fs::File::create(&big).unwrap();
-        f.set_len(MAX_MODEL_BYTES as u64 + 1).unwrap();
-        assert!(read_text(&big).unwrap_err().contains("too large"));
+        f.set_len(MAX_OPEN_BYTES as u64 + 1).unwrap();
+        assert!(read_file(&big).unwrap_err().contains("too large"));
         let missing = dir.join("missing.json");
-        assert!(read_text(&missing).is_err());
+        assert!(read_file(&missing).is_err());
+        // Binary files are read: a .npy file of samples is one (the session refuses binary
+        // JSON).
+        let binary = dir.join("samples.npy");
+        std::fs::write(&binary, [0x93, b'N', 0xff]).unwrap();
+        assert_eq!(read_file(&binary).unwrap(), [0x93, b'N', 0xff]);
         let good = dir.join("good.json");
         std::fs::write(&good, "{}").unwrap();
-        assert_eq!(read_text(&good).unwrap(), "{}");
+        assert_eq!(read_file(&good).unwrap(), b"{}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -27,11 +27,11 @@ pub struct TrainArgs {
     /// softplus, min, max, logsumexp); the objective is then the density one.
     #[arg(long, requires = "bounds", allow_hyphen_values = true)]
     formula: Option<String>,
-    /// The formula's box: XMIN,XMAX,YMIN,YMAX.
+    /// The box XMIN,XMAX,YMIN,YMAX of `--formula` (required there), or of a file of samples
+    /// given as `--target` (in place of its robust-quantile box).
     #[arg(
         long = "box",
         value_name = "XMIN,XMAX,YMIN,YMAX",
-        requires = "formula",
         allow_hyphen_values = true
     )]
     bounds: Option<String>,
@@ -155,18 +155,30 @@ fn parse_momentum(text: &str) -> Result<MomentumModel, String> {
         .map_err(|_| format!("\"{text}\" is not a momentum model: kinetic or encoder"))
 }
 
-/// A target and, for a custom mixture, its definition (kept in model files).
-fn load_target(spec: &str) -> Result<(Arc<dyn Target>, Option<serde_json::Value>), String> {
+/// A target and, for a custom mixture or a file of samples, its definition (kept in model
+/// files); `bounds` is the `--box` of a file of samples (refused for any other target).
+fn load_target(
+    spec: &str,
+    bounds: Option<&str>,
+) -> Result<(Arc<dyn Target>, Option<serde_json::Value>), String> {
+    if let Some(mut set) = targets::registry::sample_file_spec(spec).map_err(|e| e.to_string())? {
+        set.bounds = bounds
+            .map(|b| targets::FormulaSpec::parse_box(b).map_err(|e| format!("--box: {e}")))
+            .transpose()?;
+        let definition = targets::sample_set::definition(&set);
+        let target = targets::SampleSetTarget::new(set).map_err(|e| e.to_string())?;
+        return Ok((Arc::new(target), Some(definition)));
+    }
+    if bounds.is_some() {
+        return Err("--box applies to --formula or to a file of samples given as --target".into());
+    }
     let target: Arc<dyn Target> = Arc::from(targets::from_spec(spec).map_err(|e| e.to_string())?);
-    let definition =
-        if let Some(set) = targets::registry::sample_file_spec(spec).map_err(|e| e.to_string())? {
-            Some(targets::sample_set::definition(&set))
-        } else if spec.ends_with(".json") {
-            let text = std::fs::read_to_string(spec).map_err(|e| format!("{spec}: {e}"))?;
-            Some(serde_json::from_str(&text).map_err(|e| format!("{spec}: {e}"))?)
-        } else {
-            None
-        };
+    let definition = if spec.ends_with(".json") {
+        let text = std::fs::read_to_string(spec).map_err(|e| format!("{spec}: {e}"))?;
+        Some(serde_json::from_str(&text).map_err(|e| format!("{spec}: {e}"))?)
+    } else {
+        None
+    };
     Ok((target, definition))
 }
 
@@ -264,9 +276,12 @@ fn fmt(x: Option<f64>) -> String {
 
 /// `train`.
 pub fn train(args: &TrainArgs) -> Result<(), String> {
-    let (target, definition) = match (&args.formula, &args.bounds) {
-        (Some(formula), Some(bounds)) => formula_target(formula, bounds)?,
-        _ => load_target(&args.target)?,
+    let (target, definition) = match &args.formula {
+        Some(formula) => {
+            let bounds = args.bounds.as_deref().ok_or("--formula needs --box")?;
+            formula_target(formula, bounds)?
+        }
+        None => load_target(&args.target, args.bounds.as_deref())?,
     };
     let objective = match args.objective {
         Some(ObjectiveArg::Samples) => Objective::Samples,
@@ -404,7 +419,7 @@ pub fn eval(args: &EvalArgs) -> Result<(), String> {
     let file = read_model(&args.model)?;
     let flow = file.flow().map_err(|e| e.to_string())?;
     let target = match &args.target {
-        Some(spec) => load_target(spec)?.0,
+        Some(spec) => load_target(spec, None)?.0,
         None => target_of_model(&file)?,
     };
     let metrics = evaluate(

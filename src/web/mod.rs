@@ -126,7 +126,7 @@ pub fn start() {
     });
 }
 
-/// In the browser, files the app offers become downloads; "Load model" opens the file picker;
+/// In the browser, files the app offers become downloads; "Load file" opens the file picker;
 /// picked or dropped files are read asynchronously into the inbox and opened on a later frame.
 struct BrowserFiles;
 
@@ -138,7 +138,7 @@ impl FileHost for BrowserFiles {
 
     fn pick(&mut self) -> Result<String, String> {
         open_picker().map_err(|e| format!("the file picker could not open: {e:?}"))?;
-        Ok("choose a model file".into())
+        Ok("choose a model, mixture or samples file".into())
     }
 
     fn arrivals(&mut self, dropped: &[egui::DroppedFileHandle]) -> Vec<Arrival> {
@@ -147,10 +147,7 @@ impl FileHost for BrowserFiles {
             wasm_bindgen_futures::spawn_local(async move {
                 let from = f.path().display().to_string();
                 let arrival = match f.bytes_async().await {
-                    Ok(bytes) => match String::from_utf8(bytes) {
-                        Ok(text) => Arrival::File { from, text },
-                        Err(_) => Arrival::Failed(format!("{from}: not a text file")),
-                    },
+                    Ok(bytes) => Arrival::File { from, bytes },
                     Err(e) => Arrival::Failed(format!("{from}: {e}")),
                 };
                 INBOX.with(|i| i.borrow_mut().push(arrival));
@@ -181,17 +178,17 @@ fn open_picker() -> Result<(), JsValue> {
     let document = document().ok_or("no document")?;
     let input: web_sys::HtmlInputElement = document.create_element("input")?.dyn_into()?;
     input.set_type("file");
-    input.set_accept(".json,application/json");
+    input.set_accept(".json,application/json,.csv,text/csv,.tsv,.txt,.dat,.npy");
     let picked = input.clone();
     let on_change = Closure::once(move || {
         let Some(file) = picked.files().and_then(|list| list.get(0)) else {
             return;
         };
         wasm_bindgen_futures::spawn_local(async move {
-            let arrival = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            let arrival = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                 Ok(v) => Arrival::File {
                     from: file.name(),
-                    text: v.as_string().unwrap_or_default(),
+                    bytes: js_sys::Uint8Array::new(&v).to_vec(),
                 },
                 Err(e) => Arrival::Failed(format!("{}: could not be read ({e:?})", file.name())),
             };

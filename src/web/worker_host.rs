@@ -42,8 +42,8 @@ fn doubles(object: &JsValue, key: &str) -> Result<Vec<f64>, String> {
         .map_err(|_| format!("{key} is not a Float64Array"))
 }
 
-/// An envelope as a JS object: `kind`, the header as JSON, three `Float32Array`s and a
-/// `Float64Array` of grid cells.
+/// An envelope as a JS object: `kind`, the header as JSON, three `Float32Array`s and the
+/// `Float64Array`s of grid cells and samples.
 fn to_js<H: serde::Serialize>(kind: &str, envelope: &Envelope<H>) -> JsValue {
     let object = js_sys::Object::new();
     set(&object, "kind", &JsValue::from_str(kind));
@@ -60,11 +60,13 @@ fn to_js<H: serde::Serialize>(kind: &str, envelope: &Envelope<H>) -> JsValue {
             &js_sys::Float32Array::from(v.as_slice()).into(),
         );
     }
-    set(
-        &object,
-        "cells",
-        &js_sys::Float64Array::from(envelope.cells.as_slice()).into(),
-    );
+    for (key, v) in [("cells", &envelope.cells), ("samples", &envelope.samples)] {
+        set(
+            &object,
+            key,
+            &js_sys::Float64Array::from(v.as_slice()).into(),
+        );
+    }
     object.into()
 }
 
@@ -79,6 +81,7 @@ fn from_js<H: serde::de::DeserializeOwned>(data: &JsValue) -> Result<Envelope<H>
         m: floats(data, "m")?,
         v: floats(data, "v")?,
         cells: doubles(data, "cells")?,
+        samples: doubles(data, "samples")?,
     })
 }
 

@@ -16,14 +16,7 @@ export default {
   async run(t) {
     const app = await t.openApp('#target=moons&seed=4');
 
-    // The picker needs a real click (browsers open file pickers only on a user gesture).
-    const pickFile = async (files) => {
-      const s = await app.status();
-      const [x, y, w, h] = s.widgets.load_button;
-      const box = await app.canvasBox();
-      const [chooser] = await Promise.all([app.page.waitForEvent('filechooser', { timeout: 15_000 }), app.click(box.x + x + w / 2, box.y + y + h / 2)]);
-      await chooser.setFiles(files);
-    };
+    const pickFile = (files) => app.pickFile(files);
 
     await t.check('save the model (download), load it back through the file picker, refuse a broken file', async () => {
       await app.commandOk({ cmd: 'link', link: '#target=moons&seed=4' });

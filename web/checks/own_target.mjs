@@ -1,14 +1,35 @@
-// Bring your own target: a log-density typed as a formula. A good one becomes the target and
-// trains, travels in the link and opens in a new tab; a broken one is refused with a message
-// naming the problem, and the run before it is left as it was.
+// Bring your own target: a log-density typed as a formula, and a file of samples. A good one
+// becomes the target and trains (a formula also travels in the link and opens in a new tab);
+// a broken one is refused with a message naming the problem, and the run before it is left as
+// it was.
 import { assert, fmt } from '../harness.mjs';
+
+/**
+ * `n` samples of an equal mixture of N((-1.5, 0), 0.5²I) and N((1.5, 1), 0.5²I) as CSV,
+ * from a seeded generator (the same file every run).
+ */
+function mixtureCsv(n) {
+  let state = 12345;
+  const uniform = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state + 0.5) / 2147483648;
+  };
+  const lines = ['x,y'];
+  for (let k = 0; k < n; k += 1) {
+    const r = Math.sqrt(-2 * Math.log(uniform()));
+    const a = 2 * Math.PI * uniform();
+    const [mx, my] = uniform() < 0.5 ? [-1.5, 0] : [1.5, 1];
+    lines.push(`${(mx + 0.5 * r * Math.cos(a)).toFixed(6)},${(my + 0.5 * r * Math.sin(a)).toFixed(6)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 /** u1 typed out (docs/TARGETS.md): the ring and the two lobes. */
 const U1 = '-0.5*((sqrt(x^2+y^2)-2)/0.4)^2 + log(exp(-0.5*((x-2)/0.6)^2) + exp(-0.5*((x+2)/0.6)^2))';
 
 export default {
   name: 'own_target',
-  about: 'a typed log-density becomes the target, travels in a link, and a broken one changes nothing',
+  about: 'a typed log-density or a file of samples becomes the target; a broken one changes nothing',
   async run(t) {
     const app = await t.openApp('#target=8gaussians');
 
@@ -57,6 +78,46 @@ export default {
       assert(after.step === before.step && after.target === 'formula'
         && JSON.stringify(after.settings) === JSON.stringify(before.settings), 'the refused formulas changed the run');
       await app.screenshot('15-formula-refused.png');
+      return seen;
+    });
+  
+    await t.check('a CSV of 20,000 samples chosen in the file picker becomes the target and trains', async () => {
+      await app.pickFile({ name: 'two-blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(mixtureCsv(20_000)) });
+      const loaded = await app.waitStatus((x) => x.target === 'samples', { timeout: 20_000, what: 'the samples to load' });
+      assert(loaded.samples.rows === 20_000 && loaded.samples.name === 'two-blobs.csv', `samples ${fmt(loaded.samples)}`);
+      assert(loaded.objective === 'samples' && loaded.error === null, `objective ${loaded.objective}, error ${fmt(loaded.error)}`);
+      assert(/20000 rows from two-blobs.csv/.test(loaded.message || ''), `message ${fmt(loaded.message)}`);
+      assert(loaded.link.includes('target=samples') && loaded.link.includes(`data=${loaded.samples.hash}`), `link ${loaded.link}`);
+      const [x0, x1, y0, y1] = loaded.samples.box;
+      assert(x0 < -2.5 && x1 > 2.5 && y0 < -1 && y1 > 2 && x1 < 5, `box ${fmt(loaded.samples.box)}`);
+      await app.commandOk({ cmd: 'train' });
+      const first = await app.waitStatus((x) => x.nll !== null && x.step >= 20, { timeout: 30_000, what: 'a held-out NLL' });
+      const later = await app.waitStatus((x) => x.nll !== null && x.step >= first.step + 400, { timeout: 90_000, what: '400 more iterations' });
+      assert(later.nll < first.nll, `the held-out NLL did not fall: ${first.nll} at ${first.step}, ${later.nll} at ${later.step}`);
+      await app.commandOk({ cmd: 'pause' });
+      await app.screenshot('16-samples.png');
+      return { first: [first.step, first.nll], later: [later.step, later.nll], box: loaded.samples.box };
+    });
+
+    await t.check('a broken CSV in the file picker is refused with its line named, and the run is unchanged', async () => {
+      await app.commandOk({ cmd: 'pause' });
+      const before = await app.status();
+      const cases = [
+        ['cells.csv', 'x,y\n1,2\n3,abc\n', /cells\.csv line 3/],
+        ['nan.csv', '1,2\n3,4\n5,nan\n', /nan\.csv line 3/],
+        ['few.csv', '1,2\n3,4\n', /only 2/],
+      ];
+      const seen = [];
+      for (const [name, text, want] of cases) {
+        await app.pickFile({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+        const s = await app.waitStatus((x) => want.test(x.message || ''), { timeout: 15_000, what: `the refusal of ${name}` });
+        assert(s.error && want.test(s.error), `error ${fmt(s.error)}`);
+        seen.push(s.error);
+      }
+      const after = await app.status();
+      assert(after.target === 'samples' && after.step === before.step && after.samples.hash === before.samples.hash
+        && JSON.stringify(after.settings) === JSON.stringify(before.settings), 'a refused file changed the run');
+      await app.screenshot('16-samples-refused.png');
       return seen;
     });
   },

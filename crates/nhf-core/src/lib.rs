@@ -25,7 +25,7 @@ pub mod chains;
 pub mod classic_flows;
 pub mod compare;
 /// A small language for log-densities typed by the user, with exact derivatives.
-pub mod expr;
+pub use nhf_input::expr;
 pub mod hmc;
 pub mod l2hmc;
 pub mod method;

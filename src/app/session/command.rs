@@ -22,6 +22,17 @@ pub enum Command {
     /// Make a typed log-density on its box the target (refused, with the reason, when it does
     /// not parse or is not a density on the box; nothing changes then).
     Formula(crate::targets::FormulaSpec),
+    /// Make a file of 2D samples (CSV, whitespace-separated text or `.npy`, as bytes) the
+    /// target; refused, naming the line and the problem, when it cannot be read (nothing
+    /// changes then).
+    Samples {
+        /// The file's name, for messages and the picker.
+        name: String,
+        /// Its contents.
+        bytes: Vec<u8>,
+    },
+    /// Set the box of the user's samples (`None`: back to the robust-quantile box).
+    SamplesBox(Option<[f64; 4]>),
     /// Move the animation by this many leapfrog steps.
     AnimStep(i64),
     /// Jump the animation to this state (0 ..= K·L).
@@ -61,7 +72,8 @@ pub enum Command {
     SaveModel,
     /// Offers this many model samples as CSV.
     ExportSamples(usize),
-    /// Asks the platform for a model file to open (the browser's file picker).
+    /// Asks the platform for a file to open (a model, a mixture or samples; the browser's
+    /// file picker).
     OpenModel,
     /// Loads a model file's text: settings, target and parameters; training can resume.
     LoadModel(String),

@@ -124,6 +124,28 @@ impl Session {
                 };
                 self.switch_target(next)
             }
+            Command::Samples { name, bytes } => self
+                .load_samples(name, &bytes)
+                .map_err(|e| format!("{e}; the current target and model stay")),
+            Command::SamplesBox(bounds) => {
+                let loaded = match (&self.settings.samples, self.settings.target.as_str()) {
+                    (Some(s), "samples") => s.with_box(bounds),
+                    _ => {
+                        return Err(
+                            "the box is for your own samples: open a file of samples first".into(),
+                        );
+                    }
+                };
+                let next = Settings {
+                    samples: Some(loaded),
+                    ..self.settings.clone()
+                };
+                self.switch_target(next)?;
+                let [[x0, x1], [y0, y1]] = self.target.bounds().0;
+                Ok(format!(
+                    "the box is [{x0:.3}, {x1:.3}] × [{y0:.3}, {y1:.3}]"
+                ))
+            }
             Command::Paint {
                 from,
                 to,
@@ -219,12 +241,13 @@ impl Session {
     /// Makes `next`'s target the one fitted (its settings otherwise as now), with the
     /// target's own objective and fresh parameters; refused, changing nothing, when the target
     /// cannot be built.
-    fn switch_target(&mut self, next: Settings) -> Result<String, String> {
+    pub(super) fn switch_target(&mut self, next: Settings) -> Result<String, String> {
         let target = next.resolve_target().map_err(|e| e.to_string())?;
         self.target = Arc::from(target);
         self.target_revision += 1;
         self.settings.target = next.target;
         self.settings.formula = next.formula;
+        self.settings.samples = next.samples;
         self.settings.flow.objective = self.target.default_objective();
         self.sync_canvas();
         self.rebuild();

@@ -8,22 +8,40 @@ use crate::app::density_grid::DensityGrid;
 use crate::app::file_host::{Arrival, FileHost};
 use crate::app::files::{self, FileOut};
 use crate::app::link::{self, Link};
+use crate::app::loaded_samples::LoadedSamples;
 use crate::app::presets;
 use crate::app::settings::Settings;
 use crate::method_file::MethodFile;
 use crate::nhf::model_file::ModelFile;
 use crate::nhf::{TrainConfig, Trainer};
+use crate::targets::sample_file::{NPY_MAGIC, SAMPLE_EXTENSIONS, read_samples};
 use crate::targets::{
-    self, CustomMixture, DrawnGrid, DrawnTarget, FormulaSpec, MixtureSpec, Target,
+    self, CustomMixture, DrawnGrid, DrawnTarget, FormulaSpec, MixtureSpec, SampleSetSpec, Target,
 };
 
 impl Session {
     /// Opens a parsed link: replaces settings, target, direction, classroom mode and preset,
-    /// and restarts training. A link to the drawn target without a picture keeps the user's.
+    /// and restarts training. A link to the drawn target without a picture keeps the user's;
+    /// a link to the user's samples opens only if that file (by hash) is open.
     pub(super) fn open_link(&mut self, link: Link) -> Result<(), String> {
         let mut settings = link.settings;
         if settings.drawing.is_none() {
             settings.drawing = self.settings.drawing.clone();
+        }
+        // A link cannot carry a file's rows: it names them, and they must be open here.
+        settings.samples = self.settings.samples.clone();
+        if let Some(named) = &link.samples {
+            let open = settings
+                .samples
+                .as_ref()
+                .filter(|s| s.hash == named.hash)
+                .ok_or_else(|| {
+                    format!(
+                        "this link shows a file of samples (content hash {}), and a link cannot carry its rows: open that file first (Load file, or drop it onto the window), then the link again; nothing was changed",
+                        named.hash
+                    )
+                })?;
+            settings.samples = Some(open.with_box(named.bounds));
         }
         let target = settings.resolve_target().map_err(|e| e.to_string())?;
         self.target = Arc::from(target);
@@ -80,8 +98,24 @@ impl Session {
         };
         for arrival in host.arrivals(dropped) {
             match arrival {
-                Arrival::File { from, text } => {
-                    if let Ok(m) = self.apply(Command::LoadModel(text)) {
+                Arrival::File { from, bytes } => {
+                    let command = if is_sample_file(&from, &bytes) {
+                        let name = file_name(&from);
+                        Command::Samples { name, bytes }
+                    } else {
+                        match String::from_utf8(bytes) {
+                            Ok(text) => Command::LoadModel(text),
+                            Err(_) => {
+                                let e = format!(
+                                    "{from}: not a text file (a model or mixture file is JSON; samples are CSV, text or .npy); nothing was changed"
+                                );
+                                self.error = Some(e.clone());
+                                self.message = Some(e);
+                                continue;
+                            }
+                        }
+                    };
+                    if let Ok(m) = self.apply(command) {
                         self.message = Some(format!("{m} (from {from})"));
                     }
                 }
@@ -92,6 +126,23 @@ impl Session {
                 Arrival::Note(m) => self.message = Some(m),
             }
         }
+    }
+    /// Makes the rows of a file of samples the target (the samples objective fits them, fresh
+    /// parameters); the file is read and checked whole first, so a bad one changes nothing.
+    pub(super) fn load_samples(&mut self, name: String, bytes: &[u8]) -> Result<String, String> {
+        let rows = read_samples(&name, bytes).map_err(|e| e.to_string())?;
+        let loaded = LoadedSamples::new(SampleSetSpec {
+            name,
+            rows,
+            bounds: None,
+        });
+        let next = Settings {
+            target: "samples".into(),
+            samples: Some(loaded),
+            ..self.settings.clone()
+        };
+        self.switch_target(next)?;
+        Ok(format!("samples loaded: {}", self.target.caption()))
     }
     /// Checks that `settings` would survive a link (the playground's ranges), so that a
     /// loaded file never puts the app in a state its own link cannot reopen.
@@ -237,10 +288,66 @@ pub(super) fn with_saved_target(
         let spec: FormulaSpec = serde_json::from_value(def.clone())
             .map_err(|e| format!("{what}: the formula is malformed ({e})"))?;
         settings.formula = Some(spec);
+    } else if target == "samples" {
+        let def = definition.ok_or(format!("{what}: a samples target without its samples"))?;
+        settings.samples = Some(saved_samples(settings.samples.as_ref(), def, what)?);
     } else if !targets::TARGET_IDS.contains(&target) {
         return Err(format!(
             "{what}: target \"{target}\" is not one of the playground's"
         ));
     }
     Ok(())
+}
+
+/// Whether a file that arrived is one of samples rather than a model or mixture file: a
+/// sample file's extension, NumPy's magic bytes, or (not named `.json`) text that is not a
+/// JSON object.
+fn is_sample_file(from: &str, bytes: &[u8]) -> bool {
+    let lower = from.to_ascii_lowercase();
+    if lower.ends_with(".json") {
+        return false;
+    }
+    SAMPLE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
+        || bytes.starts_with(NPY_MAGIC)
+        || !bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_none_or(|b| *b == b'{')
+}
+
+/// The last part of a path (a dropped file's path natively, its name in the browser).
+fn file_name(from: &str) -> String {
+    from.rsplit(['/', '\\']).next().unwrap_or(from).to_owned()
+}
+
+/// The samples a saved file's definition gives: its rows, or, for a file that names a large
+/// set by hash, the set open now if it is that one (else what to open first).
+fn saved_samples(
+    open: Option<&LoadedSamples>,
+    def: &serde_json::Value,
+    what: &str,
+) -> Result<LoadedSamples, String> {
+    let bounds: Option<[f64; 4]> = def
+        .get("box")
+        .map(|b| serde_json::from_value(b.clone()))
+        .transpose()
+        .map_err(|e| format!("{what}: the samples' box is malformed ({e})"))?;
+    if def.get("rows").is_some() {
+        let spec: SampleSetSpec = serde_json::from_value(def.clone())
+            .map_err(|e| format!("{what}: the samples are malformed ({e})"))?;
+        return Ok(LoadedSamples::new(spec));
+    }
+    let hash = def.get("hash").and_then(serde_json::Value::as_str);
+    let name = def
+        .get("name")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("?");
+    match open.filter(|s| Some(s.hash.as_str()) == hash) {
+        Some(s) => Ok(s.with_box(bounds)),
+        None => Err(format!(
+            "{what}: it was trained on {name} ({} rows, content hash {}), which is too large to travel in the file: open {name} first, then this file again",
+            def.get("count").map_or("?".into(), ToString::to_string),
+            hash.unwrap_or("?"),
+        )),
+    }
 }

@@ -14,7 +14,7 @@ mod dispatch;
 mod frame;
 mod frame_times;
 mod host_driver;
-mod live_ess;
+mod live_quality;
 mod loading;
 mod method_frame;
 mod method_loading;
@@ -68,7 +68,10 @@ pub struct Session {
     /// The density objective's importance ESS in percent, and the iteration it was estimated
     /// at (none under the samples objective).
     pub ess: Option<(u64, f64)>,
-    /// When the ESS was last estimated.
+    /// The samples objective's held-out NLL in nats, and the iteration it was estimated at
+    /// (none under the density objective).
+    pub nll: Option<(u64, f64)>,
+    /// When the ESS or the NLL was last estimated.
     ess_at: Option<Instant>,
     /// The last problem to show the user, if any.
     pub error: Option<String>,
@@ -146,6 +149,7 @@ impl Session {
             tick_ms: 0.0,
             iters_per_sec: 0.0,
             ess: None,
+            nll: None,
             ess_at: None,
             finished: None,
             train_seconds: 0.0,
@@ -277,6 +281,8 @@ impl Session {
                 | Command::CommitCanvas
                 | Command::Target(_)
                 | Command::Formula(_)
+                | Command::Samples { .. }
+                | Command::SamplesBox(_)
                 | Command::Reset
                 | Command::LoadModel(_)
         );
@@ -303,6 +309,7 @@ impl Session {
             classroom: self.classroom.clone(),
             preset: self.preset.map(|p| p.id.to_string()),
             compare: self.comparison.as_ref().map(ComparisonRun::contenders),
+            samples: None,
         }
     }
 
@@ -326,6 +333,7 @@ impl Session {
         self.rate_window = (Instant::now(), 0);
         self.iters_per_sec = 0.0;
         self.ess = None;
+        self.nll = None;
         self.ess_at = None;
         self.finished = None;
         self.train_seconds = 0.0;

@@ -27,7 +27,9 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
              of the data (lower is better). Density objective: the reverse KL to the target up \
              to its unknown normalising constant. Grid KL: KL(target || model) on a grid, \
              computed a few cells per frame. ESS (density objective): the importance-sampling \
-             effective sample size of the flow's samples, in percent of 256 draws.",
+             effective sample size of the flow's samples, in percent of 256 draws. Held-out NLL \
+             (samples objective): the model's negative log-density, in nats, of 256 target \
+             samples it never trained on (lower is better; for your own file, rows it held out).",
         );
         let kl = session.grid.done.as_ref().map_or("pending".into(), |d| {
             format!("{:.3} (at iteration {})", d.2, d.0)
@@ -36,10 +38,14 @@ pub fn ui(ui: &mut Ui, session: &Session, height: f32) {
         let ess = session
             .ess
             .map_or(String::new(), |(_, e)| format!(" | ESS {e:.0}%"));
+        // The samples objective's: the fit measured on points it never trained on.
+        let nll = session
+            .nll
+            .map_or(String::new(), |(_, n)| format!(" | held-out NLL {n:.3}"));
         ui.add(
             egui::Label::new(
                 egui::RichText::new(format!(
-                    "grid KL {kl}{ess} | {:.0} it/s | {} parameters | grid {:.0}%",
+                    "grid KL {kl}{ess}{nll} | {:.0} it/s | {} parameters | grid {:.0}%",
                     session.iters_per_sec,
                     session.flow().param_count(),
                     100.0 * session.grid.eval.progress()

@@ -190,7 +190,7 @@ impl FormulaTarget {
 }
 
 /// The box as [`Bounds`], refused unless finite, ordered and of a sensible size.
-fn check_box(b: [f64; 4]) -> Result<Bounds, TargetError> {
+pub(super) fn check_box(b: [f64; 4]) -> Result<Bounds, TargetError> {
     if !b.iter().all(|x| x.is_finite()) {
         return Err(TargetError::invalid(
             "box",

@@ -25,7 +25,7 @@ pub mod mixtures;
 pub mod quadrature;
 pub mod registry;
 /// A user's file of 2D samples (CSV and other text, NumPy `.npy`): read, checked, written back.
-pub mod sample_file;
+pub use nhf_input::sample_file;
 pub mod sample_set;
 mod sampling;
 mod special;

@@ -10,7 +10,7 @@ use super::formula::FormulaTarget;
 use super::gallery::{Banana, Donut, Funnel, Squiggle};
 use super::jla::Jla;
 use super::mixtures::MixtureTarget;
-use super::sample_file::read_samples;
+use super::sample_file::{SAMPLE_EXTENSIONS, read_samples};
 use super::sample_set::{SampleSetSpec, SampleSetTarget};
 use super::toys::{Checkerboard, Moons, Pinwheel, Rings, SwissRoll, TwoSpirals};
 use super::{Bounds, Objective, Target, TargetError};
@@ -154,10 +154,7 @@ pub fn from_spec(spec: &str) -> Result<Box<dyn Target>, TargetError> {
 /// `.npy`), or `None` when `spec` names no such file.
 pub fn sample_file_spec(spec: &str) -> Result<Option<SampleSetSpec>, TargetError> {
     let lower = spec.to_ascii_lowercase();
-    if ![".csv", ".tsv", ".txt", ".dat", ".npy"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
-    {
+    if !SAMPLE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext)) {
         return Ok(None);
     }
     let bytes = std::fs::read(spec).map_err(|e| TargetError::Io {
@@ -169,7 +166,11 @@ pub fn sample_file_spec(spec: &str) -> Result<Option<SampleSetSpec>, TargetError
         .map_or_else(|| spec.to_owned(), |n| n.to_string_lossy().into_owned());
     let rows =
         read_samples(&name, &bytes).map_err(|e| TargetError::invalid("samples", e.to_string()))?;
-    Ok(Some(SampleSetSpec { name, rows }))
+    Ok(Some(SampleSetSpec {
+        name,
+        rows,
+        bounds: None,
+    }))
 }
 
 /// What the picker shows about one target.

@@ -37,23 +37,31 @@ pub const MAX_CARRIED_ROWS: usize = 200_000;
 /// [`MAX_CARRIED_ROWS`] rows the name, the row count and the content hash.
 pub fn definition(set: &SampleSetSpec) -> serde_json::Value {
     if set.rows.len() <= MAX_CARRIED_ROWS {
-        serde_json::json!({ "name": set.name, "rows": set.rows })
+        serde_json::to_value(set).unwrap_or_default()
     } else {
-        serde_json::json!({
+        let mut named = serde_json::json!({
             "name": set.name,
             "count": set.rows.len(),
             "hash": super::sample_file::content_hash(&set.rows),
-        })
+        });
+        if let Some(b) = set.bounds {
+            named["box"] = serde_json::json!(b);
+        }
+        named
     }
 }
 
-/// A sample set as model files keep it: the file's name and its rows.
+/// A sample set as model files keep it: the file's name, its rows and the user's box.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SampleSetSpec {
     /// The file the rows came from (shown in the picker and captions).
     pub name: String,
     /// The samples, in the file's order.
     pub rows: Vec<[f64; 2]>,
+    /// The box `[xmin, xmax, ymin, ymax]` the user set in place of the robust-quantile one
+    /// (files written before it existed have none).
+    #[serde(default, rename = "box", skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<[f64; 4]>,
 }
 
 /// The target: the training rows, the held-out rows, the box and the density estimate.
@@ -100,7 +108,10 @@ impl SampleSetTarget {
             .partition(|(k, _)| !(k + 1).is_multiple_of(HOLD_OUT_EVERY));
         let train: Vec<[f64; 2]> = train.into_iter().map(|(_, q)| *q).collect();
         let held_out: Vec<[f64; 2]> = held_out.into_iter().map(|(_, q)| *q).collect();
-        let bounds = robust_box(rows);
+        let bounds = match spec.bounds {
+            Some(b) => super::formula::check_box(b)?,
+            None => robust_box(rows),
+        };
         let density = kernel_estimate(&train, bounds);
         let name = format!("Samples: {}", spec.name);
         let caption = format!(
@@ -124,6 +135,13 @@ impl SampleSetTarget {
     /// The definition as model files keep it.
     pub fn spec(&self) -> &SampleSetSpec {
         &self.spec
+    }
+
+    /// The robust-quantile box of `rows` (module doc), as `[xmin, xmax, ymin, ymax]`: what
+    /// the box is when the user has set none.
+    pub fn default_box(rows: &[[f64; 2]]) -> [f64; 4] {
+        let [[x0, x1], [y0, y1]] = robust_box(rows).0;
+        [x0, x1, y0, y1]
     }
 }
 
@@ -253,6 +271,7 @@ mod tests {
         let t = SampleSetTarget::new(SampleSetSpec {
             name: "line.csv".into(),
             rows,
+            bounds: None,
         })
         .unwrap();
         let held = t.held_out().unwrap();
@@ -272,6 +291,7 @@ mod tests {
         let t = SampleSetTarget::new(SampleSetSpec {
             name: "ring.csv".into(),
             rows: ring(20_000),
+            bounds: None,
         })
         .unwrap();
         let [[x0, x1], [y0, y1]] = t.bounds().0;
@@ -290,6 +310,7 @@ mod tests {
             SampleSetTarget::new(SampleSetSpec {
                 name: "x".into(),
                 rows,
+                bounds: None,
             })
             .err()
             .expect("refused")
@@ -300,5 +321,39 @@ mod tests {
         let mut rows = ring(50);
         rows[7] = [f64::NAN, 0.0];
         assert!(bad(rows).contains("row 8"));
+    }
+
+    #[test]
+    fn the_users_box_replaces_the_quantile_box_and_travels_in_the_definition() {
+        let rows = ring(2000);
+        let t = SampleSetTarget::new(SampleSetSpec {
+            name: "ring.csv".into(),
+            rows: rows.clone(),
+            bounds: Some([-5.0, 5.0, -4.0, 4.0]),
+        })
+        .unwrap();
+        assert_eq!(t.bounds().0, [[-5.0, 5.0], [-4.0, 4.0]]);
+        let def = definition(t.spec());
+        assert_eq!(def["box"], serde_json::json!([-5.0, 5.0, -4.0, 4.0]));
+        let back: SampleSetSpec = serde_json::from_value(def).unwrap();
+        assert_eq!(&back, t.spec());
+        // A file written before the box existed reads as the quantile box.
+        let old: SampleSetSpec =
+            serde_json::from_value(serde_json::json!({"name": "ring.csv", "rows": rows})).unwrap();
+        assert_eq!(old.bounds, None);
+        let quantile = SampleSetTarget::default_box(&old.rows);
+        let t = SampleSetTarget::new(old).unwrap();
+        let [[x0, x1], [y0, y1]] = t.bounds().0;
+        assert_eq!([x0, x1, y0, y1], quantile);
+        // A reversed box is refused with the reason.
+        let refused = SampleSetTarget::new(SampleSetSpec {
+            name: "ring.csv".into(),
+            rows: ring(50),
+            bounds: Some([1.0, -1.0, -1.0, 1.0]),
+        })
+        .err()
+        .expect("refused")
+        .to_string();
+        assert!(refused.contains("xmin < xmax"), "{refused}");
     }
 }

@@ -37,13 +37,13 @@
 //! [`content_hash`] fingerprints them: a model file carries either the samples or the hash
 //! and the file name.
 //!
-//! [`read_samples`]: crate::targets::sample_file::read_samples
-//! [`samples_to_csv`]: crate::targets::sample_file::samples_to_csv
-//! [`content_hash`]: crate::targets::sample_file::content_hash
-//! [`SampleFileError`]: crate::targets::sample_file::SampleFileError
-//! [`MAX_BYTES`]: crate::targets::sample_file::MAX_BYTES
-//! [`MAX_ROWS`]: crate::targets::sample_file::MAX_ROWS
-//! [`MIN_ROWS`]: crate::targets::sample_file::MIN_ROWS
+//! [`read_samples`]: crate::sample_file::read_samples
+//! [`samples_to_csv`]: crate::sample_file::samples_to_csv
+//! [`content_hash`]: crate::sample_file::content_hash
+//! [`SampleFileError`]: crate::sample_file::SampleFileError
+//! [`MAX_BYTES`]: crate::sample_file::MAX_BYTES
+//! [`MAX_ROWS`]: crate::sample_file::MAX_ROWS
+//! [`MIN_ROWS`]: crate::sample_file::MIN_ROWS
 
 mod npy;
 mod text;
@@ -57,13 +57,17 @@ pub const MAX_ROWS: usize = 1_000_000;
 /// The fewest samples (rows) a file must hold.
 pub const MIN_ROWS: usize = 10;
 
+/// The file name endings of sample files (the command line's `--target FILE`, the app's
+/// file picker).
+pub const SAMPLE_EXTENSIONS: [&str; 5] = [".csv", ".tsv", ".txt", ".dat", ".npy"];
+
 /// The magic bytes a NumPy `.npy` file starts with.
-const NPY_MAGIC: &[u8] = b"\x93NUMPY";
+pub const NPY_MAGIC: &[u8] = b"\x93NUMPY";
 /// The longest cell quoted back in a message, in characters.
 const MAX_CELL_CHARS: usize = 40;
 
 /// Reads the samples of a user's file: `.npy` if `bytes` starts with the NumPy magic, text
-/// otherwise (see the [module documentation](crate::targets::sample_file) for both formats). `name` is the file's
+/// otherwise (see the [module documentation](crate::sample_file) for both formats). `name` is the file's
 /// name as the user knows it and appears only in messages.
 pub fn read_samples(name: &str, bytes: &[u8]) -> Result<Vec<[f64; 2]>, SampleFileError> {
     let fail = |kind| SampleFileError::new(name, kind);

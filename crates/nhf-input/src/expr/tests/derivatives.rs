@@ -4,7 +4,25 @@
 
 use super::reference;
 use crate::expr::Formula;
-use crate::rng::Rng;
+
+/// Test points from a seeded SplitMix64 stream (this crate has no generator of its own).
+struct Rng(u64);
+
+impl Rng {
+    fn seed_from_u64(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// Uniform on [lo, hi), from the top 53 bits of the next SplitMix64 output.
+    fn uniform_in(&mut self, lo: f64, hi: f64) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        lo + (hi - lo) * ((z >> 11) as f64 / (1u64 << 53) as f64)
+    }
+}
 
 /// An expression, the box its test points are drawn from, and the points to avoid (ties of
 /// min/max, the kink of abs, poles).
