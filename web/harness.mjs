@@ -432,22 +432,6 @@ export class App {
     return box;
   }
 
-  /**
-   * Chooses `files` (a path, or `{ name, mimeType, buffer }`) in the browser's file picker,
-   * opened by a real click on the panel's Load file button (browsers open pickers only on a
-   * user gesture).
-   */
-  async pickFile(files) {
-    const s = await this.status();
-    const [x, y, w, h] = s.widgets.load_button;
-    const box = await this.canvasBox();
-    const [chooser] = await Promise.all([
-      this.page.waitForEvent('filechooser', { timeout: 15_000 }),
-      this.click(box.x + x + w / 2, box.y + y + h / 2),
-    ]);
-    await chooser.setFiles(files);
-  }
-
   /** A real click at page pixels: move, let egui see the hover, then press and release on separate frames. */
   async click(x, y) {
     await this.page.mouse.move(x, y);

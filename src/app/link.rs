@@ -373,11 +373,10 @@ fn parse_parts(text: &str) -> Result<Link, String> {
             hash,
             bounds: formula_box,
         });
+        // Either objective fits a file of samples (the density one fits its kernel estimate);
+        // the samples objective unless the link says otherwise.
         if !objective_given {
             link.settings.flow.objective = crate::nhf::Objective::Samples;
-        }
-        if link.settings.flow.objective != crate::nhf::Objective::Samples {
-            return Err("objective: a file of samples is fitted with the samples objective".into());
         }
         return Ok(link);
     }

@@ -6,6 +6,7 @@ mod arrangement;
 mod box_fields;
 pub mod canvas;
 pub mod classroom;
+mod command_json;
 pub mod density_grid;
 pub mod file_host;
 pub mod files;

@@ -1,6 +1,6 @@
-//! The panel's "Your samples" section, while the user's file of samples is the target: what
-//! was read (rows, held-out tenth, where the box comes from) and the box, which the user may
-//! set in place of the robust-quantile one. The edited box is a draft in egui's memory until
+//! The panel's "Your samples" section, while the user's file of samples is the target: where
+//! the box comes from, and the box, which the user may set in place of the robust-quantile
+//! one. The edited box is a draft in egui's memory until
 //! the button sends it; the target checks it whole, and a refusal changes nothing.
 
 use egui::{RichText, Ui};
@@ -23,19 +23,13 @@ pub fn samples_box(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) 
         .id_salt("samples_box")
         .default_open(true)
         .show(ui, |ui| {
-            let rows = samples.spec.rows.len();
+            // The rows and the held-out split are in the target's caption just above.
             ui.label(
-                RichText::new(format!(
-                    "{} rows from {}; every tenth ({}) is held out to measure the fit. The box {}.",
-                    rows,
-                    samples.spec.name,
-                    rows / 10,
-                    if samples.spec.bounds.is_some() {
-                        "is yours"
-                    } else {
-                        "spans the 0.5–99.5 % quantiles of each axis, plus 10 % per side"
-                    }
-                ))
+                RichText::new(if samples.spec.bounds.is_some() {
+                    "The box is yours: the views, the grid KL and the picture use it."
+                } else {
+                    "The box spans the 0.5–99.5 % quantiles of each axis, plus 10 % per side; set your own here."
+                })
                 .small()
                 .weak(),
             );

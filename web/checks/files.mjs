@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MIN_COLOURS, RESULTS, VIEWPORT, assert } from '../harness.mjs';
+import { choose } from './file_picker.mjs';
 
 /** Runs `action` and returns the download it starts. */
 async function download(app, action) {
@@ -16,7 +17,7 @@ export default {
   async run(t) {
     const app = await t.openApp('#target=moons&seed=4');
 
-    const pickFile = (files) => app.pickFile(files);
+    const pickFile = (files) => choose(app, files);
 
     await t.check('save the model (download), load it back through the file picker, refuse a broken file', async () => {
       await app.commandOk({ cmd: 'link', link: '#target=moons&seed=4' });

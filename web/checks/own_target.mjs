@@ -3,6 +3,7 @@
 // a broken one is refused with a message naming the problem, and the run before it is left as
 // it was.
 import { assert, fmt } from '../harness.mjs';
+import { choose } from './file_picker.mjs';
 
 /**
  * `n` samples of an equal mixture of N((-1.5, 0), 0.5²I) and N((1.5, 1), 0.5²I) as CSV,
@@ -82,7 +83,7 @@ export default {
     });
   
     await t.check('a CSV of 20,000 samples chosen in the file picker becomes the target and trains', async () => {
-      await app.pickFile({ name: 'two-blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(mixtureCsv(20_000)) });
+      await choose(app, { name: 'two-blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(mixtureCsv(20_000)) });
       const loaded = await app.waitStatus((x) => x.target === 'samples', { timeout: 20_000, what: 'the samples to load' });
       assert(loaded.samples.rows === 20_000 && loaded.samples.name === 'two-blobs.csv', `samples ${fmt(loaded.samples)}`);
       assert(loaded.objective === 'samples' && loaded.error === null, `objective ${loaded.objective}, error ${fmt(loaded.error)}`);
@@ -109,7 +110,7 @@ export default {
       ];
       const seen = [];
       for (const [name, text, want] of cases) {
-        await app.pickFile({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+        await choose(app, { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
         const s = await app.waitStatus((x) => want.test(x.message || ''), { timeout: 15_000, what: `the refusal of ${name}` });
         assert(s.error && want.test(s.error), `error ${fmt(s.error)}`);
         seen.push(s.error);

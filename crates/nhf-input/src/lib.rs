@@ -1,5 +1,5 @@
-//! What the playground reads from its users, kept apart from the engine (`nhf-core`) so the web
-//! build can compile it for size: parsing runs once per formula or file, not per training step.
+//! What the playground reads from its users, kept apart from the engine (`nhf-core`): text and
+//! bytes in, checked values or a message naming the problem out, with no model or target code.
 //!
 //! - [`expr`]: the expression language of a typed log-density in x and y — lexer, parser,
 //!   printer, and a compiled program giving the value, exact gradient and Hessian.
