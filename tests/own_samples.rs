@@ -244,7 +244,8 @@ fn a_link_names_the_samples_and_opens_only_where_that_file_is_open() {
     assert_eq!(b.settings.train.seed, 7);
     assert_eq!(b.flow().params, a.flow().params);
     // The density objective fits the rows' kernel estimate, and its link reopens too.
-    b.apply(Command::Set("objective".into(), "density".into())).unwrap();
+    b.apply(Command::Set("objective".into(), "density".into()))
+        .unwrap();
     let density = b.link_hash();
     b.apply(Command::Link(density.clone())).unwrap();
     assert_eq!(b.link_hash(), density);

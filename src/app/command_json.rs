@@ -221,16 +221,42 @@ fn bench_command(value: &Value) -> Result<StepTiming, String> {
     time_steps(config, reps as usize)
 }
 
+/// `{"cmd":"heldout_nll","points":N}`: the NHF's held-out NLL as the command line's `train`
+/// measures it (4 momentum draws per point; a file's held-out rows, up to N, else N fresh
+/// draws from a fixed seed), and the number of points, leaving the session alone. N is 1 to
+/// 20,000 (it blocks the frame it runs in).
+fn heldout_nll_command(session: &Session, value: &Value) -> Result<Value, String> {
+    let points = value.get("points").and_then(Value::as_u64).unwrap_or(2000);
+    if !(1..=20_000).contains(&points) {
+        return Err(format!("points must be between 1 and 20000, got {points}"));
+    }
+    let target = session.target.as_ref();
+    let n = target
+        .held_out()
+        .map_or(points as usize, |rows| rows.len().min(points as usize));
+    let mut rng = crate::rng::Rng::seed_from_u64(session.settings.train.seed.wrapping_add(37));
+    let nll = crate::nhf::eval::heldout_nll(&session.trainer.flow, target, n, 4, &mut rng);
+    if !nll.is_finite() {
+        return Err(format!("the held-out NLL is not finite ({nll})"));
+    }
+    Ok(serde_json::json!({ "nll": nll, "points": n, "step": session.trainer.step }))
+}
+
 /// Runs a JSON command against the session; answers `{"ok":true,"result":…}` or
 /// `{"ok":false,"error":…}`. Never panics.
 pub fn run_command(session: &mut Session, json: &str) -> String {
-    if let Ok(value) = serde_json::from_str::<Value>(json)
-        && value.get("cmd").and_then(Value::as_str) == Some("bench")
-    {
-        return match bench_command(&value) {
-            Ok(timing) => serde_json::json!({"ok": true, "result": timing}).to_string(),
-            Err(error) => serde_json::json!({"ok": false, "error": error}).to_string(),
+    if let Ok(value) = serde_json::from_str::<Value>(json) {
+        let measured = match value.get("cmd").and_then(Value::as_str) {
+            Some("bench") => Some(bench_command(&value).map(|t| serde_json::json!(t))),
+            Some("heldout_nll") => Some(heldout_nll_command(session, &value)),
+            _ => None,
         };
+        if let Some(measured) = measured {
+            return match measured {
+                Ok(result) => serde_json::json!({"ok": true, "result": result}).to_string(),
+                Err(error) => serde_json::json!({"ok": false, "error": error}).to_string(),
+            };
+        }
     }
     let answer = parse_command(json).and_then(|c| session.apply(c));
     match answer {

@@ -5,6 +5,17 @@
 import { assert, fmt } from '../harness.mjs';
 import { choose } from './file_picker.mjs';
 
+/** The mixture `mixtureCsv` samples, as a custom-mixture file. */
+const MIXTURE = {
+  name: 'two blobs',
+  components: [
+    { weight: 0.5, mean: [-1.5, 0], cov: [[0.25, 0], [0, 0.25]] },
+    { weight: 0.5, mean: [1.5, 1], cov: [[0.25, 0], [0, 0.25]] },
+  ],
+};
+/** Iterations of each run of the round trip (the playground's defaults otherwise). */
+const ROUND_TRIP_ITERS = 1500;
+
 /**
  * `n` samples of an equal mixture of N((-1.5, 0), 0.5²I) and N((1.5, 1), 0.5²I) as CSV,
  * from a seeded generator (the same file every run).
@@ -100,6 +111,26 @@ export default {
       return { first: [first.step, first.nll], later: [later.step, later.nll], box: loaded.samples.box };
     });
 
+    await t.check('round trip: the CSV trains to the held-out NLL of the same mixture loaded as JSON', async () => {
+      // The same seed and schedule for both; each run ends at the end of its schedule.
+      const fit = async (what) => {
+        await app.commandOk({ cmd: 'set', key: 'schedule_iters', value: ROUND_TRIP_ITERS });
+        await app.commandOk({ cmd: 'train' });
+        await app.waitStatus((x) => !x.running && x.step === ROUND_TRIP_ITERS, { timeout: 120_000, what: `${what} to train ${ROUND_TRIP_ITERS} iterations` });
+        return (await app.commandOk({ cmd: 'heldout_nll', points: 2000 })).result;
+      };
+      await choose(app, { name: 'two-blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(mixtureCsv(20_000)) });
+      await app.waitStatus((x) => x.target === 'samples' && x.step === 0, { timeout: 20_000, what: 'the samples to load again' });
+      const csv = await fit('the CSV');
+      await choose(app, { name: 'two-blobs.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(MIXTURE)) });
+      await app.waitStatus((x) => x.target === 'custom' && x.step === 0, { timeout: 20_000, what: 'the mixture to load' });
+      const json = await fit('the mixture');
+      const gap = csv.nll - json.nll;
+      assert(Math.abs(gap) <= 0.05, `CSV ${csv.nll} on ${csv.points} held-out rows against JSON ${json.nll} on ${json.points} fresh draws: ${gap}`);
+      await app.commandOk({ cmd: 'pause' });
+      return { iterations: ROUND_TRIP_ITERS, csv: csv.nll, json: json.nll, gap };
+    });
+
     await t.check('a broken CSV in the file picker is refused with its line named, and the run is unchanged', async () => {
       await app.commandOk({ cmd: 'pause' });
       const before = await app.status();
@@ -116,7 +147,7 @@ export default {
         seen.push(s.error);
       }
       const after = await app.status();
-      assert(after.target === 'samples' && after.step === before.step && after.samples.hash === before.samples.hash
+      assert(after.target === before.target && after.step === before.step && JSON.stringify(after.samples) === JSON.stringify(before.samples)
         && JSON.stringify(after.settings) === JSON.stringify(before.settings), 'a refused file changed the run');
       await app.screenshot('16-samples-refused.png');
       return seen;
