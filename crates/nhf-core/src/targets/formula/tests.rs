@@ -112,3 +112,55 @@ fn a_spec_round_trips_through_json_and_the_registry() {
     assert_eq!(t.bounds(), Bounds([[-3.0, 3.0], [-2.0, 2.0]]));
     assert!(crate::targets::resolve("formula", None).is_err());
 }
+
+#[test]
+fn u1_typed_out_trains_to_the_built_in_figures_for_the_same_seed() {
+    use crate::nhf::eval::importance_report;
+    use crate::nhf::{FlowConfig, Objective, TrainConfig, Trainer};
+    use std::sync::Arc;
+    let run = |t: Arc<dyn Target>| {
+        let flow = FlowConfig::for_objective(Objective::Density);
+        let train = TrainConfig {
+            batch: 64,
+            seed: 3,
+            ..TrainConfig::for_objective(Objective::Density)
+        };
+        let mut trainer = Trainer::new(flow, train, t.clone()).unwrap();
+        for _ in 0..40 {
+            trainer.step().unwrap();
+        }
+        let mut rng = crate::rng::Rng::seed_from_u64(9);
+        let report = importance_report(&trainer.flow, t.as_ref(), 2000, &mut rng);
+        (
+            trainer.last_loss().unwrap(),
+            trainer.flow.params.clone(),
+            report,
+        )
+    };
+    let typed = run(Arc::new(target(U1, [-4.0, 4.0, -4.0, 4.0]).unwrap()));
+    let built_in = run(Arc::new(Energy::new(EnergyKind::U1)));
+    // The two targets differ by rounding (1e-9 above), so the runs agree to rounding too.
+    assert!(
+        (typed.0 - built_in.0).abs() <= 1e-5,
+        "loss {} vs {}",
+        typed.0,
+        built_in.0
+    );
+    let worst = typed
+        .1
+        .iter()
+        .zip(&built_in.1)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0_f32, f32::max);
+    assert!(worst <= 1e-4, "parameters differ by up to {worst}");
+    let (a, b) = (typed.2, built_in.2);
+    assert!(
+        (a.ess_fraction - b.ess_fraction).abs() <= 1e-4
+            && (a.reverse_kl - b.reverse_kl).abs() <= 1e-4,
+        "ESS {} vs {}, reverse KL {} vs {}",
+        a.ess_fraction,
+        b.ess_fraction,
+        a.reverse_kl,
+        b.reverse_kl
+    );
+}
