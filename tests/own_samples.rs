@@ -316,3 +316,32 @@ fn a_training_job_carries_the_rows_across_a_worker_boundary() {
         "the worker trained differently"
     );
 }
+
+#[test]
+fn a_model_file_naming_large_samples_by_hash_opens_only_where_they_are_open() {
+    let mut a = session();
+    load(&mut a, "ring.csv", ring_csv().as_bytes()).unwrap();
+    a.apply(Command::Step).unwrap();
+    a.apply(Command::SaveModel).unwrap();
+    let text = String::from_utf8(a.outbox.pop().unwrap().bytes).unwrap();
+    // What a file of more than 200,000 rows carries instead of them: name, count and hash.
+    let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let hash = a.settings.samples.as_ref().unwrap().hash.clone();
+    file["target_definition"] = serde_json::json!({"name": "ring.csv", "count": 400, "hash": hash});
+    let named = file.to_string();
+    let mut b = session();
+    let before = b.settings.clone();
+    let e = b.apply(Command::LoadModel(named.clone())).unwrap_err();
+    assert!(
+        e.contains("ring.csv")
+            && e.contains("400 rows")
+            && e.contains(&hash)
+            && e.contains("open ring.csv first"),
+        "{e}"
+    );
+    assert_eq!(b.settings, before);
+    load(&mut b, "ring.csv", ring_csv().as_bytes()).unwrap();
+    b.apply(Command::LoadModel(named)).unwrap();
+    assert_eq!(b.settings.target, "samples");
+    assert!(b.flow().params == a.flow().params);
+}
