@@ -309,10 +309,10 @@ fn is_sample_file(from: &str, bytes: &[u8]) -> bool {
     }
     SAMPLE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
         || bytes.starts_with(NPY_MAGIC)
-        || !bytes
+        || bytes
             .iter()
             .find(|b| !b.is_ascii_whitespace())
-            .is_none_or(|b| *b == b'{')
+            .is_some_and(|b| *b != b'{')
 }
 
 /// The last part of a path (a dropped file's path natively, its name in the browser).
