@@ -128,8 +128,7 @@ pub fn encode(link: &Link) -> String {
     }
     if let (Some(spec), "formula") = (&s.formula, s.target.as_str()) {
         pairs.push(("formula", spec.formula.clone()));
-        let b = spec.bounds;
-        pairs.push(("box", format!("{},{},{},{}", b[0], b[1], b[2], b[3])));
+        pairs.push(("box", box_value(spec.bounds)));
     }
     if s.target == "samples" {
         let named = s
@@ -143,7 +142,7 @@ pub fn encode(link: &Link) -> String {
         if let Some(named) = named {
             pairs.push(("data", named.hash));
             if let Some(b) = named.bounds {
-                pairs.push(("box", format!("{},{},{},{}", b[0], b[1], b[2], b[3])));
+                pairs.push(("box", box_value(b)));
             }
         }
     }
@@ -168,6 +167,11 @@ pub fn encode(link: &Link) -> String {
         let _ = write!(out, "{sep}{key}={}", utf8_percent_encode(value, VALUE));
     }
     out
+}
+
+/// A box as links write it, `xmin,xmax,ymin,ymax` (read back by `FormulaSpec::parse_box`).
+fn box_value(b: [f64; 4]) -> String {
+    format!("{},{},{},{}", b[0], b[1], b[2], b[3])
 }
 
 /// The hash part of a link, whether given a whole URL, `#…` or the bare `key=value&…`.

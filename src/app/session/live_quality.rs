@@ -32,11 +32,7 @@ impl Session {
             return self.update_live_nll();
         }
         self.nll = None;
-        let stale = self.ess.is_none_or(|(step, _)| step != self.trainer.step);
-        let due = self
-            .ess_at
-            .is_none_or(|t| t.elapsed().as_secs_f64() >= ESS_INTERVAL_S);
-        if !(stale && due) {
+        if !self.estimate_due(self.ess) {
             return;
         }
         // The same draws every time, so the figure moves only because the flow does.
@@ -57,11 +53,7 @@ impl Session {
     /// Re-estimates the held-out NLL (samples objective) when the flow has trained since the
     /// last estimate and a second has passed.
     fn update_live_nll(&mut self) {
-        let stale = self.nll.is_none_or(|(step, _)| step != self.trainer.step);
-        let due = self
-            .ess_at
-            .is_none_or(|t| t.elapsed().as_secs_f64() >= ESS_INTERVAL_S);
-        if !(stale && due) {
+        if !self.estimate_due(self.nll) {
             return;
         }
         let mut rng = Rng::seed_from_u64(self.settings.train.seed.wrapping_add(31));
@@ -74,5 +66,17 @@ impl Session {
         );
         self.nll = nll.is_finite().then_some((self.trainer.step, nll));
         self.ess_at = Some(Instant::now());
+    }
+}
+
+impl Session {
+    /// Whether a readout estimated as `last` (iteration, value) is due again: the flow has
+    /// trained since, and a second has passed since the last estimate of either readout.
+    fn estimate_due(&self, last: Option<(u64, f64)>) -> bool {
+        let stale = last.is_none_or(|(step, _)| step != self.trainer.step);
+        let due = self
+            .ess_at
+            .is_none_or(|t| t.elapsed().as_secs_f64() >= ESS_INTERVAL_S);
+        stale && due
     }
 }
