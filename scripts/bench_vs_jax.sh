@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Our training step against the JAX reference (scripts/jax_nhf), one thread each, pinned
-# to one core, alternating runs in the same shell so both see the same machine load. Prints the
+# to one core, alternating runs in the same shell so both see the same machine load. "native"
+# is the default exact kernels (the browser's bits), "fast" the opt-in --fast kernels (fused
+# multiply-adds where the CPU has AVX and FMA). Prints the
 # median of each side over the rounds and their ratio, for the standard configuration
 # (B=512 W=32 L=10 K=4) and the small one (B=256 W=16 L=5 K=2). With a built dist/ (make wasm)
 # each round also times the wasm build in headless Chromium (scripts/bench_wasm.mjs). The wasm
@@ -19,13 +21,15 @@ if [ ! -x "$jaxenv/bin/python" ]; then
   "$jaxenv/bin/pip" install -q "jax[cpu]"
 fi
 export XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-ours_std=() ours_small=() jax_std=() jax_small=() wasm_std=() wasm_small=()
+ours_std=() ours_small=() fast_std=() fast_small=() jax_std=() jax_small=() wasm_std=() wasm_small=()
 root="$(cd "$(dirname "$0")/.." && pwd)"
 with_wasm=0
 [ -f "$root/dist/index.html" ] && with_wasm=1
 for r in $(seq "$rounds"); do
   ours_std+=("$(taskset -c 0 "$bin" bench --json | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["ms_per_step"])')")
   ours_small+=("$(taskset -c 0 "$bin" bench --batch 256 --width 16 --leapfrog-steps 5 --blocks 2 --json | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["ms_per_step"])')")
+  fast_std+=("$(taskset -c 0 "$bin" bench --fast --json | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["ms_per_step"])')")
+  fast_small+=("$(taskset -c 0 "$bin" bench --fast --batch 256 --width 16 --leapfrog-steps 5 --blocks 2 --json | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["ms_per_step"])')")
   out="$(cd "$peer" && taskset -c 0 "$jaxenv/bin/python" bench_jax.py 2>/dev/null)"
   jax_std+=("$(echo "$out" | sed -n 's/^H= 32 B= 512 L=10 K=4 .*step \([0-9.]*\) ms.*/\1/p')")
   jax_small+=("$(echo "$out" | sed -n 's/^H= 16 B= 256 L= 5 K=2 .*step \([0-9.]*\) ms.*/\1/p')")
@@ -36,14 +40,15 @@ for r in $(seq "$rounds"); do
   else
     wasm_std+=(nan) wasm_small+=(nan)
   fi
-  echo "round $r: standard ours ${ours_std[-1]} ms, JAX ${jax_std[-1]} ms, wasm ${wasm_std[-1]} ms | small ours ${ours_small[-1]} ms, JAX ${jax_small[-1]} ms, wasm ${wasm_small[-1]} ms" >&2
+  echo "round $r: standard ours ${ours_std[-1]} ms, fast ${fast_std[-1]} ms, JAX ${jax_std[-1]} ms, wasm ${wasm_std[-1]} ms | small ours ${ours_small[-1]} ms, JAX ${jax_small[-1]} ms, wasm ${wasm_small[-1]} ms" >&2
 done
-python3 - "${ours_std[*]}" "${jax_std[*]}" "${ours_small[*]}" "${jax_small[*]}" "${wasm_std[*]}" "${wasm_small[*]}" <<'PY'
+echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1); $(grep -o -w 'avx512f' /proc/cpuinfo | head -n 1 || echo 'no avx512f')"
+python3 - "${ours_std[*]}" "${jax_std[*]}" "${ours_small[*]}" "${jax_small[*]}" "${wasm_std[*]}" "${wasm_small[*]}" "${fast_std[*]}" "${fast_small[*]}" <<'PY'
 import statistics as st, sys
-o, j, os_, js, w, ws = ([float(x) for x in a.split()] for a in sys.argv[1:7])
-print("| configuration | native (median ms) | JAX (median ms) | native / JAX | wasm in Chromium (median ms) | wasm / JAX |")
-print("|---|---|---|---|---|---|")
-for name, a, b, c in (("standard B=512 W=32 L=10 K=4", o, j, w), ("small B=256 W=16 L=5 K=2", os_, js, ws)):
+o, j, os_, js, w, ws, f, fs = ([float(x) for x in a.split()] for a in sys.argv[1:9])
+print("| configuration | native exact (median ms) | native fast | JAX | exact / JAX | fast / JAX | wasm in Chromium | wasm / JAX |")
+print("|---|---|---|---|---|---|---|---|")
+for name, a, fa, b, c in (("standard B=512 W=32 L=10 K=4", o, f, j, w), ("small B=256 W=16 L=5 K=2", os_, fs, js, ws)):
     mb = st.median(b)
-    print(f"| {name} | {st.median(a):.2f} | {mb:.2f} | {st.median(a) / mb:.2f} | {st.median(c):.2f} | {st.median(c) / mb:.2f} |")
+    print(f"| {name} | {st.median(a):.2f} | {st.median(fa):.2f} | {mb:.2f} | {st.median(a) / mb:.2f} | {st.median(fa) / mb:.2f} | {st.median(c):.2f} | {st.median(c) / mb:.2f} |")
 PY

@@ -30,6 +30,12 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
                 .ok_or("\"continue\" needs a number \"lr\"")?,
         ),
         "pause" => Command::Pause,
+        "fast_kernels" => Command::FastKernels(
+            value
+                .get("on")
+                .and_then(Value::as_bool)
+                .ok_or("\"fast_kernels\" needs a boolean \"on\"")?,
+        ),
         "step" => Command::Step,
         "reset" => Command::Reset,
         "target" => Command::Target(

@@ -232,6 +232,7 @@ fn training_controls(
         ui.label(format!("{:.2e}", session.trainer.current_lr()))
             .on_hover_text("The rate of the next iteration: it decays along a cosine to zero");
         ui.end_row();
+        kernels_row(ui, commands);
     });
     if let Some(text) = &session.finished {
         ui.label(RichText::new(text).small());
@@ -256,6 +257,32 @@ fn training_controls(
         });
         ui.data_mut(|d| d.insert_temp(id, lr));
     }
+}
+
+/// Which kernels train: the switch to the fast ones, live on a desktop CPU with AVX and FMA
+/// and greyed elsewhere; its hover says which kernels run now.
+fn kernels_row(ui: &mut Ui, commands: &mut Vec<Command>) {
+    use crate::nhf::lanes;
+    ui.label("kernels");
+    let mut fast = lanes::fast_kernels();
+    let why = if lanes::fast_kernels_available() {
+        "Fused multiply-adds: faster training on some CPUs, but the last bits differ from the \
+         browser's, so a shared link will not replay this run exactly"
+    } else {
+        "Needs a desktop CPU with AVX and FMA: here the exact kernels run, the same bits on \
+         every computer"
+    };
+    let switch = ui
+        .add_enabled(
+            lanes::fast_kernels_available(),
+            egui::Checkbox::new(&mut fast, "fast (FMA)"),
+        )
+        .on_hover_text(format!("Now: {}. {why}", lanes::kernels_in_use()))
+        .on_disabled_hover_text(format!("Now: {}. {why}", lanes::kernels_in_use()));
+    if switch.changed() {
+        commands.push(Command::FastKernels(fast));
+    }
+    ui.end_row();
 }
 
 /// The animation controls in a column (the panel, when position space is hidden).

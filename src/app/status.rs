@@ -26,6 +26,9 @@ struct Status<'a> {
     frame_ms_p90: Option<f64>,
     tick_ms: f64,
     iters_per_sec: f64,
+    /// Which training kernels run: "exact (…)" (the same bits everywhere) or
+    /// "fast (AVX + FMA)" (the desktop's opt-in).
+    kernels: &'static str,
     /// The importance ESS in percent of the NHF under the density objective, or of a planar
     /// or radial flow (null otherwise).
     ess: Option<f64>,
@@ -118,6 +121,7 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         frame_ms_p90: session.frame_times.quantile(0.9),
         tick_ms: finite(session.tick_ms).unwrap_or(0.0),
         iters_per_sec: finite(session.iters_per_sec).unwrap_or(0.0),
+        kernels: crate::nhf::lanes::kernels_in_use(),
         ess: match &session.method_run {
             MethodRun::Layers(run) => run.ess.map(|(_, e)| e),
             _ => session.ess.map(|(_, e)| e),

@@ -42,8 +42,9 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         threads: args.threads.max(1),
     };
     let t = time_steps(config, args.reps)?;
+    let kernels = nhf_playground::nhf::lanes::kernels_in_use();
     println!(
-        "B={} W={} L={} K={} ({} thread(s)): median {:.2} ms/step (min {:.2}, max {:.2}) | {:.1} GFLOP/s (model flops {:.3e})",
+        "B={} W={} L={} K={} ({} thread(s), {kernels} kernels): median {:.2} ms/step (min {:.2}, max {:.2}) | {:.1} GFLOP/s (model flops {:.3e})",
         args.batch,
         args.width,
         args.leapfrog_steps,
@@ -57,7 +58,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     );
     if args.json {
         let line = serde_json::json!({
-            "ms_per_step": t.median_ms, "gflops": t.gflops,
+            "ms_per_step": t.median_ms, "gflops": t.gflops, "kernels": kernels,
             "config": {"batch": args.batch, "width": args.width, "leapfrog_steps": args.leapfrog_steps, "blocks": args.blocks, "threads": config.threads},
         });
         println!("{line}");

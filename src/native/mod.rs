@@ -42,6 +42,10 @@ struct Cli {
     /// Frames to draw before --screenshot.
     #[arg(long, default_value_t = 30)]
     after_frames: u64,
+    /// Speed over bit-identity: kernels with fused multiply-adds where the CPU has AVX and FMA.
+    /// Results then differ in the last bits from the browser's and from runs without --fast.
+    #[arg(long, global = true)]
+    fast: bool,
 }
 
 /// Objective names on the command line.
@@ -91,6 +95,12 @@ enum Cmd {
 /// Parses the arguments and runs; errors go to stderr with exit status 1.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.fast {
+        nhf_playground::nhf::lanes::set_fast_kernels(true);
+        if !nhf_playground::nhf::lanes::fast_kernels_available() {
+            eprintln!("note: --fast needs a CPU with AVX and FMA; this one runs the exact kernels");
+        }
+    }
     let result = match cli.command {
         None => window::run(window::WindowOptions {
             print_status: cli.print_status,

@@ -255,47 +255,49 @@ fn a_diverging_run_is_rolled_back_and_reported() {
     assert_eq!(t.step, 2);
 }
 
-/// A step split across threads computes the same loss and moves the parameters the same way
-/// as one thread, up to the rounding of summing the shards (both objectives, a batch that
-/// does not divide evenly into the shards).
+/// A small run of `target` for the piece tests: 2 blocks of 3 steps, a batch of 100 (three
+/// whole pieces and a partial one).
+fn small_run(target: &str, objective: Objective) -> (Arc<dyn Target>, FlowConfig, TrainConfig) {
+    let target: Arc<dyn Target> = Arc::from(targets::by_id(target).unwrap());
+    let config = FlowConfig {
+        objective,
+        blocks: 2,
+        leapfrog_steps: 3,
+        ..FlowConfig::default()
+    };
+    let train = TrainConfig {
+        batch: 100,
+        ..TrainConfig::default()
+    };
+    (target, config, train)
+}
+
+/// A step shared among threads is the same bits for every thread count (the batch's pieces are
+/// fixed and summed in order: `nhf::batch_pieces`), for both objectives and a batch that is not
+/// a whole number of pieces.
 #[test]
-fn threaded_steps_match_the_single_thread_step() {
+fn threaded_steps_are_the_single_thread_step_bit_for_bit() {
     for (target, objective) in [
         ("8gaussians", Objective::Samples),
         ("banana", Objective::Density),
     ] {
         let make = |threads: usize| {
-            let target: Arc<dyn Target> = Arc::from(targets::by_id(target).unwrap());
-            let config = FlowConfig {
-                objective,
-                blocks: 2,
-                leapfrog_steps: 3,
-                ..FlowConfig::default()
-            };
-            let train = TrainConfig {
-                batch: 100,
-                ..TrainConfig::default()
-            };
+            let (target, config, train) = small_run(target, objective);
             let mut t = Trainer::new(config, train, target).unwrap();
             t.set_threads(threads);
             t
         };
-        let (mut one, mut three) = (make(1), make(3));
-        for _ in 0..3 {
-            let (a, b) = (one.step().unwrap(), three.step().unwrap());
+        let mut one = make(1);
+        let losses: Vec<u64> = (0..3).map(|_| one.step().unwrap().to_bits()).collect();
+        for threads in [2, 3, 4, 9] {
+            let mut many = make(threads);
+            let theirs: Vec<u64> = (0..3).map(|_| many.step().unwrap().to_bits()).collect();
+            assert_eq!(losses, theirs, "{target}: losses with {threads} threads");
             assert!(
-                (a - b).abs() <= 1e-5 * a.abs().max(1.0),
-                "{target}: loss {a} vs {b}"
+                one.flow.params == many.flow.params,
+                "{target}: parameters with {threads} threads"
             );
         }
-        let worst = one
-            .flow
-            .params
-            .iter()
-            .zip(&three.flow.params)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0f32, f32::max);
-        assert!(worst < 1e-4, "{target}: parameters differ by {worst}");
         assert!(
             one.flow.params != make(1).flow.params,
             "training moved nothing"
@@ -351,5 +353,40 @@ fn a_restored_checkpoint_continues_the_run_bit_for_bit() {
         let before = copy.flow.params.clone();
         assert!(copy.restore(&small.checkpoint()).is_err());
         assert_eq!(copy.flow.params, before);
+    }
+}
+
+/// A step whose pieces are computed elsewhere — a copy of the flow and its own workspace, as a
+/// helper Web Worker holds — and handed back through `piece_slot` is the same bits as `step`.
+#[test]
+fn pieces_computed_elsewhere_give_the_step_bit_for_bit() {
+    use nhf_core::nhf::batch_pieces::piece_loss_and_grad;
+    use nhf_core::nhf::objective::Workspace;
+    use nhf_core::nhf::trainer::batch_inputs;
+    for (target, objective) in [
+        ("8gaussians", Objective::Samples),
+        ("banana", Objective::Density),
+    ] {
+        let (target, config, train) = small_run(target, objective);
+        let mut here = Trainer::new(config.clone(), train.clone(), target.clone()).unwrap();
+        let mut shared = Trainer::new(config, train, target.clone()).unwrap();
+        for _ in 0..3 {
+            let loss = here.step().unwrap();
+            shared.draw_batch();
+            let (a, b, beta) = shared.batch();
+            let (a, b) = (a.to_vec(), b.to_vec());
+            let inputs = batch_inputs(objective, &a, &b, target.as_ref(), beta);
+            let helper = shared.flow.clone();
+            let mut ws = Workspace::new(&helper.config);
+            let pieces = shared.pieces();
+            // The helper takes the second half of the pieces; this side the first.
+            for i in pieces / 2..pieces {
+                let (l, g) = shared.piece_slot(i);
+                *l = piece_loss_and_grad(&helper, &inputs, i, &mut ws, g);
+            }
+            shared.compute_pieces(0..pieces / 2);
+            assert_eq!(shared.finish_step().unwrap().to_bits(), loss.to_bits());
+        }
+        assert!(here.flow.params == shared.flow.params);
     }
 }

@@ -13,6 +13,9 @@ pub enum Command {
     ContinueConstant(f64),
     /// Pause training.
     Pause,
+    /// Asks for the fast kernels (fused multiply-adds; native, on a CPU with AVX and FMA) or
+    /// the exact ones (the browser's bits).
+    FastKernels(bool),
     /// Train one iteration (and pause).
     Step,
     /// Fresh parameters from the seed; keeps the settings.

@@ -36,6 +36,17 @@ impl Session {
                 self.preset = None;
                 Ok("preset closed".into())
             }
+            Command::FastKernels(on) => {
+                use crate::nhf::lanes;
+                if on && !lanes::fast_kernels_available() {
+                    return Err(format!(
+                        "the fast kernels need a desktop CPU with AVX and FMA; {} stay",
+                        lanes::kernels_in_use()
+                    ));
+                }
+                lanes::set_fast_kernels(on);
+                Ok(format!("{} kernels", lanes::kernels_in_use()))
+            }
             Command::DismissError => {
                 self.error = None;
                 Ok("dismissed".into())

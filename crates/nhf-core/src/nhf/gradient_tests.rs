@@ -14,6 +14,7 @@ use crate::targets::{Bounds, Target};
 impl Real for Dual64 {
     type V = crate::nhf::lanes::ArrayLanes<Dual64>;
     type AvxV = crate::nhf::lanes::ArrayLanes<Dual64>;
+    type FmaV = crate::nhf::lanes::ArrayLanes<Dual64>;
     fn from_f64(x: f64) -> Self {
         Dual64::from_re(x)
     }

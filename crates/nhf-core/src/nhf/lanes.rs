@@ -39,6 +39,12 @@ pub(crate) trait LaneVec<T>:
     fn store(self) -> Lane<T>;
     /// [`Real::tanh`] on every lane.
     fn tanh(self) -> Self;
+    /// `self · b + c` on every lane: a multiply then an add, the same bits as writing it out,
+    /// except in the fast kernels' lanes, where it is one fused multiply-add.
+    #[inline(always)]
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        self * b + c
+    }
 }
 
 /// The portable [`LaneVec`]: an array, every operation a loop over the lanes.
@@ -101,6 +107,10 @@ impl<T: Real> Neg for ArrayLanes<T> {
 ///
 /// Only the vector width changes between the two: the operations and their order are the same,
 /// so both give the same bits (`mlp::tests::the_avx_clones_give_the_baseline_bits`).
+///
+/// A third clone, the fast kernels, is compiled for AVX and FMA with [`Real::FmaV`] lanes, whose
+/// [`LaneVec::mul_add`] is fused: taken only when the user asked for speed over bit-identity
+/// ([`set_fast_kernels`]) and the CPU has both.
 macro_rules! with_avx_clone {
     (
         $(#[$doc:meta])*
@@ -111,6 +121,15 @@ macro_rules! with_avx_clone {
         $vis fn $name<T: Real>($($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
+                #[target_feature(enable = "avx,fma")]
+                fn fma_clone<T: Real>($($arg: $ty),*) -> $ret {
+                    $body::<T, T::FmaV>($($arg),*)
+                }
+                if $crate::nhf::lanes::fast_kernels() {
+                    // SAFETY: the CPU has AVX and FMA, checked by `fast_kernels`.
+                    #[allow(unsafe_code)]
+                    return unsafe { fma_clone($($arg),*) };
+                }
                 #[target_feature(enable = "avx")]
                 fn avx_clone<T: Real>($($arg: $ty),*) -> $ret {
                     $body::<T, T::AvxV>($($arg),*)
@@ -129,10 +148,67 @@ macro_rules! with_avx_clone {
 pub(crate) use with_avx_clone;
 
 #[cfg(target_arch = "x86_64")]
-pub(crate) use super::avx_lanes::AvxF32x8;
+pub(crate) use super::avx_lanes::{AvxF32x8, FmaF32x8};
 /// Stands in for the AVX lanes where there are none (the AVX clones exist on x86-64 only).
 #[cfg(not(target_arch = "x86_64"))]
 pub(crate) type AvxF32x8 = wide::f32x8;
+/// Stands in for the fast lanes where there are none (x86-64 only).
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) type FmaF32x8 = wide::f32x8;
+
+/// Whether the user asked for the fast kernels (default no); see [`set_fast_kernels`].
+static FAST_ASKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks for the fast kernels (fused multiply-adds) where the CPU has AVX and FMA: faster, but
+/// the bits differ from the browser's, so a link trained this way is not reproduced bit for
+/// bit elsewhere. Off by default; the CLI's `--fast` and the desktop's setting turn it on.
+pub fn set_fast_kernels(on: bool) {
+    FAST_ASKED.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether this CPU can run the fast kernels (AVX and FMA; never on wasm).
+pub fn fast_kernels_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::sync::OnceLock;
+        static FMA: OnceLock<bool> = OnceLock::new();
+        *FMA.get_or_init(|| {
+            std::arch::is_x86_feature_detected!("avx") && std::arch::is_x86_feature_detected!("fma")
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// Whether the kernels take their fast clones: asked for ([`set_fast_kernels`]) and available.
+#[inline]
+pub fn fast_kernels() -> bool {
+    FAST_ASKED.load(std::sync::atomic::Ordering::Relaxed) && fast_kernels_available()
+}
+
+/// Which kernels run, for the UI and the CLI to say: "fast (AVX + FMA)", "exact (AVX)",
+/// "exact (SSE2)" or "exact (wasm SIMD)". Only the fast ones change the bits.
+pub fn kernels_in_use() -> &'static str {
+    if fast_kernels() {
+        return "fast (AVX + FMA)";
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if cpu_has_avx() {
+            "exact (AVX)"
+        } else {
+            "exact (SSE2)"
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        "exact (wasm SIMD)"
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
+    {
+        "exact"
+    }
+}
 
 /// Whether the entries allow the AVX clones (default yes); see [`set_avx_allowed`].
 static AVX_ALLOWED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);

@@ -3,7 +3,9 @@
 //!
 //! Points run across the lanes of a [`LaneVec`] ("lanes over batch"): every operation is
 //! `acc + w * x` on all points of a tile at once, never a sum across points, so nothing is
-//! reassociated and the result is the same bits on every platform.
+//! reassociated and the result is the same bits on every platform. The inner products are
+//! written `w.mul_add(x, acc)`: a multiply then an add, except in the opt-in fast kernels,
+//! where it is one fused instruction ([`super::lanes::set_fast_kernels`]).
 //! A learned kinetic energy K(p) uses the same functions applied to p.
 
 use super::config::Activation;
@@ -92,10 +94,10 @@ fn matvec<T: Real, V: LaneVec<T>>(
         let (mut a0, mut a1, mut a2, mut a3) = (init(r), init(r + 1), init(r + 2), init(r + 3));
         for j in 0..width {
             let xj = V::load(&x[j]);
-            a0 = a0 + V::splat(m0[j]) * xj;
-            a1 = a1 + V::splat(m1[j]) * xj;
-            a2 = a2 + V::splat(m2[j]) * xj;
-            a3 = a3 + V::splat(m3[j]) * xj;
+            a0 = V::splat(m0[j]).mul_add(xj, a0);
+            a1 = V::splat(m1[j]).mul_add(xj, a1);
+            a2 = V::splat(m2[j]).mul_add(xj, a2);
+            a3 = V::splat(m3[j]).mul_add(xj, a3);
         }
         out[r] = a0.store();
         out[r + 1] = a1.store();
@@ -107,7 +109,7 @@ fn matvec<T: Real, V: LaneVec<T>>(
         let row = &mat[r * width..(r + 1) * width];
         let mut acc = init(r);
         for (w, xj) in row.iter().zip(x) {
-            acc = acc + V::splat(*w) * V::load(xj);
+            acc = V::splat(*w).mul_add(V::load(xj), acc);
         }
         out[r] = acc.store();
         r += 1;
@@ -211,8 +213,8 @@ fn force_body<T: Real, V: LaneVec<T>>(
     for j in 0..w {
         let d = V::load(&cache.d1[j]) * V::load(&cache.c1[j]);
         cache.delta1[j] = d.store();
-        gx = gx + sp(mlp.w1[2 * j]) * d;
-        gy = gy + sp(mlp.w1[2 * j + 1]) * d;
+        gx = sp(mlp.w1[2 * j]).mul_add(d, gx);
+        gy = sp(mlp.w1[2 * j + 1]).mul_add(d, gy);
     }
     [gx.store(), gy.store()]
 }
@@ -272,7 +274,10 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
         let delta2 = ld(&cache.delta2[k]);
         let g_row = &mut g_w2[k * w..(k + 1) * w];
         for j in 0..w {
-            add_into::<T, V>(&mut g_row[j], e2 * ld(&h1[j]) + delta2 * ld(&beta1[j]));
+            add_into::<T, V>(
+                &mut g_row[j],
+                e2.mul_add(ld(&h1[j]), delta2 * ld(&beta1[j])),
+            );
         }
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
@@ -286,8 +291,8 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
         add_into::<T, V>(&mut g_w1[2 * j], e1 * qx + delta1 * ux);
         add_into::<T, V>(&mut g_w1[2 * j + 1], e1 * qy + delta1 * uy);
         add_into::<T, V>(&mut g_b1[j], e1);
-        qbx = qbx + w1x * e1;
-        qby = qby + w1y * e1;
+        qbx = w1x.mul_add(e1, qbx);
+        qby = w1y.mul_add(e1, qby);
     }
     [qbx.store(), qby.store()]
 }
@@ -317,7 +322,7 @@ fn energy_body<T: Real, V: LaneVec<T>>(
     let mut v = sp(T::zero());
     for k in 0..w {
         let (h2, _, _) = activate::<T, V>(mlp.act, V::load(&cache.a2[k]));
-        v = v + sp(mlp.w3[k]) * h2;
+        v = sp(mlp.w3[k]).mul_add(h2, v);
     }
     v.store()
 }

@@ -10,6 +10,7 @@ pub mod adam;
 #[cfg(target_arch = "x86_64")]
 mod avx_lanes;
 pub mod base;
+pub mod batch_pieces;
 pub mod config;
 pub mod encoder;
 pub mod eval;

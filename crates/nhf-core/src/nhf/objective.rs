@@ -82,8 +82,10 @@ pub struct Workspace<T> {
     pub tile: TileWork<T>,
     /// The encoder's hidden activations.
     pub encoder: EncoderCache<T>,
-    /// Per-lane parameter cotangents, summed over lanes at the end.
-    pub grad_lanes: Vec<Lane<T>>,
+    /// Per-lane parameter cotangents, summed over lanes at the end. Zero between calls: the
+    /// sum at the end of [`loss_and_grad`] zeroes them as it reads them, which saves a pass
+    /// over them per call (a step makes one call per piece of its batch).
+    pub(crate) grad_lanes: Vec<Lane<T>>,
 }
 
 impl<T: Real> Workspace<T> {
@@ -149,9 +151,6 @@ pub fn loss_and_grad<T: Real>(
     let half = T::from_f64(0.5);
     let ln_2pi = T::from_f64(LN_2PI);
     let want_grad = grad.is_some();
-    if want_grad {
-        ws.grad_lanes.iter_mut().for_each(|l| *l = zeros());
-    }
     let a = fp.scale();
     let base = Base::of(params, layout);
     // e^{−ℓ}: the standard base's are exactly 1, so its arithmetic below is exact identities
@@ -389,12 +388,13 @@ pub fn loss_and_grad<T: Real>(
         }
     }
     if let Some(grad) = grad {
-        for (g, lanes) in grad.iter_mut().zip(&ws.grad_lanes) {
+        for (g, lanes) in grad.iter_mut().zip(&mut ws.grad_lanes) {
             let mut s = T::zero();
-            for v in lanes {
+            for v in lanes.iter() {
                 s += *v;
             }
             *g = s;
+            *lanes = zeros();
         }
         if let Some(i) = layout.kinetic_scale() {
             let mut s = a_direct;

@@ -35,6 +35,11 @@ pub trait Real:
     /// AVX register for `f32`, the plain [`ArrayLanes`] otherwise.
     #[allow(private_bounds)]
     type AvxV: LaneVec<Self>;
+    /// The same tile in the opt-in fast kernels ([`super::lanes::set_fast_kernels`]): AVX with
+    /// fused multiply-adds for `f32`, the plain [`ArrayLanes`] otherwise (the `f64` and dual
+    /// reference checks never fuse).
+    #[allow(private_bounds)]
+    type FmaV: LaneVec<Self>;
     /// Converts from `f64` (rounding for `f32`).
     fn from_f64(x: f64) -> Self;
     /// The value as `f64` (the real part for dual numbers).
@@ -80,6 +85,7 @@ pub trait Real:
 impl Real for f64 {
     type V = ArrayLanes<f64>;
     type AvxV = ArrayLanes<f64>;
+    type FmaV = ArrayLanes<f64>;
     fn from_f64(x: f64) -> Self {
         x
     }
@@ -100,6 +106,7 @@ impl Real for f64 {
 impl Real for f32 {
     type V = wide::f32x8;
     type AvxV = lanes::AvxF32x8;
+    type FmaV = lanes::FmaF32x8;
     fn from_f64(x: f64) -> Self {
         x as f32
     }

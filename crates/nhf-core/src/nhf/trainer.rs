@@ -6,10 +6,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::adam::Adam;
+use super::batch_pieces::{piece_count, piece_loss_and_grad, pieces_of_worker, sum_pieces};
 use super::config::{ConfigError, FlowConfig, Objective, TrainConfig};
 use super::flow::Flow;
-use super::mlp::TILE;
-use super::objective::{Inputs, Workspace, loss_and_grad};
+use super::objective::{Inputs, Workspace};
 use crate::rng::Rng;
 use crate::targets::Target;
 
@@ -96,7 +96,11 @@ pub struct Trainer {
     backup_params: Vec<f32>,
     backup_adam: Adam,
     /// Buffers of the extra threads of a multi-threaded step (empty: one thread).
-    shards: Vec<(Workspace<f32>, Vec<f32>)>,
+    thread_ws: Vec<Workspace<f32>>,
+    /// Each piece's share of the loss ([`super::batch_pieces`]).
+    piece_losses: Vec<f32>,
+    /// Each piece's share of the gradient, one after another.
+    piece_grads: Vec<f32>,
 }
 
 impl Trainer {
@@ -146,7 +150,9 @@ impl Trainer {
             batch_b: vec![[0.0; 2]; b],
             backup_params: flow.params.clone(),
             backup_adam: adam.clone(),
-            shards: Vec::new(),
+            thread_ws: Vec::new(),
+            piece_losses: vec![0.0; piece_count(b)],
+            piece_grads: vec![0.0; piece_count(b) * n],
             flow,
             train,
             adam,
@@ -228,33 +234,26 @@ impl Trainer {
         self.history.last().map(|&(_, l)| l)
     }
 
-    /// Splits each step's batch across `threads` threads (whole tiles each; 1 = this thread
-    /// only). Needs platform threads: native only. The result equals the one-thread step up to
-    /// the rounding of summing the shards' gradients, and is the same for a given count.
+    /// Shares each step's pieces ([`super::batch_pieces`]) among `threads` threads (1 = this
+    /// thread only; more than the pieces are not used). Needs platform threads: native only.
+    /// The step is the same bits for every count.
     pub fn set_threads(&mut self, threads: usize) {
-        let extra = threads.max(1) - 1;
-        self.shards = (0..extra)
-            .map(|_| {
-                (
-                    Workspace::new(&self.flow.config),
-                    vec![0.0; self.grad.len()],
-                )
-            })
+        let extra = threads.clamp(1, self.piece_losses.len()) - 1;
+        self.thread_ws = (0..extra)
+            .map(|_| Workspace::new(&self.flow.config))
             .collect();
     }
 
-    /// One training step on a fresh batch; returns the loss, or why the step was rejected
-    /// (in which case parameters and optimiser state are exactly as before).
-    pub fn step(&mut self) -> Result<f64, StepError> {
-        let inputs = match self.flow.config.objective {
+    /// Draws the next step's batch from the random stream (the first part of [`Self::step`],
+    /// for a step whose pieces are computed elsewhere too): then compute every piece with
+    /// [`Self::compute_pieces`] or [`Self::piece_slot`], and finish with
+    /// [`Self::finish_step`].
+    pub fn draw_batch(&mut self) {
+        match self.flow.config.objective {
             Objective::Samples => {
                 self.target.sample_into(&mut self.rng, &mut self.batch_a);
                 for e in &mut self.batch_b {
                     *e = [self.rng.normal(), self.rng.normal()];
-                }
-                Inputs::Samples {
-                    data: &self.batch_a,
-                    eps: &self.batch_b,
                 }
             }
             Objective::Density => {
@@ -262,32 +261,106 @@ impl Trainer {
                     *q = [self.rng.normal(), self.rng.normal()];
                     *p = [self.rng.normal(), self.rng.normal()];
                 }
-                Inputs::Density {
-                    q0: &self.batch_a,
-                    p0: &self.batch_b,
-                    target: self.target.as_ref(),
-                    beta: self.train.anneal_beta(self.step),
-                }
+            }
+        }
+    }
+
+    /// The drawn batch's two point sets (data and ε for the samples objective; ε_q and ε_p
+    /// for the density objective) and the density objective's β: what a worker computing
+    /// some pieces needs besides the parameters and the target.
+    pub fn batch(&self) -> (&[[f64; 2]], &[[f64; 2]], f64) {
+        (
+            &self.batch_a,
+            &self.batch_b,
+            self.train.anneal_beta(self.step),
+        )
+    }
+
+    /// The number of pieces of a step ([`super::batch_pieces::piece_count`] of the batch).
+    pub fn pieces(&self) -> usize {
+        self.piece_losses.len()
+    }
+
+    /// Where piece `i`'s share of the loss and gradient go, for a piece computed elsewhere.
+    pub fn piece_slot(&mut self, i: usize) -> (&mut f32, &mut [f32]) {
+        let n = self.grad.len();
+        (
+            &mut self.piece_losses[i],
+            &mut self.piece_grads[i * n..(i + 1) * n],
+        )
+    }
+
+    /// Computes the pieces `range` of the drawn batch here, shared among this trainer's
+    /// threads ([`Self::set_threads`]).
+    pub fn compute_pieces(&mut self, range: std::ops::Range<usize>) {
+        let (a, b, beta) = (
+            &self.batch_a,
+            &self.batch_b,
+            self.train.anneal_beta(self.step),
+        );
+        let inputs = batch_inputs(self.flow.config.objective, a, b, self.target.as_ref(), beta);
+        let n = self.grad.len();
+        let losses = &mut self.piece_losses[range.clone()];
+        let grads = &mut self.piece_grads[range.start * n..range.end * n];
+        let (flow, first) = (&self.flow, range.start);
+        let run = |ws: &mut Workspace<f32>, at: usize, losses: &mut [f32], grads: &mut [f32]| {
+            for (k, (l, g)) in losses.iter_mut().zip(grads.chunks_exact_mut(n)).enumerate() {
+                *l = piece_loss_and_grad(flow, &inputs, at + k, ws, g);
             }
         };
-        let loss = if self.shards.is_empty() {
-            loss_and_grad(
-                &self.flow.params,
-                &self.flow.config,
-                &self.flow.layout,
-                &inputs,
-                &mut self.ws,
-                Some(&mut self.grad),
-            )
-        } else {
-            sharded_loss_and_grad(
-                &self.flow,
-                &inputs,
-                &mut self.ws,
-                &mut self.grad,
-                &mut self.shards,
-            )
-        };
+        let threads = self.thread_ws.len() + 1;
+        if threads == 1 {
+            run(&mut self.ws, first, losses, grads);
+            return;
+        }
+        let count = range.len();
+        std::thread::scope(|scope| {
+            let (mut losses, mut grads) = (losses, grads);
+            let mut mine = None;
+            for (t, ws) in std::iter::once(&mut self.ws)
+                .chain(&mut self.thread_ws)
+                .enumerate()
+            {
+                let own = pieces_of_worker(count, threads, t);
+                let (l, rest_l) = std::mem::take(&mut losses).split_at_mut(own.len());
+                let (g, rest_g) = std::mem::take(&mut grads).split_at_mut(own.len() * n);
+                (losses, grads) = (rest_l, rest_g);
+                let at = first + own.start;
+                if t == 0 {
+                    mine = Some((ws, at, l, g));
+                } else {
+                    scope.spawn(move || run(ws, at, l, g));
+                }
+            }
+            if let Some((ws, at, l, g)) = mine {
+                run(ws, at, l, g);
+            }
+        });
+    }
+
+    /// Sums the pieces in order and takes the optimiser step (the last part of
+    /// [`Self::step`]); returns the loss, or why the step was rejected (in which case
+    /// parameters and optimiser state are exactly as before).
+    pub fn finish_step(&mut self) -> Result<f64, StepError> {
+        let loss = sum_pieces(
+            self.train.batch,
+            &self.piece_losses,
+            &self.piece_grads,
+            &mut self.grad,
+        );
+        self.apply(loss)
+    }
+
+    /// One training step on a fresh batch; returns the loss, or why the step was rejected
+    /// (in which case parameters and optimiser state are exactly as before).
+    pub fn step(&mut self) -> Result<f64, StepError> {
+        self.draw_batch();
+        self.compute_pieces(0..self.pieces());
+        self.finish_step()
+    }
+
+    /// Adam on the summed gradient, with the finiteness checks and rollback.
+    fn apply(&mut self, loss: f32) -> Result<f64, StepError> {
         if !loss.is_finite() {
             self.rejected += 1;
             return Err(StepError::NonFiniteLoss);
@@ -314,49 +387,21 @@ impl Trainer {
     }
 }
 
-/// The batch's loss and gradient with the batch split into `shards.len() + 1` parts of whole
-/// tiles, the first on this thread, the others on scoped threads; combined in shard order
-/// (deterministic), each shard weighted by its share of the batch.
-fn sharded_loss_and_grad(
-    flow: &Flow,
-    inputs: &Inputs,
-    ws: &mut Workspace<f32>,
-    grad: &mut [f32],
-    shards: &mut [(Workspace<f32>, Vec<f32>)],
-) -> f32 {
-    let n = inputs.len();
-    let parts = shards.len() + 1;
-    let per = n.div_ceil(parts).div_ceil(TILE) * TILE;
-    let range = |i: usize| (i * per).min(n)..((i + 1) * per).min(n);
-    let run = |r: std::ops::Range<usize>, ws: &mut Workspace<f32>, g: &mut [f32]| {
-        if r.is_empty() {
-            g.iter_mut().for_each(|x| *x = 0.0);
-            return 0.0;
-        }
-        let w = r.len() as f32 / n as f32;
-        let loss = loss_and_grad(
-            &flow.params,
-            &flow.config,
-            &flow.layout,
-            &inputs.slice(r),
-            ws,
-            Some(g),
-        );
-        g.iter_mut().for_each(|x| *x *= w);
-        loss * w
-    };
-    let mut losses = vec![0.0f32; shards.len()];
-    let first = std::thread::scope(|scope| {
-        for (i, ((sws, sg), loss)) in shards.iter_mut().zip(&mut losses).enumerate() {
-            let r = range(i + 1);
-            scope.spawn(move || *loss = run(r, sws, sg));
-        }
-        run(range(0), ws, grad)
-    });
-    let mut loss = first;
-    for ((_, sg), l) in shards.iter().zip(&losses) {
-        loss += l;
-        grad.iter_mut().zip(sg).for_each(|(g, s)| *g += s);
+/// The inputs of a step from its drawn point sets (see [`Trainer::batch`]).
+pub fn batch_inputs<'a>(
+    objective: Objective,
+    a: &'a [[f64; 2]],
+    b: &'a [[f64; 2]],
+    target: &'a dyn Target,
+    beta: f64,
+) -> Inputs<'a> {
+    match objective {
+        Objective::Samples => Inputs::Samples { data: a, eps: b },
+        Objective::Density => Inputs::Density {
+            q0: a,
+            p0: b,
+            target,
+            beta,
+        },
     }
-    loss
 }

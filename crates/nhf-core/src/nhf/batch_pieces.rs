@@ -1,0 +1,111 @@
+//! A batch as fixed pieces of [`PIECE`] points: the unit of work that threads (native) and Web
+//! Workers (browser) share out.
+//!
+//! The pieces depend only on the batch size, never on how many workers compute them, and
+//! their gradients are summed in piece order by [`sum_pieces`]; so a training step gives the
+//! same bits whether one worker computes every piece or sixteen share them, natively and in
+//! the browser. (Splitting the batch by the number of workers, as the first threaded step did,
+//! changed the summation order with the count.)
+
+use std::ops::Range;
+
+use super::flow::Flow;
+use super::objective::{Inputs, Workspace, loss_and_grad};
+
+/// Points in one piece: four tiles. Small enough that a batch of 256 is eight pieces to share
+/// out, large enough that the per-piece bookkeeping (zeroing and reducing the per-lane
+/// gradient, about 2 % of a piece's work at the standard width) stays small.
+pub const PIECE: usize = 32;
+
+/// How many pieces a batch of `batch` points has (at least one).
+pub fn piece_count(batch: usize) -> usize {
+    batch.div_ceil(PIECE).max(1)
+}
+
+/// The points of piece `i` of a batch of `batch` points.
+pub fn piece_range(batch: usize, i: usize) -> Range<usize> {
+    (i * PIECE).min(batch)..((i + 1) * PIECE).min(batch)
+}
+
+/// The pieces worker `w` of `workers` computes: a contiguous run, the first workers taking one
+/// more when the pieces do not divide evenly.
+pub fn pieces_of_worker(pieces: usize, workers: usize, w: usize) -> Range<usize> {
+    let workers = workers.max(1);
+    let (each, extra) = (pieces / workers, pieces % workers);
+    let start = w * each + w.min(extra);
+    start..start + each + usize::from(w < extra)
+}
+
+/// Piece `i`'s mean loss and its gradient (into `grad`); [`sum_pieces`] weighs each by the
+/// piece's share of the batch, `|piece| / B`, so that they sum to the batch mean (docs/MATH.md
+/// §2, the loss as a mean over the batch).
+pub fn piece_loss_and_grad(
+    flow: &Flow,
+    inputs: &Inputs,
+    i: usize,
+    ws: &mut Workspace<f32>,
+    grad: &mut [f32],
+) -> f32 {
+    let n = inputs.len();
+    let range = piece_range(n, i);
+    if range.is_empty() {
+        grad.fill(0.0);
+        return 0.0;
+    }
+    loss_and_grad(
+        &flow.params,
+        &flow.config,
+        &flow.layout,
+        &inputs.slice(range),
+        ws,
+        Some(grad),
+    )
+}
+
+/// The batch's mean loss and gradient from its pieces' (a batch of `batch` points), each
+/// weighed by its share `|piece| / B` and summed in piece order — the fixed order that makes a
+/// step independent of the number of workers. `grads` holds the pieces' gradients one after
+/// another.
+pub fn sum_pieces(batch: usize, losses: &[f32], grads: &[f32], out: &mut [f32]) -> f32 {
+    let n = out.len();
+    out.fill(0.0);
+    let mut loss = 0.0;
+    for (i, (l, g)) in losses.iter().zip(grads.chunks_exact(n)).enumerate() {
+        let w = piece_range(batch, i).len() as f32 / batch as f32;
+        loss += w * l;
+        out.iter_mut().zip(g).for_each(|(o, x)| *o += w * x);
+    }
+    loss
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_cover_the_batch_once_for_any_worker_count() {
+        for batch in [1, 31, 32, 33, 100, 256, 512] {
+            let pieces = piece_count(batch);
+            let covered: Vec<usize> = (0..pieces).flat_map(|i| piece_range(batch, i)).collect();
+            assert_eq!(covered, (0..batch).collect::<Vec<_>>(), "batch {batch}");
+            for workers in 1..=20 {
+                let runs: Vec<usize> = (0..workers)
+                    .flat_map(|w| pieces_of_worker(pieces, workers, w))
+                    .collect();
+                assert_eq!(runs, (0..pieces).collect::<Vec<_>>(), "{workers} workers");
+            }
+        }
+    }
+
+    #[test]
+    fn the_sum_starts_from_the_first_piece_exactly() {
+        // 0 + 1·x is x: one piece alone is its own sum, bit for bit.
+        let mut out = [7.0f32; 3];
+        let loss = sum_pieces(20, &[0.1], &[1e-30, -0.0, 3.5], &mut out);
+        assert_eq!(loss.to_bits(), 0.1f32.to_bits());
+        assert_eq!(
+            out.map(f32::to_bits),
+            [1e-30f32, 0.0, 3.5].map(f32::to_bits)
+        );
+    }
+}
