@@ -16,6 +16,7 @@ const FILES = [
   './nhf-playground.js',
   './nhf-playground_bg.wasm',
   './train_worker.js',
+  './piece_worker.js',
   './loader.js',
   './manifest.webmanifest',
   './icons/icon-192.png',

@@ -6,6 +6,6 @@
 set -euo pipefail
 dir="${1:-${TRUNK_STAGING_DIR:?give the directory of the built site}}"
 cd "$dir"
-build=$(cat index.html nhf-playground.js nhf-playground_bg.wasm train_worker.js loader.js manifest.webmanifest | sha256sum | cut -c1-16)
+build=$(cat index.html nhf-playground.js nhf-playground_bg.wasm train_worker.js piece_worker.js loader.js manifest.webmanifest | sha256sum | cut -c1-16)
 sed -i -E "s/^const BUILD = '[^']*';/const BUILD = '$build';/" sw.js
 grep -q "const BUILD = '$build';" sw.js

@@ -48,7 +48,8 @@ import offline from './checks/offline.mjs';
 import frameCost from './checks/frame_cost.mjs';
 import missingFeatures from './checks/missing_features.mjs';
 import ownTarget from './checks/own_target.mjs';
+import workers from './checks/workers.mjs';
 
-const GROUPS = [loading, training, controls, views, links, drawing, layout, frameCost, offline, missingFeatures, storage, files, ownTarget, methods, smoke];
+const GROUPS = [loading, training, controls, views, links, drawing, layout, frameCost, offline, missingFeatures, storage, files, ownTarget, workers, methods, smoke];
 
 process.exit(await new Run().main(GROUPS, process.argv.slice(2)));

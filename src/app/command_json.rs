@@ -207,24 +207,39 @@ pub fn parse_command(json: &str) -> Result<Command, String> {
 /// trainer in this build, leaving the session alone. It
 /// blocks the frame it runs in, so reps is capped at 200.
 fn bench_command(value: &Value) -> Result<StepTiming, String> {
-    let config = match value
-        .get("config")
-        .and_then(Value::as_str)
-        .unwrap_or("standard")
-    {
-        "standard" => BenchConfig::STANDARD,
-        "small" => BenchConfig::SMALL,
-        other => {
-            return Err(format!(
-                "unknown bench config {other:?} (standard or small)"
-            ));
-        }
-    };
+    let config = BenchConfig::by_name(
+        value
+            .get("config")
+            .and_then(Value::as_str)
+            .unwrap_or("standard"),
+    )?;
     let reps = value.get("reps").and_then(Value::as_u64).unwrap_or(20);
     if !(1..=200).contains(&reps) {
         return Err(format!("reps must be between 1 and 200, got {reps}"));
     }
     time_steps(config, reps as usize)
+}
+
+/// `{"cmd":"bench","config":…,"reps":N,"workers":W}`: times N steps shared among W workers
+/// in the training worker (the browser's pool), pausing training; the timing arrives in the
+/// status's `bench`.
+fn worker_bench_command(session: &mut Session, value: &Value) -> Result<String, String> {
+    let name = value
+        .get("config")
+        .and_then(Value::as_str)
+        .unwrap_or("standard");
+    BenchConfig::by_name(name)?;
+    let reps = value.get("reps").and_then(Value::as_u64).unwrap_or(20);
+    if !(1..=200).contains(&reps) {
+        return Err(format!("reps must be between 1 and 200, got {reps}"));
+    }
+    let max = crate::app::shared_step::MAX_WORKERS as u64;
+    let workers = value
+        .get("workers")
+        .and_then(Value::as_u64)
+        .filter(|w| (1..=max).contains(w))
+        .ok_or(format!("workers must be a whole number from 1 to {max}"))?;
+    session.start_worker_bench(name, reps as usize, workers as usize)
 }
 
 /// `{"cmd":"heldout_nll","points":N}`: the NHF's held-out NLL as the command line's `train`
@@ -253,6 +268,9 @@ fn heldout_nll_command(session: &Session, value: &Value) -> Result<Value, String
 pub fn run_command(session: &mut Session, json: &str) -> String {
     if let Ok(value) = serde_json::from_str::<Value>(json) {
         let measured = match value.get("cmd").and_then(Value::as_str) {
+            Some("bench") if value.get("workers").is_some() => {
+                Some(worker_bench_command(session, &value).map(Value::from))
+            }
             Some("bench") => Some(bench_command(&value).map(|t| serde_json::json!(t))),
             Some("heldout_nll") => Some(heldout_nll_command(session, &value)),
             _ => None,

@@ -110,6 +110,10 @@ pub fn encode(link: &Link) -> String {
         ("trails", u8::from(s.trails).to_string()),
         ("potential", u8::from(s.potential_background).to_string()),
     ];
+    if s.workers != 0 {
+        // Not part of what is trained (any count gives the same bits): only a chosen count.
+        pairs.push(("workers", s.workers.to_string()));
+    }
     if s.method != Method::Nhf {
         // Only a link to another method carries its settings: an NHF link stays as it was.
         pairs.push(("method", s.method.name().into()));

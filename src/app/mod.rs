@@ -23,6 +23,7 @@ pub mod session;
 pub mod setting_table;
 pub mod setting_widgets;
 pub mod settings;
+pub mod shared_step;
 mod side_by_side_views;
 mod stacked_views;
 pub mod status;
@@ -79,6 +80,9 @@ impl ViewShot {
 /// The key under which settings persist, as a JSON string (eframe's RON `set_value` compiled
 /// every settings type a second time: 51 KB of the gzipped wasm; the old key is not read).
 const SETTINGS_KEY: &str = "nhf-playground-settings-json";
+
+/// The time between frames when nothing moves ([`session::Session::wants_frames`]).
+const IDLE_FRAME: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The NHF Playground application.
 pub struct NhfApp {
@@ -406,8 +410,13 @@ impl eframe::App for NhfApp {
         if let Some(hook) = &mut self.hook {
             hook(&ctx, &mut self.session, &self.widgets);
         }
-        // The view animates every frame.
-        ctx.request_repaint();
+        if self.session.wants_frames() {
+            ctx.request_repaint();
+        } else {
+            // Idle: files read in the background and a bench's timing are still picked up
+            // within a tenth of a second.
+            ctx.request_repaint_after(IDLE_FRAME);
+        }
     }
 
     /// Lets the web entry reach the app (`WebRunner::app_mut`) for the test interface. The

@@ -234,6 +234,7 @@ fn training_controls(
         ui.end_row();
         kernels_row(ui, commands);
     });
+    super::setting_widgets::setting_slider(ui, &session.settings, "workers", commands);
     if let Some(text) = &session.finished {
         ui.label(RichText::new(text).small());
         // A constant rate the user picks, kept in egui's memory between frames.

@@ -322,6 +322,18 @@ pub const NUMBERS: &[NumberSetting] = &[
         set: |s, v| s.particles = v as usize,
     },
     NumberSetting {
+        key: "workers",
+        label: "workers",
+        tip: "How many cores share each training step (0: all but one). Any number trains \
+              exactly the same model; more are only faster",
+        range: 0.0..=super::shared_step::MAX_WORKERS as f64,
+        whole: true,
+        log: false,
+        effect: SettingEffect::Display,
+        get: |s| s.workers as f64,
+        set: |s, v| s.workers = v as usize,
+    },
+    NumberSetting {
         key: "anim_speed",
         label: "steps/s",
         tip: "Leapfrog steps shown per second",

@@ -25,6 +25,10 @@ pub struct Settings {
     pub train: TrainConfig,
     /// Particles animated in the views.
     pub particles: usize,
+    /// How many workers share each training step (0: as many as the computer has cores, less
+    /// one for the page). Any count trains the same bits (`nhf::batch_pieces`); only the
+    /// speed differs.
+    pub workers: usize,
     /// Leapfrog steps shown per second while the animation plays.
     pub anim_speed: f64,
     /// Whether particles leave fading trails.
@@ -92,6 +96,7 @@ impl Default for Settings {
                 ..TrainConfig::default()
             },
             particles: 300,
+            workers: 0,
             anim_speed: 12.0,
             trails: true,
             train_budget_ms: 10.0,

@@ -74,6 +74,8 @@ struct Status<'a> {
     /// Where continuous training runs: "worker" (a Web Worker or thread) or "frame" (the
     /// frame loop).
     training_in: &'static str,
+    /// The last timing of `bench` with `workers` (null until it arrives).
+    bench: Option<&'a Value>,
     /// The comparison's methods and how far each is, with its figures once measured.
     compare: Option<Vec<Value>>,
 }
@@ -167,6 +169,7 @@ pub fn status_json(session: &Session, widgets: &UiReport) -> String {
         hidden_panels: &session.classroom.hide,
         zoom: session.classroom.zoom,
         anim_summary: anim_summary(session),
+        bench: session.bench.as_ref(),
         training_in: if session.trains_off_thread() {
             "worker"
         } else {

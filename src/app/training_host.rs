@@ -41,6 +41,20 @@ pub trait TrainingHost {
     fn failure(&self) -> Option<String> {
         None
     }
+    /// Times `reps` training steps of the bench configuration `config` shared among
+    /// `workers` workers where this host trains (replacing any job); the timing arrives
+    /// through [`Self::bench_result`]. Only the browser's worker pool does this.
+    fn bench(&mut self, _config: &str, _reps: usize, _workers: usize) -> Result<(), String> {
+        Err(
+            "only the browser's training worker times steps on several workers; the command \
+             line's bench --threads does natively"
+                .into(),
+        )
+    }
+    /// The timing of the last [`Self::bench`], once it has arrived.
+    fn bench_result(&mut self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 /// A message between the session and its host: a scalar header (sent as JSON), a
@@ -184,8 +198,14 @@ impl TrainReport {
 /// time, and the density grid evaluated between slices.
 pub struct JobRunner {
     id: u32,
-    trainer: Trainer,
-    failed: bool,
+    pub(super) trainer: Trainer,
+    pub(super) failed: bool,
+    /// Why the last step failed, until it is reported.
+    pub(super) error: Option<String>,
+    /// Which pieces of a shared step have arrived (see `shared_step`).
+    pub(super) received: Vec<bool>,
+    /// The job's `workers` setting (see `shared_step::resolve_workers`).
+    pub(super) workers_setting: usize,
     /// The grid and its target, when the job evaluates it.
     grid: Option<(DensityGrid, Arc<dyn Target>)>,
 }
@@ -202,6 +222,7 @@ impl JobRunner {
             grid,
             samples,
         } = job.header;
+        let workers_setting = settings.workers;
         // Across a worker the settings lose the rows (they are never serialised): put them
         // back from the envelope.
         if let (Some(spec), None) = (samples, &settings.samples) {
@@ -226,6 +247,9 @@ impl JobRunner {
             id,
             trainer,
             failed: false,
+            error: None,
+            received: Vec::new(),
+            workers_setting,
             grid,
         })
     }
@@ -249,16 +273,23 @@ impl JobRunner {
     /// `grid_ms` if the job does, then reports.
     pub fn run_slice(&mut self, train_ms: f64, grid_ms: f64) -> TrainReport {
         let start = web_time::Instant::now();
-        let mut error = None;
         while self.active() {
             if let Err(e) = self.trainer.step() {
-                error = Some(e.to_string());
+                self.error = Some(e.to_string());
                 self.failed = true;
             }
             if start.elapsed().as_secs_f64() * 1000.0 >= train_ms {
                 break;
             }
         }
+        self.report(grid_ms)
+    }
+
+    /// Evaluates the density grid for about `grid_ms` if the job does, then reports the steps
+    /// since the last report (the end of [`Self::run_slice`]; a shared step's runner calls it
+    /// after its slice of steps).
+    pub fn report(&mut self, grid_ms: f64) -> TrainReport {
+        let error = self.error.take();
         let (grid, cells) = match &mut self.grid {
             Some((grid, target)) => {
                 grid.advance(

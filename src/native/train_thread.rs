@@ -55,7 +55,12 @@ fn serve(inbox: &Receiver<Order>, outbox: &Sender<TrainReport>) {
             Some(Order::Start(job)) => {
                 let id = job.header.id;
                 runner = match JobRunner::new(*job) {
-                    Ok(r) => Some(r),
+                    Ok(mut r) => {
+                        // The same pieces as the browser's workers: the same bits for any count.
+                        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                        r.use_threads(r.workers(cores));
+                        Some(r)
+                    }
                     Err(e) => {
                         if outbox.send(TrainReport::failed(id, e)).is_err() {
                             return;

@@ -1,6 +1,7 @@
 //! The web entry: starts the app on the page's canvas and exports the browser test interface
 //! (`window.wasmBindings.app_status()` / `app_command(json)` under Trunk).
 
+mod piece_worker;
 mod worker_host;
 
 use std::cell::RefCell;
@@ -71,7 +72,7 @@ pub fn start() {
             .unwrap_or_default();
         // The loading message goes once the first frame is drawn.
         let mut first_frame = true;
-        let mut frames = 0u64;
+        let mut last_sync = web_time::Instant::now();
         let mut written: Option<String> = None;
         let hook: crate::app::FrameHook = Box::new(move |_ctx, session, _widgets| {
             if std::mem::take(&mut first_frame)
@@ -79,8 +80,9 @@ pub fn start() {
             {
                 loading.remove();
             }
-            frames += 1;
-            if frames.is_multiple_of(30) {
+            // Twice a second, whether the app draws every frame or idles at a few a second.
+            if last_sync.elapsed().as_secs_f64() >= 0.5 {
+                last_sync = web_time::Instant::now();
                 sync_address_bar(session, &mut written);
             }
         });

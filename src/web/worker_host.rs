@@ -19,23 +19,23 @@ use crate::app::training_host::{
 /// The worker's script, copied beside the app by Trunk (see index.html).
 const WORKER_SCRIPT: &str = "./train_worker.js";
 
-fn get(object: &JsValue, key: &str) -> Result<JsValue, String> {
+pub(super) fn get(object: &JsValue, key: &str) -> Result<JsValue, String> {
     js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(|e| format!("{key}: {e:?}"))
 }
 
-fn set(object: &js_sys::Object, key: &str, value: &JsValue) {
+pub(super) fn set(object: &js_sys::Object, key: &str, value: &JsValue) {
     // Setting a property of a fresh plain object cannot fail.
     let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), value);
 }
 
-fn floats(object: &JsValue, key: &str) -> Result<Vec<f32>, String> {
+pub(super) fn floats(object: &JsValue, key: &str) -> Result<Vec<f32>, String> {
     get(object, key)?
         .dyn_into::<js_sys::Float32Array>()
         .map(|a| a.to_vec())
         .map_err(|_| format!("{key} is not a Float32Array"))
 }
 
-fn doubles(object: &JsValue, key: &str) -> Result<Vec<f64>, String> {
+pub(super) fn doubles(object: &JsValue, key: &str) -> Result<Vec<f64>, String> {
     get(object, key)?
         .dyn_into::<js_sys::Float64Array>()
         .map(|a| a.to_vec())
@@ -89,6 +89,8 @@ fn from_js<H: serde::de::DeserializeOwned>(data: &JsValue) -> Result<Envelope<H>
 pub struct WorkerHost {
     worker: web_sys::Worker,
     inbox: Rc<RefCell<Vec<TrainReport>>>,
+    /// The timing of the last `bench`, once it arrived.
+    bench: Rc<RefCell<Option<serde_json::Value>>>,
     failure: Rc<RefCell<Option<String>>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
@@ -102,7 +104,8 @@ impl WorkerHost {
         let worker = web_sys::Worker::new_with_options(WORKER_SCRIPT, &options)?;
         let inbox = Rc::new(RefCell::new(Vec::new()));
         let failure = Rc::new(RefCell::new(None));
-        let (sink, failed) = (inbox.clone(), failure.clone());
+        let bench = Rc::new(RefCell::new(None));
+        let (sink, failed, timing) = (inbox.clone(), failure.clone(), bench.clone());
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
                 let data = event.data();
@@ -115,6 +118,14 @@ impl WorkerHost {
                         Ok(report) => sink.borrow_mut().push(report),
                         Err(e) => *failed.borrow_mut() = Some(format!("a bad report: {e}")),
                     },
+                    Some("bench") => {
+                        let result = get(&data, "result")
+                            .ok()
+                            .and_then(|r| r.as_string())
+                            .and_then(|r| serde_json::from_str(&r).ok())
+                            .unwrap_or_else(|| serde_json::json!({"error": "a bad timing"}));
+                        *timing.borrow_mut() = Some(result);
+                    }
                     _ => {
                         let why = get(&data, "error")
                             .ok()
@@ -135,6 +146,7 @@ impl WorkerHost {
         Ok(Self {
             worker,
             inbox,
+            bench,
             failure,
             _on_message: on_message,
             _on_error: on_error,
@@ -171,6 +183,21 @@ impl TrainingHost for WorkerHost {
 
     fn failure(&self) -> Option<String> {
         self.failure.borrow().clone()
+    }
+
+    fn bench(&mut self, config: &str, reps: usize, workers: usize) -> Result<(), String> {
+        let object = js_sys::Object::new();
+        set(&object, "kind", &JsValue::from_str("bench"));
+        set(&object, "config", &JsValue::from_str(config));
+        set(&object, "reps", &JsValue::from_f64(reps as f64));
+        set(&object, "workers", &JsValue::from_f64(workers as f64));
+        self.bench.borrow_mut().take();
+        self.post(&object.into());
+        Ok(())
+    }
+
+    fn bench_result(&mut self) -> Option<serde_json::Value> {
+        self.bench.borrow_mut().take()
     }
 }
 
@@ -220,6 +247,76 @@ impl TrainWorker {
         match &mut self.runner {
             Some(r) if r.active() => to_js("report", &r.run_slice(TRAIN_SLICE_MS, GRID_SLICE_MS)),
             _ => JsValue::UNDEFINED,
+        }
+    }
+
+    /// Replaces the job by a bench job (`app::shared_step::bench_job`) shared among
+    /// `workers` workers; returns the job's header as JSON, for the helpers.
+    pub fn start_bench(&mut self, config: &str, workers: u32) -> Result<String, String> {
+        self.runner = None;
+        let job = crate::app::shared_step::bench_job(config, workers as usize)?;
+        let header = serde_json::to_string(&job.header).map_err(|e| e.to_string())?;
+        self.runner = Some(JobRunner::new(job)?);
+        Ok(header)
+    }
+
+    /// How many workers should share the job's steps on a computer with `cores` cores, this
+    /// one included (1 without a job).
+    pub fn workers(&self, cores: u32) -> u32 {
+        self.runner
+            .as_ref()
+            .map_or(1, |r| r.workers(cores as usize) as u32)
+    }
+
+    /// The milliseconds of training between reports.
+    pub fn slice_ms(&self) -> f64 {
+        TRAIN_SLICE_MS
+    }
+
+    /// Draws the next shared step's batch; false when the job has nothing to do.
+    pub fn begin_step(&mut self) -> bool {
+        self.runner.as_mut().is_some_and(|r| r.begin_shared_step())
+    }
+
+    /// The step's order for helper `worker` of `workers` (see `app::shared_step`).
+    pub fn order(&self, worker: u32, workers: u32) -> JsValue {
+        match &self.runner {
+            Some(r) => {
+                super::piece_worker::order_to_js(&r.order_for(worker as usize, workers as usize))
+            }
+            None => JsValue::UNDEFINED,
+        }
+    }
+
+    /// Computes this worker's own pieces of the step.
+    pub fn own_pieces(&mut self, workers: u32) {
+        if let Some(r) = &mut self.runner {
+            r.compute_own_pieces(workers as usize);
+        }
+    }
+
+    /// Takes a helper's reply; returns why it was refused, if it was (its pieces are then
+    /// computed here by `finish_step`).
+    pub fn take_reply(&mut self, data: JsValue) -> Option<String> {
+        let r = self.runner.as_mut()?;
+        super::piece_worker::reply_from_js(&data)
+            .and_then(|reply| r.take_reply(&reply))
+            .err()
+    }
+
+    /// Sums the step's pieces and takes the optimiser step.
+    pub fn finish_step(&mut self) {
+        if let Some(r) = &mut self.runner {
+            r.finish_shared_step();
+        }
+    }
+
+    /// The report of the steps since the last one, after evaluating the density grid for its
+    /// slice (undefined without a job).
+    pub fn report(&mut self) -> JsValue {
+        match &mut self.runner {
+            Some(r) => to_js("report", &r.report(GRID_SLICE_MS)),
+            None => JsValue::UNDEFINED,
         }
     }
 }

@@ -10,6 +10,17 @@ impl Session {
         self.halt_job();
         self.host = Some(host);
     }
+    /// Whether something moves or runs, so the app should draw every frame: training or
+    /// another method running, the animation playing, the density grid filling in, a
+    /// comparison open. Otherwise a few frames a second are enough: an idle page then leaves
+    /// the CPU to the training workers (and a phone's battery alone).
+    pub fn wants_frames(&self) -> bool {
+        self.running
+            || self.anim.playing
+            || self.grid.eval.progress() < 1.0
+            || self.comparison.is_some()
+    }
+
     /// Whether continuous training runs on a host rather than in the frame loop.
     pub fn trains_off_thread(&self) -> bool {
         self.host.is_some()
@@ -48,6 +59,9 @@ impl Session {
             host.start(TrainJob::of(id, &self.settings, &self.trainer, wants_grid));
             self.job = Some(id);
             self.job_grid = wants_grid;
+        }
+        if let Some(timing) = host.bench_result() {
+            self.bench = Some(timing);
         }
         for report in host.poll() {
             if Some(report.header.job) != self.job {
@@ -106,5 +120,26 @@ impl Session {
                 self.error = Some(e.to_string());
             }
         }
+    }
+
+    /// Times `reps` steps of the bench configuration `config` shared among `workers` workers
+    /// in the training worker (pausing training); the result becomes [`Session::bench`].
+    pub fn start_worker_bench(
+        &mut self,
+        config: &str,
+        reps: usize,
+        workers: usize,
+    ) -> Result<String, String> {
+        let Some(host) = &mut self.host else {
+            return Err("no training worker here: training runs in the frame loop".into());
+        };
+        host.bench(config, reps, workers)?;
+        self.running = false;
+        self.job = None;
+        self.bench = None;
+        Ok(format!(
+            "timing {reps} steps of the {config} configuration on {workers} worker(s); the \
+             status's bench has the result"
+        ))
     }
 }

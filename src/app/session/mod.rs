@@ -103,6 +103,8 @@ pub struct Session {
     host: Option<Box<dyn TrainingHost>>,
     /// What the run reached when its schedule ended (shown until training goes on).
     pub finished: Option<String>,
+    /// The last timing of steps shared among workers (`bench` with `workers`), once it came.
+    pub bench: Option<serde_json::Value>,
     /// Seconds spent training in this run (while `running`).
     pub train_seconds: f64,
     /// The job running on the host, if any.
@@ -172,6 +174,7 @@ impl Session {
             last_frame: None,
             rate_window: (Instant::now(), 0),
             host: None,
+            bench: None,
             job: None,
             jobs_started: 0,
             job_grid: false,

@@ -44,6 +44,36 @@ impl BenchConfig {
         threads: 1,
     };
 
+    /// The configuration named `name` ("standard" or "small"), or a message saying which
+    /// names there are.
+    pub fn by_name(name: &str) -> Result<Self, String> {
+        match name {
+            "standard" => Ok(Self::STANDARD),
+            "small" => Ok(Self::SMALL),
+            other => Err(format!(
+                "unknown bench config {other:?} (standard or small)"
+            )),
+        }
+    }
+
+    /// The flow and training configurations timed: the samples objective with dt = 0.1, as the
+    /// JAX reference's `bench_jax.py`, on 8gaussians.
+    pub fn configs(&self) -> (FlowConfig, TrainConfig) {
+        let flow = FlowConfig {
+            blocks: self.blocks,
+            leapfrog_steps: self.leapfrog_steps,
+            dt: 0.1,
+            width: self.width,
+            objective: Objective::Samples,
+            ..FlowConfig::default()
+        };
+        let train = TrainConfig {
+            batch: self.batch,
+            ..TrainConfig::default()
+        };
+        (flow, train)
+    }
+
     /// docs/MATH.md §4's cost model of one step: 16·B·K·(L+1)·W² floating-point operations.
     pub fn flops(&self) -> f64 {
         16.0 * (self.batch * self.blocks * (self.leapfrog_steps + 1) * self.width * self.width)
@@ -70,18 +100,7 @@ pub struct StepTiming {
 
 /// Times `reps` training steps (after 5 warm-up steps) of `config`.
 pub fn time_steps(config: BenchConfig, reps: usize) -> Result<StepTiming, String> {
-    let flow = FlowConfig {
-        blocks: config.blocks,
-        leapfrog_steps: config.leapfrog_steps,
-        dt: 0.1,
-        width: config.width,
-        objective: Objective::Samples,
-        ..FlowConfig::default()
-    };
-    let train = TrainConfig {
-        batch: config.batch,
-        ..TrainConfig::default()
-    };
+    let (flow, train) = config.configs();
     let target = Arc::from(targets::by_id("8gaussians").map_err(|e| e.to_string())?);
     let mut trainer = Trainer::new(flow, train, target).map_err(|e| e.to_string())?;
     trainer.set_threads(config.threads);
