@@ -72,7 +72,9 @@ fn points(flat: &[f64]) -> Vec<[f64; 2]> {
 /// needs none: the batch carries the data).
 pub struct PieceHelper {
     flow: Flow,
-    target: Option<Arc<dyn Target>>,
+    /// The density objective's target; for the samples objective, which never reads it, any
+    /// target stands in.
+    target: Arc<dyn Target>,
     ws: Workspace<f32>,
 }
 
@@ -81,15 +83,13 @@ impl PieceHelper {
     /// built here.
     pub fn new(header: &JobHeader) -> Result<Self, String> {
         let flow = Flow::new(header.flow.clone(), header.train.seed).map_err(|e| e.to_string())?;
-        let target = match header.flow.objective {
-            Objective::Samples => None,
-            Objective::Density => Some(Arc::from(
-                header
-                    .settings
-                    .resolve_target()
-                    .map_err(|e| e.to_string())?,
-            )),
-        };
+        let target: Arc<dyn Target> = Arc::from(
+            match header.flow.objective {
+                Objective::Samples => crate::targets::by_id("8gaussians"),
+                Objective::Density => header.settings.resolve_target(),
+            }
+            .map_err(|e| e.to_string())?,
+        );
         Ok(Self {
             ws: Workspace::new(&flow.config),
             flow,
@@ -106,11 +106,13 @@ impl PieceHelper {
         let (a, b) = (points(&order.a), points(&order.b));
         let pieces = crate::nhf::batch_pieces::piece_count(a.len());
         let run = pieces_of_worker(pieces, order.workers, order.worker);
-        let density = self.target.as_deref();
-        let fallback = crate::targets::by_id("8gaussians").map_err(|e| e.to_string())?;
-        // The samples objective never reads the target: any stands in for it.
-        let target = density.unwrap_or(fallback.as_ref());
-        let inputs = batch_inputs(self.flow.config.objective, &a, &b, target, order.beta);
+        let inputs = batch_inputs(
+            self.flow.config.objective,
+            &a,
+            &b,
+            self.target.as_ref(),
+            order.beta,
+        );
         let n = self.flow.params.len();
         let mut reply = PieceReply {
             first: run.start,

@@ -97,9 +97,9 @@ pub struct Trainer {
     backup_adam: Adam,
     /// Buffers of the extra threads of a multi-threaded step (empty: one thread).
     thread_ws: Vec<Workspace<f32>>,
-    /// Each piece's share of the loss ([`super::batch_pieces`]).
+    /// Each piece's mean loss ([`super::batch_pieces`]).
     piece_losses: Vec<f32>,
-    /// Each piece's share of the gradient, one after another.
+    /// Each piece's gradient, one after another.
     piece_grads: Vec<f32>,
 }
 
@@ -281,7 +281,7 @@ impl Trainer {
         self.piece_losses.len()
     }
 
-    /// Where piece `i`'s share of the loss and gradient go, for a piece computed elsewhere.
+    /// Where piece `i`'s mean loss and gradient go, for a piece computed elsewhere.
     pub fn piece_slot(&mut self, i: usize) -> (&mut f32, &mut [f32]) {
         let n = self.grad.len();
         (
