@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::nhf::batch_pieces::{piece_loss_and_grad, pieces_of_worker};
 use crate::nhf::objective::Workspace;
 use crate::nhf::trainer::batch_inputs;
-use crate::nhf::{Flow, Objective, StepError};
+use crate::nhf::{Flow, Objective};
 use crate::targets::Target;
 
 use super::settings::Settings;
@@ -208,20 +208,15 @@ impl JobRunner {
     /// failed), sums the pieces in order and takes the optimiser step. A rejected step stops
     /// the job, as in [`JobRunner::run_slice`].
     pub fn finish_shared_step(&mut self) {
-        let missing: Vec<usize> = (0..self.received.len())
-            .filter(|&i| !self.received[i])
-            .collect();
-        for i in missing {
-            self.trainer.compute_pieces(i..i + 1);
+        for (i, got) in self.received.iter().enumerate() {
+            if !got {
+                self.trainer.compute_pieces(i..i + 1);
+            }
         }
         if let Err(e) = self.trainer.finish_step() {
-            self.note_failure(&e);
+            self.error = Some(e.to_string());
+            self.failed = true;
         }
-    }
-
-    fn note_failure(&mut self, e: &StepError) {
-        self.error = Some(e.to_string());
-        self.failed = true;
     }
 }
 

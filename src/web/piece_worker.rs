@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::worker_host::{doubles, floats, get, set};
+use super::worker_host::{doubles, floats, get, set, set_doubles, set_floats};
 use crate::app::shared_step::{PieceHelper, PieceOrder, PieceReply};
 use crate::app::training_host::JobHeader;
 
@@ -19,21 +19,9 @@ fn number(object: &JsValue, key: &str) -> Result<f64, String> {
 pub(super) fn order_to_js(order: &PieceOrder) -> JsValue {
     let object = js_sys::Object::new();
     set(&object, "kind", &JsValue::from_str("pieces"));
-    set(
-        &object,
-        "params",
-        &js_sys::Float32Array::from(order.params.as_slice()).into(),
-    );
-    set(
-        &object,
-        "a",
-        &js_sys::Float64Array::from(order.a.as_slice()).into(),
-    );
-    set(
-        &object,
-        "b",
-        &js_sys::Float64Array::from(order.b.as_slice()).into(),
-    );
+    set_floats(&object, "params", &order.params);
+    set_doubles(&object, "a", &order.a);
+    set_doubles(&object, "b", &order.b);
     set(&object, "beta", &JsValue::from_f64(order.beta));
     set(&object, "worker", &JsValue::from_f64(order.worker as f64));
     set(&object, "workers", &JsValue::from_f64(order.workers as f64));
@@ -55,16 +43,8 @@ fn reply_to_js(reply: &PieceReply) -> JsValue {
     let object = js_sys::Object::new();
     set(&object, "kind", &JsValue::from_str("pieces"));
     set(&object, "first", &JsValue::from_f64(reply.first as f64));
-    set(
-        &object,
-        "losses",
-        &js_sys::Float32Array::from(reply.losses.as_slice()).into(),
-    );
-    set(
-        &object,
-        "grads",
-        &js_sys::Float32Array::from(reply.grads.as_slice()).into(),
-    );
+    set_floats(&object, "losses", &reply.losses);
+    set_floats(&object, "grads", &reply.grads);
     object.into()
 }
 

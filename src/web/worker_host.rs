@@ -28,6 +28,16 @@ pub(super) fn set(object: &js_sys::Object, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), value);
 }
 
+/// Sets `key` to a `Float32Array` copy of `v` (the writer beside [`floats`]).
+pub(super) fn set_floats(object: &js_sys::Object, key: &str, v: &[f32]) {
+    set(object, key, &js_sys::Float32Array::from(v).into());
+}
+
+/// Sets `key` to a `Float64Array` copy of `v` (the writer beside [`doubles`]).
+pub(super) fn set_doubles(object: &js_sys::Object, key: &str, v: &[f64]) {
+    set(object, key, &js_sys::Float64Array::from(v).into());
+}
+
 pub(super) fn floats(object: &JsValue, key: &str) -> Result<Vec<f32>, String> {
     get(object, key)?
         .dyn_into::<js_sys::Float32Array>()
@@ -54,18 +64,10 @@ fn to_js<H: serde::Serialize>(kind: &str, envelope: &Envelope<H>) -> JsValue {
         ("m", &envelope.m),
         ("v", &envelope.v),
     ] {
-        set(
-            &object,
-            key,
-            &js_sys::Float32Array::from(v.as_slice()).into(),
-        );
+        set_floats(&object, key, v);
     }
     for (key, v) in [("cells", &envelope.cells), ("samples", &envelope.samples)] {
-        set(
-            &object,
-            key,
-            &js_sys::Float64Array::from(v.as_slice()).into(),
-        );
+        set_doubles(&object, key, v);
     }
     object.into()
 }
