@@ -110,6 +110,11 @@ pub fn encode(link: &Link) -> String {
         ("trails", u8::from(s.trails).to_string()),
         ("potential", u8::from(s.potential_background).to_string()),
     ];
+    if s.train.iw_draws != 1 {
+        // Written only when set: a link without it (every link made before it existed) means
+        // the plain reverse KL, whatever the defaults become.
+        pairs.push(("iw_draws", s.train.iw_draws.to_string()));
+    }
     if s.workers != 0 {
         // Not part of what is trained (any count gives the same bits): only a chosen count.
         pairs.push(("workers", s.workers.to_string()));
@@ -252,6 +257,10 @@ fn parse_parts(text: &str) -> Result<Link, String> {
     // An empty hash is no old link: it gives today's defaults.
     if version == 1 && pairs.clone().next().is_some() {
         link.settings = Settings::link_version_1();
+    }
+    if pairs.clone().next().is_some() {
+        // `iw_draws` is written only when it is not 1, so a link without it means 1.
+        link.settings.train.iw_draws = 1;
     }
     let mut target_given = false;
     let mut objective_given = false;

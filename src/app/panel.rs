@@ -457,6 +457,7 @@ fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
             }
         });
         setting_slider(ui, &session.settings, "anneal_iters", commands);
+        setting_slider(ui, &session.settings, "iw_draws", commands);
     }
     for key in ["blocks", "leapfrog_steps", "dt", "width", "lr", "batch"] {
         setting_slider(ui, &session.settings, key, commands);

@@ -63,6 +63,20 @@ impl NumberSetting {
 /// The learning rates the `lr` setting and a constant-rate continuation accept.
 pub const LR_RANGE: RangeInclusive<f64> = 1e-5..=0.1;
 
+/// The group size of [`crate::nhf::config::IW_DRAWS`] nearest to `v` on a log scale (the
+/// slider moves continuously; only powers of two up to a tile are groups the engine forms).
+fn nearest_iw_draws(v: f64) -> usize {
+    let log = v.max(1.0).log2();
+    crate::nhf::config::IW_DRAWS
+        .into_iter()
+        .min_by(|a, b| {
+            let da = ((*a as f64).log2() - log).abs();
+            let db = ((*b as f64).log2() - log).abs();
+            da.total_cmp(&db)
+        })
+        .unwrap_or(1)
+}
+
 /// Every numeric setting, in the panel's order.
 pub const NUMBERS: &[NumberSetting] = &[
     NumberSetting {
@@ -77,6 +91,20 @@ pub const NUMBERS: &[NumberSetting] = &[
         effect: SettingEffect::Restart,
         get: |s| s.train.anneal_iters as f64,
         set: |s, v| s.train.anneal_iters = v as usize,
+    },
+    NumberSetting {
+        key: "iw_draws",
+        label: "draws per group",
+        tip: "Density objective: score the flow's draws in groups of this many, by how well \
+              the group as a whole covers the target, rather than each draw alone. The flow is \
+              then rewarded for reaching all of the target instead of settling on its densest \
+              part (1: the plain reverse KL; 1, 2, 4 or 8)",
+        range: 1.0..=8.0,
+        whole: true,
+        log: true,
+        effect: SettingEffect::Restart,
+        get: |s| s.train.iw_draws as f64,
+        set: |s, v| s.train.iw_draws = nearest_iw_draws(v),
     },
     NumberSetting {
         key: "blocks",

@@ -75,6 +75,8 @@ pub struct PieceHelper {
     /// The density objective's target; for the samples objective, which never reads it, any
     /// target stands in.
     target: Arc<dyn Target>,
+    /// The density objective's importance-weighted group size (the job's `iw_draws`).
+    iw_draws: usize,
     ws: Workspace<f32>,
 }
 
@@ -91,6 +93,7 @@ impl PieceHelper {
             .map_err(|e| e.to_string())?,
         );
         Ok(Self {
+            iw_draws: header.train.iw_draws,
             ws: Workspace::new(&flow.config),
             flow,
             target,
@@ -112,6 +115,7 @@ impl PieceHelper {
             &b,
             self.target.as_ref(),
             order.beta,
+            self.iw_draws,
         );
         let n = self.flow.params.len();
         let mut reply = PieceReply {

@@ -30,6 +30,7 @@ fn gradients(flow: &Flow, objective: Objective) -> (Vec<f64>, Vec<f64>) {
             p0: &b,
             target: target.as_ref(),
             beta: 1.0,
+            draws: 1,
         },
     };
     let p64: Vec<f64> = flow.params.iter().map(|&p| f64::from(p)).collect();

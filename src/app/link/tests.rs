@@ -27,6 +27,29 @@ fn links_carry_their_version_and_old_links_read_with_version_1_defaults() {
     assert!(err.starts_with("v:"), "{err}");
 }
 
+#[test]
+fn importance_weighted_groups_travel_only_when_set() {
+    let mut link = Link::default();
+    link.settings.train.iw_draws = 4;
+    let hash = encode(&link);
+    assert!(hash.contains("&iw_draws=4&"), "{hash}");
+    assert_eq!(parse(&hash).unwrap().settings.train.iw_draws, 4);
+    // Written only when not 1; a link without the key means 1 whatever the defaults are.
+    link.settings.train.iw_draws = 1;
+    assert!(!encode(&link).contains("iw_draws"));
+    assert_eq!(
+        parse("#target=banana&v=2").unwrap().settings.train.iw_draws,
+        1
+    );
+    // The slider and hand-written links land on a group size the engine forms.
+    assert_eq!(parse("#iw_draws=3&v=2").unwrap().settings.train.iw_draws, 4);
+    assert!(
+        parse("#iw_draws=9&v=2")
+            .unwrap_err()
+            .starts_with("iw_draws")
+    );
+}
+
 fn drawn_link() -> Link {
     let mut link = Link::default();
     link.settings.target = "drawn".into();

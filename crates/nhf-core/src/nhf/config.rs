@@ -203,6 +203,9 @@ pub struct TrainConfig {
     pub anneal_iters: usize,
     /// Over this many first iterations the learning rate rises linearly to its peak (0: none).
     pub warmup_iters: usize,
+    /// Density objective: draws per group of the importance-weighted bound (docs/MATH.md §2b),
+    /// one of [`IW_DRAWS`]; 1 is the plain reverse KL. The samples objective ignores it.
+    pub iw_draws: usize,
     /// How training goes on after the schedule ended and the user chose to continue (none: the
     /// first schedule). Not part of links or the panel: it is the run's own history.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -228,6 +231,11 @@ pub enum Continuation {
 /// β at the first iteration of an annealed run (docs/FITS.md, "Annealing").
 pub const ANNEAL_START: f64 = 0.2;
 
+/// The importance-weighted bound's group sizes: the divisors of a tile of points, so a
+/// group never straddles two tiles (or two batch pieces) and every worker count forms the
+/// same groups.
+pub const IW_DRAWS: [usize; 4] = [1, 2, 4, 8];
+
 impl Default for TrainConfig {
     /// Adam 3e-3 with cosine decay over 3000 iterations, batch 512 (docs/MATH.md §7).
     fn default() -> Self {
@@ -239,6 +247,7 @@ impl Default for TrainConfig {
             seed: 0,
             anneal_iters: 0,
             warmup_iters: 0,
+            iw_draws: 1,
             continuation: None,
         }
     }
@@ -308,6 +317,12 @@ impl TrainConfig {
         }
         check_range("lr", self.lr, 1e-6, 1.0)?;
         check_range("batch", self.batch, 1, 16384)?;
+        if !IW_DRAWS.contains(&self.iw_draws) {
+            return Err(ConfigError {
+                field: "iw_draws",
+                message: format!("must be one of {IW_DRAWS:?}, got {}", self.iw_draws),
+            });
+        }
         if let Some(Continuation::Constant { lr }) = self.continuation
             && !(lr.is_finite() && (1e-6..=1.0).contains(&lr))
         {

@@ -1,7 +1,7 @@
 //! The versioned JSON model file: configuration, weights, target, seed and training state.
 //!
 //! ```json
-//! { "format": "nhf-playground-model", "version": 2,
+//! { "format": "nhf-playground-model", "version": 3,
 //!   "target": "8gaussians", "target_definition": null,
 //!   "config": { "blocks": 4, "leapfrog_steps": 5, "dt": 0.2, "width": 32, "base": "learned", ... },
 //!   "train": { "lr": 0.003, "schedule_iters": 3000, "batch": 512, "clip_norm": 100, "seed": 0 },
@@ -22,7 +22,9 @@ pub const FORMAT: &str = "nhf-playground-model";
 /// The version this build writes. Version 2 added the learnable base (`config.base`, its six
 /// parameters at the end of `params`) and annealing (`train.anneal_iters`); a version-1 file
 /// has neither, and reads as a flow with the standard base and no annealing, as it was saved.
-pub const VERSION: u32 = 2;
+/// Version 3 added the density objective's importance-weighted groups (`train.iw_draws`); an
+/// older file reads with groups of one, the plain reverse KL it was trained with.
+pub const VERSION: u32 = 3;
 /// The oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
 
@@ -185,6 +187,23 @@ mod tests {
     }
 
     #[test]
+    fn version_2_files_read_with_groups_of_one_draw() {
+        let mut v2: serde_json::Value = serde_json::from_str(&sample_file().to_json()).unwrap();
+        v2["version"] = 2.into();
+        v2["train"].as_object_mut().unwrap().remove("iw_draws");
+        assert_eq!(
+            ModelFile::from_json(&v2.to_string())
+                .unwrap()
+                .train
+                .iw_draws,
+            1
+        );
+        v2["train"]["iw_draws"] = 3.into();
+        let err = ModelFile::from_json(&v2.to_string()).unwrap_err();
+        assert!(err.0.contains("train.iw_draws"), "{err}");
+    }
+
+    #[test]
     fn truncated_and_mismatched_files_are_refused_with_reasons() {
         let text = sample_file().to_json();
         let err = ModelFile::from_json(&text[..text.len() / 2]).unwrap_err();
@@ -192,7 +211,7 @@ mod tests {
         let err = ModelFile::from_json("{\"hello\": 1}").unwrap_err();
         assert!(err.0.contains("not a model file"), "{err}");
         let err =
-            ModelFile::from_json(&text.replace("\"version\":2", "\"version\":99")).unwrap_err();
+            ModelFile::from_json(&text.replace("\"version\":3", "\"version\":99")).unwrap_err();
         assert!(err.0.contains("version 99"), "{err}");
         let mut f = sample_file();
         f.params.pop();

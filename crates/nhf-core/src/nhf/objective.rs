@@ -34,6 +34,10 @@ pub enum Inputs<'a> {
         target: &'a dyn Target,
         /// β ∈ (0, 1], the weight of log π̃ (docs/FITS.md, "Annealing"); 1 is the plain reverse KL.
         beta: f64,
+        /// S, the draws per group of the importance-weighted bound (docs/MATH.md §2b): 1 is
+        /// the plain reverse KL; S > 1 (a divisor of [`TILE`]) scores each S consecutive draws
+        /// together.
+        draws: usize,
     },
 }
 
@@ -63,11 +67,13 @@ impl Inputs<'_> {
                 p0,
                 target,
                 beta,
+                draws,
             } => Inputs::Density {
                 q0: &q0[range.clone()],
                 p0: &p0[range],
                 target: *target,
                 beta: *beta,
+                draws: *draws,
             },
         }
     }
@@ -259,6 +265,7 @@ pub fn loss_and_grad<T: Real>(
                 p0,
                 target,
                 beta,
+                draws,
             } => {
                 let eq = load::<T>(q0, start);
                 let ep = load::<T>(p0, start);
@@ -298,6 +305,10 @@ pub fn loss_and_grad<T: Real>(
                     mu: [zeros(); 2],
                     log_sigma: [zeros(); 2],
                 };
+                // Each draw's loss and its direct ∂/∂a (fixed kinetic energy), kept per lane
+                // so the importance-weighted bound can weight them by group.
+                let mut point_loss: Lane<T> = zeros();
+                let mut point_a: Lane<T> = zeros();
                 for t in 0..live {
                     let xt = [x[0][t].to_f64(), x[1][t].to_f64()];
                     let g = target.grad_log_prob(xt);
@@ -316,7 +327,7 @@ pub fn loss_and_grad<T: Real>(
                         None if learned => -half * p2 - ln_2pi,
                         None => -half * a * a * p2 + (a * a).ln() - ln_2pi,
                     };
-                    loss_sum += log_prior[t] - beta * log_target - log_r;
+                    point_loss[t] = log_prior[t] - beta * log_target - log_r;
                     if want_grad {
                         x_bar[0][t] = -beta * T::from_f64(g[0]) * inv_b;
                         x_bar[1][t] = -beta * T::from_f64(g[1]) * inv_b;
@@ -337,9 +348,33 @@ pub fn loss_and_grad<T: Real>(
                                 p_bar[1][t] = m * p[1][t] * inv_b;
                                 if !learned {
                                     // ∂/∂a of −log r = ½a²|p|² − ln a² + const.
-                                    a_direct += (a * p2 - T::from_f64(2.0) / a) * inv_b;
+                                    point_a[t] = (a * p2 - T::from_f64(2.0) / a) * inv_b;
                                 }
                             }
+                        }
+                    }
+                }
+                if *draws <= 1 {
+                    for t in 0..live {
+                        loss_sum += point_loss[t];
+                        a_direct += point_a[t];
+                    }
+                } else {
+                    // §2b: each group of S draws scores −log (1/S Σ e^{−ℓₛ}), weighted by its
+                    // size; the gradient seeds of draw s are its plain ones times S·wₛ, wₛ the
+                    // softmax of −ℓ over the group.
+                    let mut weight: Lane<T> = zeros();
+                    for group in (0..live).step_by(*draws) {
+                        let g = group..(group + *draws).min(live);
+                        loss_sum += iw_group(&point_loss[g.clone()], &mut weight[g]);
+                    }
+                    for t in 0..live {
+                        a_direct += point_a[t] * weight[t];
+                        for d in 0..2 {
+                            x_bar[d][t] *= weight[t];
+                            p_bar[d][t] *= weight[t];
+                            r_bar.mu[d][t] *= weight[t];
+                            r_bar.log_sigma[d][t] *= weight[t];
                         }
                     }
                 }
@@ -408,4 +443,26 @@ pub fn loss_and_grad<T: Real>(
         }
     }
     loss_sum * inv_b
+}
+
+/// One group of the importance-weighted bound (docs/MATH.md §2b): given the group's per-draw
+/// losses ℓₛ (the plain reverse-KL terms), returns |g|·(−log (1/|g|) Σ e^{−ℓₛ}) and writes
+/// each draw's gradient weight |g|·wₛ, wₛ = e^{−ℓₛ} / Σ e^{−ℓ} (stabilised by the smallest ℓ).
+fn iw_group<T: Real>(losses: &[T], weight: &mut [T]) -> T {
+    let mut low = losses[0];
+    for &l in &losses[1..] {
+        if l.to_f64() < low.to_f64() {
+            low = l;
+        }
+    }
+    let mut total = T::zero();
+    for (w, &l) in weight.iter_mut().zip(losses) {
+        *w = (low - l).exp();
+        total += *w;
+    }
+    let size = T::from_f64(losses.len() as f64);
+    for w in weight.iter_mut() {
+        *w = *w * size / total;
+    }
+    size * (low - (total / size).ln())
 }

@@ -298,7 +298,14 @@ impl Trainer {
             &self.batch_b,
             self.train.anneal_beta(self.step),
         );
-        let inputs = batch_inputs(self.flow.config.objective, a, b, self.target.as_ref(), beta);
+        let inputs = batch_inputs(
+            self.flow.config.objective,
+            a,
+            b,
+            self.target.as_ref(),
+            beta,
+            self.train.iw_draws,
+        );
         let n = self.grad.len();
         let losses = &mut self.piece_losses[range.clone()];
         let grads = &mut self.piece_grads[range.start * n..range.end * n];
@@ -394,6 +401,7 @@ pub fn batch_inputs<'a>(
     b: &'a [[f64; 2]],
     target: &'a dyn Target,
     beta: f64,
+    draws: usize,
 ) -> Inputs<'a> {
     match objective {
         Objective::Samples => Inputs::Samples { data: a, eps: b },
@@ -402,6 +410,7 @@ pub fn batch_inputs<'a>(
             p0: b,
             target,
             beta,
+            draws,
         },
     }
 }
