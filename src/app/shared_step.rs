@@ -47,6 +47,8 @@ pub struct PieceOrder {
     pub b: Vec<f64>,
     /// The density objective's β.
     pub beta: f64,
+    /// The density objective's importance-weighted group size at this step.
+    pub draws: usize,
     /// How many workers share the step, this side included.
     pub workers: usize,
     /// Which of them the order is for (1 and up; 0 is the runner).
@@ -75,8 +77,6 @@ pub struct PieceHelper {
     /// The density objective's target; for the samples objective, which never reads it, any
     /// target stands in.
     target: Arc<dyn Target>,
-    /// The density objective's importance-weighted group size (the job's `iw_draws`).
-    iw_draws: usize,
     ws: Workspace<f32>,
 }
 
@@ -93,7 +93,6 @@ impl PieceHelper {
             .map_err(|e| e.to_string())?,
         );
         Ok(Self {
-            iw_draws: header.train.iw_draws,
             ws: Workspace::new(&flow.config),
             flow,
             target,
@@ -115,7 +114,7 @@ impl PieceHelper {
             &b,
             self.target.as_ref(),
             order.beta,
-            self.iw_draws,
+            order.draws,
         );
         let n = self.flow.params.len();
         let mut reply = PieceReply {
@@ -174,12 +173,13 @@ impl JobRunner {
 
     /// The order for helper `worker` of `workers` for the step begun.
     pub fn order_for(&self, worker: usize, workers: usize) -> PieceOrder {
-        let (a, b, beta) = self.trainer.batch();
+        let (a, b, beta, draws) = self.trainer.batch();
         PieceOrder {
             params: self.trainer.flow.params.clone(),
             a: a.iter().flatten().copied().collect(),
             b: b.iter().flatten().copied().collect(),
             beta,
+            draws,
             workers,
             worker,
         }

@@ -68,6 +68,10 @@ pub struct TrainArgs {
     /// bound (1, 2, 4 or 8; 1: the plain reverse KL).
     #[arg(long)]
     iw_draws: Option<usize>,
+    /// Density objective: use the groups of --iw-draws over this many first iterations only,
+    /// then single draws (0: throughout).
+    #[arg(long, default_value_t = TrainConfig::default().iw_iters)]
+    iw_iters: usize,
     /// Points per training step.
     #[arg(long, default_value_t = TrainConfig::default().batch)]
     batch: usize,
@@ -317,6 +321,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         anneal_iters: args.anneal_iters.unwrap_or(train_defaults.anneal_iters),
         warmup_iters: args.warmup_iters,
         iw_draws: args.iw_draws.unwrap_or(train_defaults.iw_draws),
+        iw_iters: args.iw_iters,
         ..train_defaults
     };
     let mut trainer =
@@ -410,7 +415,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
             "quadrants": metrics.quadrants, "base": trainer.flow.config.base,
             "momentum": trainer.flow.config.momentum,
             "anneal_iters": train.anneal_iters, "warmup_iters": train.warmup_iters,
-            "iw_draws": train.iw_draws,
+            "iw_draws": train.iw_draws, "iw_iters": train.iw_iters,
             "params": params, "iters": trainer.step, "seconds": seconds,
             "ms_per_iter": 1000.0 * seconds / trainer.step.max(1) as f64,
             "target": target.id(), "objective": objective, "kinetic": trainer.flow.config.kinetic,

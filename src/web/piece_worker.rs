@@ -23,6 +23,7 @@ pub(super) fn order_to_js(order: &PieceOrder) -> JsValue {
     set_doubles(&object, "a", &order.a);
     set_doubles(&object, "b", &order.b);
     set(&object, "beta", &JsValue::from_f64(order.beta));
+    set(&object, "draws", &JsValue::from_f64(order.draws as f64));
     set(&object, "worker", &JsValue::from_f64(order.worker as f64));
     set(&object, "workers", &JsValue::from_f64(order.workers as f64));
     object.into()
@@ -34,6 +35,7 @@ fn order_from_js(data: &JsValue) -> Result<PieceOrder, String> {
         a: doubles(data, "a")?,
         b: doubles(data, "b")?,
         beta: number(data, "beta")?,
+        draws: number(data, "draws")? as usize,
         worker: number(data, "worker")? as usize,
         workers: number(data, "workers")? as usize,
     })

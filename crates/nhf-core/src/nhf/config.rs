@@ -206,6 +206,9 @@ pub struct TrainConfig {
     /// Density objective: draws per group of the importance-weighted bound (docs/MATH.md §2b),
     /// one of [`IW_DRAWS`]; 1 is the plain reverse KL. The samples objective ignores it.
     pub iw_draws: usize,
+    /// Density objective: score by groups of `iw_draws` over this many first iterations only,
+    /// then by single draws, the plain reverse KL (0: groups throughout).
+    pub iw_iters: usize,
     /// How training goes on after the schedule ended and the user chose to continue (none: the
     /// first schedule). Not part of links or the panel: it is the run's own history.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -248,6 +251,7 @@ impl Default for TrainConfig {
             anneal_iters: 0,
             warmup_iters: 0,
             iw_draws: 1,
+            iw_iters: 0,
             continuation: None,
         }
     }
@@ -298,6 +302,16 @@ impl TrainConfig {
             Some(Continuation::Constant { .. }) => None,
         }
     }
+    /// The importance-weighted group size at accepted step `step` (0-based): `iw_draws`, or 1
+    /// once `iw_iters` iterations are past.
+    pub fn iw_draws_at(&self, step: u64) -> usize {
+        if self.iw_iters > 0 && step >= self.iw_iters as u64 {
+            1
+        } else {
+            self.iw_draws
+        }
+    }
+
     /// β, the weight of log π̃ in the density objective at accepted step `step` (0-based).
     pub fn anneal_beta(&self, step: u64) -> f64 {
         if self.anneal_iters == 0 {
@@ -349,6 +363,19 @@ mod tests {
     fn defaults_are_valid() {
         FlowConfig::default().validate().unwrap();
         TrainConfig::default().validate().unwrap();
+    }
+
+    #[test]
+    fn importance_weighted_groups_end_after_their_iterations() {
+        let mut t = TrainConfig {
+            iw_draws: 4,
+            ..TrainConfig::default()
+        };
+        assert_eq!((t.iw_draws_at(0), t.iw_draws_at(99_999)), (4, 4));
+        t.iw_iters = 100;
+        assert_eq!((t.iw_draws_at(99), t.iw_draws_at(100)), (4, 1));
+        t.iw_draws = 3;
+        assert_eq!(t.validate().unwrap_err().field, "iw_draws");
     }
 
     #[test]

@@ -266,13 +266,15 @@ impl Trainer {
     }
 
     /// The drawn batch's two point sets (data and ε for the samples objective; ε_q and ε_p
-    /// for the density objective) and the density objective's β: what a worker computing
-    /// some pieces needs besides the parameters and the target.
-    pub fn batch(&self) -> (&[[f64; 2]], &[[f64; 2]], f64) {
+    /// for the density objective), the density objective's β and its importance-weighted
+    /// group size: what a worker computing some pieces needs besides the parameters and the
+    /// target.
+    pub fn batch(&self) -> (&[[f64; 2]], &[[f64; 2]], f64, usize) {
         (
             &self.batch_a,
             &self.batch_b,
             self.train.anneal_beta(self.step),
+            self.train.iw_draws_at(self.step),
         )
     }
 
@@ -304,7 +306,7 @@ impl Trainer {
             b,
             self.target.as_ref(),
             beta,
-            self.train.iw_draws,
+            self.train.iw_draws_at(self.step),
         );
         let n = self.grad.len();
         let losses = &mut self.piece_losses[range.clone()];
