@@ -28,7 +28,13 @@ export default {
 
     await t.check('1, 2 and 3 workers train the same bits (samples and density objectives)', async () => {
       const out = {};
-      for (const [target, extra] of [['8gaussians', ''], ['banana', '&objective=density']]) {
+      // The third run scores groups of 4 draws (iw_draws): each helper must form them too.
+      const runs = [
+        ['8gaussians', '8gaussians', ''],
+        ['banana', 'banana', '&objective=density'],
+        ['banana groups of 4', 'banana', '&objective=density&iw_draws=4'],
+      ];
+      for (const [label, target, extra] of runs) {
         const losses = [];
         for (const workers of [1, 2, 3]) {
           const s = await trainToEnd(app, `#target=${target}${extra}&schedule_iters=150&workers=${workers}`);
@@ -36,12 +42,14 @@ export default {
           assert(s.error === null, `error: ${s.error}`);
           assert(s.step === 150, `the run stopped at ${s.step}, not at the end of its schedule`);
           assert(s.link.includes(`workers=${workers}`), `the link lost the worker count: ${s.link}`);
+          if (extra.includes('iw_draws')) assert(s.link.includes('iw_draws=4'), `the link lost iw_draws: ${s.link}`);
           losses.push(s.loss);
         }
-        log(`  ${target}: losses at iteration 150 with 1, 2, 3 workers: ${losses.join(', ')}`);
-        assert(losses.every((l) => Number.isFinite(l) && l === losses[0]), `${target}: ${fmt(losses)}`);
-        out[target] = losses[0];
+        log(`  ${label}: losses at iteration 150 with 1, 2, 3 workers: ${losses.join(', ')}`);
+        assert(losses.every((l) => Number.isFinite(l) && l === losses[0]), `${label}: ${fmt(losses)}`);
+        out[label] = losses[0];
       }
+      assert(out['banana groups of 4'] !== out.banana, `groups of 4 trained the plain loss's bits: ${fmt(out)}`);
       return out;
     });
 
