@@ -164,6 +164,17 @@ fn case_with(
     }
 }
 
+/// After a change to `c.config`: its layout again, and full-size random parameters for it
+/// (seeded by `seed`), the kinetic scale at 1.3 as in [`case_with`].
+fn relayout(c: &mut Case, seed: u64) {
+    c.layout = Layout::new(&c.config);
+    let mut rng = Rng::seed_from_u64(seed);
+    c.params = (0..c.layout.len()).map(|_| 0.6 * rng.normal()).collect();
+    if let Some(i) = c.layout.kinetic_scale() {
+        c.params[i] = 1.3;
+    }
+}
+
 fn loss<T: Real>(c: &Case, params: &[T], grad: Option<&mut [T]>) -> T {
     let mut ws = Workspace::<T>::new(&c.config);
     let inputs = match c.config.objective {
@@ -323,12 +334,7 @@ fn gradient_matches_dual_numbers_with_the_reverse_momentum_model() {
                 beta,
             );
             c.config.momentum = MomentumModel::Encoder;
-            c.layout = Layout::new(&c.config);
-            let mut rng = Rng::seed_from_u64(77);
-            c.params = (0..c.layout.len()).map(|_| 0.6 * rng.normal()).collect();
-            if let Some(i) = c.layout.kinetic_scale() {
-                c.params[i] = 1.3;
-            }
+            relayout(&mut c, 77);
             assert!(c.layout.encoder().is_some());
             let (d, f) = check(&c);
             eprintln!("reverse model {kinetic:?} K={blocks} L={steps}: dual {d:.1e}, fd {f:.1e}");
@@ -359,12 +365,7 @@ fn gradient_matches_dual_numbers_with_the_importance_weighted_bound() {
             );
             c.draws = draws;
             c.config.momentum = momentum;
-            c.layout = Layout::new(&c.config);
-            let mut rng = Rng::seed_from_u64(78);
-            c.params = (0..c.layout.len()).map(|_| 0.6 * rng.normal()).collect();
-            if let Some(i) = c.layout.kinetic_scale() {
-                c.params[i] = 1.3;
-            }
+            relayout(&mut c, 78);
             let (d, f) = check(&c);
             eprintln!("IW S={draws} {kinetic:?} K={blocks} L={steps}: dual {d:.1e}, fd {f:.1e}");
         }
