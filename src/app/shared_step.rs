@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use crate::nhf::batch_pieces::{piece_loss_and_grad, pieces_of_worker};
-use crate::nhf::objective::Workspace;
+use crate::nhf::objective::{Groups, Workspace};
 use crate::nhf::trainer::batch_inputs;
 use crate::nhf::{Flow, Objective};
 use crate::targets::Target;
@@ -49,6 +49,8 @@ pub struct PieceOrder {
     pub beta: f64,
     /// The density objective's importance-weighted group size at this step.
     pub draws: usize,
+    /// The density objective's mix α of the group score at this step.
+    pub mix: f64,
     /// How many workers share the step, this side included.
     pub workers: usize,
     /// Which of them the order is for (1 and up; 0 is the runner).
@@ -114,7 +116,10 @@ impl PieceHelper {
             &b,
             self.target.as_ref(),
             order.beta,
-            order.draws,
+            Groups {
+                draws: order.draws,
+                mix: order.mix,
+            },
         );
         let n = self.flow.params.len();
         let mut reply = PieceReply {
@@ -173,13 +178,14 @@ impl JobRunner {
 
     /// The order for helper `worker` of `workers` for the step begun.
     pub fn order_for(&self, worker: usize, workers: usize) -> PieceOrder {
-        let (a, b, beta, draws) = self.trainer.batch();
+        let (a, b, beta, groups) = self.trainer.batch();
         PieceOrder {
             params: self.trainer.flow.params.clone(),
             a: a.iter().flatten().copied().collect(),
             b: b.iter().flatten().copied().collect(),
             beta,
-            draws,
+            draws: groups.draws,
+            mix: groups.mix,
             workers,
             worker,
         }

@@ -72,6 +72,10 @@ pub struct TrainArgs {
     /// then single draws (0: throughout).
     #[arg(long, default_value_t = TrainConfig::default().iw_iters)]
     iw_iters: usize,
+    /// Density objective: the share α of the group score in each group's loss, the rest the
+    /// plain per-draw loss (0 to 1; 1: the bound alone). Only with --iw-draws above 1.
+    #[arg(long)]
+    iw_mix: Option<f64>,
     /// Points per training step.
     #[arg(long, default_value_t = TrainConfig::default().batch)]
     batch: usize,
@@ -322,6 +326,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         warmup_iters: args.warmup_iters,
         iw_draws: args.iw_draws.unwrap_or(train_defaults.iw_draws),
         iw_iters: args.iw_iters,
+        iw_mix: args.iw_mix.unwrap_or(train_defaults.iw_mix),
         ..train_defaults
     };
     let mut trainer =
@@ -415,7 +420,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
             "quadrants": metrics.quadrants, "base": trainer.flow.config.base,
             "momentum": trainer.flow.config.momentum,
             "anneal_iters": train.anneal_iters, "warmup_iters": train.warmup_iters,
-            "iw_draws": train.iw_draws, "iw_iters": train.iw_iters,
+            "iw_draws": train.iw_draws, "iw_iters": train.iw_iters, "iw_mix": train.iw_mix,
             "params": params, "iters": trainer.step, "seconds": seconds,
             "ms_per_iter": 1000.0 * seconds / trainer.step.max(1) as f64,
             "target": target.id(), "objective": objective, "kinetic": trainer.flow.config.kinetic,

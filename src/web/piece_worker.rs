@@ -24,6 +24,7 @@ pub(super) fn order_to_js(order: &PieceOrder) -> JsValue {
     set_doubles(&object, "b", &order.b);
     set(&object, "beta", &JsValue::from_f64(order.beta));
     set(&object, "draws", &JsValue::from_f64(order.draws as f64));
+    set(&object, "mix", &JsValue::from_f64(order.mix));
     set(&object, "worker", &JsValue::from_f64(order.worker as f64));
     set(&object, "workers", &JsValue::from_f64(order.workers as f64));
     object.into()
@@ -36,6 +37,7 @@ fn order_from_js(data: &JsValue) -> Result<PieceOrder, String> {
         b: doubles(data, "b")?,
         beta: number(data, "beta")?,
         draws: number(data, "draws")? as usize,
+        mix: number(data, "mix")?,
         worker: number(data, "worker")? as usize,
         workers: number(data, "workers")? as usize,
     })

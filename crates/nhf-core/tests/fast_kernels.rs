@@ -4,7 +4,7 @@
 //! switch is process-wide: one test, so nothing else runs while it is on.
 
 use nhf_core::nhf::lanes::{fast_kernels_available, kernels_in_use, set_fast_kernels};
-use nhf_core::nhf::objective::{Inputs, Workspace, loss_and_grad};
+use nhf_core::nhf::objective::{Groups, Inputs, Workspace, loss_and_grad};
 use nhf_core::nhf::{Flow, FlowConfig, Kinetic, Objective};
 use nhf_core::rng::Rng;
 use nhf_core::targets;
@@ -30,7 +30,7 @@ fn gradients(flow: &Flow, objective: Objective) -> (Vec<f64>, Vec<f64>) {
             p0: &b,
             target: target.as_ref(),
             beta: 1.0,
-            draws: 1,
+            groups: Groups::PLAIN,
         },
     };
     let p64: Vec<f64> = flow.params.iter().map(|&p| f64::from(p)).collect();

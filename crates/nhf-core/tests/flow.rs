@@ -376,9 +376,9 @@ fn pieces_computed_elsewhere_give_the_step_bit_for_bit() {
         for _ in 0..3 {
             let loss = here.step().unwrap();
             shared.draw_batch();
-            let (a, b, beta, draws) = shared.batch();
+            let (a, b, beta, groups) = shared.batch();
             let (a, b) = (a.to_vec(), b.to_vec());
-            let inputs = batch_inputs(objective, &a, &b, target.as_ref(), beta, draws);
+            let inputs = batch_inputs(objective, &a, &b, target.as_ref(), beta, groups);
             let helper = shared.flow.clone();
             let mut ws = Workspace::new(&helper.config);
             let pieces = shared.pieces();

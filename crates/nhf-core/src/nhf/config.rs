@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::adam::cosine_lr;
+use super::objective::Groups;
 
 pub use crate::targets::Objective;
 
@@ -209,6 +210,10 @@ pub struct TrainConfig {
     /// Density objective: score by groups of `iw_draws` over this many first iterations only,
     /// then by single draws, the plain reverse KL (0: groups throughout).
     pub iw_iters: usize,
+    /// Density objective: α, the share of the importance-weighted group score in each
+    /// group's loss, the rest being the plain per-draw loss (docs/MATH.md §2b; 1: the bound
+    /// alone). Matters only when `iw_draws` > 1.
+    pub iw_mix: f64,
     /// How training goes on after the schedule ended and the user chose to continue (none: the
     /// first schedule). Not part of links or the panel: it is the run's own history.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,6 +257,7 @@ impl Default for TrainConfig {
             warmup_iters: 0,
             iw_draws: 1,
             iw_iters: 0,
+            iw_mix: 1.0,
             continuation: None,
         }
     }
@@ -302,13 +308,16 @@ impl TrainConfig {
             Some(Continuation::Constant { .. }) => None,
         }
     }
-    /// The importance-weighted group size at accepted step `step` (0-based): `iw_draws`, or 1
-    /// once `iw_iters` iterations are past.
-    pub fn iw_draws_at(&self, step: u64) -> usize {
+    /// How the density objective scores its draws at accepted step `step` (0-based): groups
+    /// of `iw_draws` mixed by `iw_mix`, or single draws once `iw_iters` iterations are past.
+    pub fn iw_groups_at(&self, step: u64) -> Groups {
         if self.iw_iters > 0 && step >= self.iw_iters as u64 {
-            1
+            Groups::PLAIN
         } else {
-            self.iw_draws
+            Groups {
+                draws: self.iw_draws,
+                mix: self.iw_mix,
+            }
         }
     }
 
@@ -335,6 +344,12 @@ impl TrainConfig {
             return Err(ConfigError {
                 field: "iw_draws",
                 message: format!("must be one of {IW_DRAWS:?}, got {}", self.iw_draws),
+            });
+        }
+        if !(0.0..=1.0).contains(&self.iw_mix) {
+            return Err(ConfigError {
+                field: "iw_mix",
+                message: format!("must be between 0 and 1, got {}", self.iw_mix),
             });
         }
         if let Some(Continuation::Constant { lr }) = self.continuation
@@ -371,9 +386,13 @@ mod tests {
             iw_draws: 4,
             ..TrainConfig::default()
         };
-        assert_eq!((t.iw_draws_at(0), t.iw_draws_at(99_999)), (4, 4));
+        let draws = |t: &TrainConfig, step| t.iw_groups_at(step).draws;
+        assert_eq!((draws(&t, 0), draws(&t, 99_999)), (4, 4));
         t.iw_iters = 100;
-        assert_eq!((t.iw_draws_at(99), t.iw_draws_at(100)), (4, 1));
+        assert_eq!((draws(&t, 99), draws(&t, 100)), (4, 1));
+        assert_eq!(t.iw_groups_at(100), Groups::PLAIN);
+        t.iw_mix = 1.5;
+        assert_eq!(t.validate().unwrap_err().field, "iw_mix");
         t.iw_draws = 3;
         assert_eq!(t.validate().unwrap_err().field, "iw_draws");
     }

@@ -6,7 +6,7 @@ use num_dual::{Dual64, DualNum};
 
 use super::config::{Activation, BaseKind, FlowConfig, Kinetic, MomentumModel, Objective};
 use super::layout::Layout;
-use super::objective::{Inputs, Workspace, loss_and_grad};
+use super::objective::{Groups, Inputs, Workspace, loss_and_grad};
 use super::real::Real;
 use crate::rng::Rng;
 use crate::targets::{Bounds, Target};
@@ -93,8 +93,8 @@ struct Case {
     config: FlowConfig,
     /// The density objective's annealing weight β.
     beta: f64,
-    /// The density objective's importance-weighted group size S.
-    draws: usize,
+    /// How the density objective scores its draws (group size S and mix α).
+    groups: Groups,
     layout: Layout,
     params: Vec<f64>,
     a: Vec<[f64; 2]>,
@@ -156,7 +156,7 @@ fn case_with(
     Case {
         config,
         beta,
-        draws: 1,
+        groups: Groups::PLAIN,
         layout,
         params,
         a,
@@ -187,7 +187,7 @@ fn loss<T: Real>(c: &Case, params: &[T], grad: Option<&mut [T]>) -> T {
             p0: &c.b,
             target: &TestBanana,
             beta: c.beta,
-            draws: c.draws,
+            groups: c.groups,
         },
     };
     loss_and_grad(params, &c.config, &c.layout, &inputs, &mut ws, grad)
@@ -346,13 +346,55 @@ fn gradient_matches_dual_numbers_with_the_reverse_momentum_model() {
 fn gradient_matches_dual_numbers_with_the_importance_weighted_bound() {
     // Density objective scored by groups of S draws (§2b): 13 points make full groups and a
     // short last one. Both kinetic energies, with and without the reverse model, the
-    // learnable base and annealing.
+    // learnable base, annealing and a mix α with the plain loss.
     for kinetic in [Kinetic::Fixed, Kinetic::Learned] {
-        for (draws, blocks, steps, base, beta, momentum) in [
-            (2, 1, 1, BaseKind::Standard, 1.0, MomentumModel::Kinetic),
-            (4, 3, 2, BaseKind::Learned, 0.37, MomentumModel::Encoder),
-            (8, 1, 10, BaseKind::Standard, 0.8, MomentumModel::Encoder),
-            (4, 1, 2, BaseKind::Learned, 1.0, MomentumModel::Kinetic),
+        for (draws, mix, blocks, steps, base, beta, momentum) in [
+            (
+                2,
+                1.0,
+                1,
+                1,
+                BaseKind::Standard,
+                1.0,
+                MomentumModel::Kinetic,
+            ),
+            (
+                4,
+                1.0,
+                3,
+                2,
+                BaseKind::Learned,
+                0.37,
+                MomentumModel::Encoder,
+            ),
+            (
+                8,
+                1.0,
+                1,
+                10,
+                BaseKind::Standard,
+                0.8,
+                MomentumModel::Encoder,
+            ),
+            (4, 1.0, 1, 2, BaseKind::Learned, 1.0, MomentumModel::Kinetic),
+            (
+                4,
+                0.5,
+                3,
+                2,
+                BaseKind::Learned,
+                0.37,
+                MomentumModel::Encoder,
+            ),
+            (
+                8,
+                0.2,
+                1,
+                3,
+                BaseKind::Standard,
+                1.0,
+                MomentumModel::Kinetic,
+            ),
         ] {
             let mut c = case_with(
                 Objective::Density,
@@ -363,11 +405,13 @@ fn gradient_matches_dual_numbers_with_the_importance_weighted_bound() {
                 base,
                 beta,
             );
-            c.draws = draws;
+            c.groups = Groups { draws, mix };
             c.config.momentum = momentum;
             relayout(&mut c, 78);
             let (d, f) = check(&c);
-            eprintln!("IW S={draws} {kinetic:?} K={blocks} L={steps}: dual {d:.1e}, fd {f:.1e}");
+            eprintln!(
+                "IW S={draws} α={mix} {kinetic:?} K={blocks} L={steps}: dual {d:.1e}, fd {f:.1e}"
+            );
         }
     }
 }

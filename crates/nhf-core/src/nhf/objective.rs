@@ -34,11 +34,26 @@ pub enum Inputs<'a> {
         target: &'a dyn Target,
         /// β ∈ (0, 1], the weight of log π̃ (docs/FITS.md, "Annealing"); 1 is the plain reverse KL.
         beta: f64,
-        /// S, the draws per group of the importance-weighted bound (docs/MATH.md §2b): 1 is
-        /// the plain reverse KL; S > 1 (a divisor of [`TILE`]) scores each S consecutive draws
-        /// together.
-        draws: usize,
+        /// How the draws are scored: alone (the plain reverse KL) or by groups of the
+        /// importance-weighted bound (docs/MATH.md §2b).
+        groups: Groups,
     },
+}
+
+/// How the density objective scores its draws (docs/MATH.md §2b).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Groups {
+    /// S, the draws per group of the importance-weighted bound: 1 is the plain reverse KL;
+    /// S > 1 (a divisor of [`TILE`]) scores each S consecutive draws together.
+    pub draws: usize,
+    /// α ∈ [0, 1], the share of the group score in each group's loss; the rest, 1 − α, is
+    /// the plain per-draw loss of the same draws. 1 is the bound alone.
+    pub mix: f64,
+}
+
+impl Groups {
+    /// Every draw scored alone: the plain reverse KL.
+    pub const PLAIN: Groups = Groups { draws: 1, mix: 1.0 };
 }
 
 impl Inputs<'_> {
@@ -67,13 +82,13 @@ impl Inputs<'_> {
                 p0,
                 target,
                 beta,
-                draws,
+                groups,
             } => Inputs::Density {
                 q0: &q0[range.clone()],
                 p0: &p0[range],
                 target: *target,
                 beta: *beta,
-                draws: *draws,
+                groups: *groups,
             },
         }
     }
@@ -265,7 +280,7 @@ pub fn loss_and_grad<T: Real>(
                 p0,
                 target,
                 beta,
-                draws,
+                groups,
             } => {
                 let eq = load::<T>(q0, start);
                 let ep = load::<T>(p0, start);
@@ -354,7 +369,7 @@ pub fn loss_and_grad<T: Real>(
                         }
                     }
                 }
-                if *draws <= 1 {
+                if groups.draws <= 1 {
                     for t in 0..live {
                         loss_sum += point_loss[t];
                         a_direct += point_a[t];
@@ -362,11 +377,11 @@ pub fn loss_and_grad<T: Real>(
                 } else {
                     // §2b: each group of S draws scores −log (1/S Σ e^{−ℓₛ}), weighted by its
                     // size; the gradient seeds of draw s are its plain ones times S·wₛ, wₛ the
-                    // softmax of −ℓ over the group.
+                    // softmax of −ℓ over the group (mixed with the plain loss by α).
                     let mut weight: Lane<T> = zeros();
-                    for group in (0..live).step_by(*draws) {
-                        let g = group..(group + *draws).min(live);
-                        loss_sum += iw_group(&point_loss[g.clone()], &mut weight[g]);
+                    for group in (0..live).step_by(groups.draws) {
+                        let g = group..(group + groups.draws).min(live);
+                        loss_sum += iw_group(&point_loss[g.clone()], &mut weight[g], groups.mix);
                     }
                     for t in 0..live {
                         a_direct += point_a[t] * weight[t];
@@ -448,7 +463,9 @@ pub fn loss_and_grad<T: Real>(
 /// One group of the importance-weighted bound (docs/MATH.md §2b): given the group's per-draw
 /// losses ℓₛ (the plain reverse-KL terms), returns |g|·(−log (1/|g|) Σ e^{−ℓₛ}) and writes
 /// each draw's gradient weight |g|·wₛ, wₛ = e^{−ℓₛ} / Σ e^{−ℓ} (stabilised by the smallest ℓ).
-fn iw_group<T: Real>(losses: &[T], weight: &mut [T]) -> T {
+/// With the mix α < 1 the group's loss is α times that plus (1 − α) Σₛ ℓₛ, and each weight
+/// α|g|wₛ + (1 − α).
+fn iw_group<T: Real>(losses: &[T], weight: &mut [T], mix: f64) -> T {
     let mut low = losses[0];
     for &l in &losses[1..] {
         if l.to_f64() < low.to_f64() {
@@ -464,5 +481,16 @@ fn iw_group<T: Real>(losses: &[T], weight: &mut [T]) -> T {
     for w in weight.iter_mut() {
         *w = *w * size / total;
     }
-    size * (low - (total / size).ln())
+    let bound = size * (low - (total / size).ln());
+    if mix == 1.0 {
+        // The bound alone, computed exactly as it was before the mix existed.
+        return bound;
+    }
+    let (alpha, rest) = (T::from_f64(mix), T::from_f64(1.0 - mix));
+    let mut plain = T::zero();
+    for (w, &l) in weight.iter_mut().zip(losses) {
+        *w = alpha * *w + rest;
+        plain += l;
+    }
+    alpha * bound + rest * plain
 }

@@ -9,7 +9,7 @@ use super::adam::Adam;
 use super::batch_pieces::{piece_count, piece_loss_and_grad, pieces_of_worker, sum_pieces};
 use super::config::{ConfigError, FlowConfig, Objective, TrainConfig};
 use super::flow::Flow;
-use super::objective::{Inputs, Workspace};
+use super::objective::{Groups, Inputs, Workspace};
 use crate::rng::Rng;
 use crate::targets::Target;
 
@@ -269,12 +269,12 @@ impl Trainer {
     /// for the density objective), the density objective's β and its importance-weighted
     /// group size: what a worker computing some pieces needs besides the parameters and the
     /// target.
-    pub fn batch(&self) -> (&[[f64; 2]], &[[f64; 2]], f64, usize) {
+    pub fn batch(&self) -> (&[[f64; 2]], &[[f64; 2]], f64, Groups) {
         (
             &self.batch_a,
             &self.batch_b,
             self.train.anneal_beta(self.step),
-            self.train.iw_draws_at(self.step),
+            self.train.iw_groups_at(self.step),
         )
     }
 
@@ -306,7 +306,7 @@ impl Trainer {
             b,
             self.target.as_ref(),
             beta,
-            self.train.iw_draws_at(self.step),
+            self.train.iw_groups_at(self.step),
         );
         let n = self.grad.len();
         let losses = &mut self.piece_losses[range.clone()];
@@ -403,7 +403,7 @@ pub fn batch_inputs<'a>(
     b: &'a [[f64; 2]],
     target: &'a dyn Target,
     beta: f64,
-    draws: usize,
+    groups: Groups,
 ) -> Inputs<'a> {
     match objective {
         Objective::Samples => Inputs::Samples { data: a, eps: b },
@@ -412,7 +412,7 @@ pub fn batch_inputs<'a>(
             p0: b,
             target,
             beta,
-            draws,
+            groups,
         },
     }
 }

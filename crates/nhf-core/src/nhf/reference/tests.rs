@@ -5,7 +5,7 @@ use crate::nhf::config::{BaseKind, MomentumModel, Objective};
 use crate::nhf::flow::{Flow, map_points};
 use crate::nhf::leapfrog::{self, Direction, FlowParams, TileWork};
 use crate::nhf::mlp::{self, ForceCache, Mlp};
-use crate::nhf::objective::{Inputs, Workspace, loss_and_grad};
+use crate::nhf::objective::{Groups, Inputs, Workspace, loss_and_grad};
 use crate::rng::Rng;
 
 /// Tolerances: relative to max(|reference|, 1), for the f64 and the f32 fast paths.
@@ -278,13 +278,14 @@ fn fast_kernels_agree_with_the_reference() {
             let losses: Vec<f64> = q0.iter().zip(&p0).map(loss).collect();
             // The importance-weighted bound (docs/MATH.md §2b), written out plainly: 13 draws
             // make groups of every size up to S and a short last one.
-            for draws in [1, 2, 4, 8] {
+            // With a mix α < 1, each group adds (1 − α) times its plain losses.
+            for (draws, mix) in [(1, 1.0), (2, 1.0), (4, 1.0), (8, 1.0), (4, 0.3), (8, 0.75)] {
                 let inputs = Inputs::Density {
                     q0: &q0,
                     p0: &p0,
                     target: target.as_ref(),
                     beta,
-                    draws,
+                    groups: Groups { draws, mix },
                 };
                 let mut want = 0.0;
                 for tile in losses.chunks(8) {
@@ -294,7 +295,8 @@ fn fast_kernels_agree_with_the_reference() {
                         let n = group.len() as f64;
                         let low = group.iter().copied().fold(f64::INFINITY, f64::min);
                         let mean = group.iter().map(|l| (low - l).exp()).sum::<f64>() / n;
-                        want += n * (low - mean.ln());
+                        let plain: f64 = group.iter().sum();
+                        want += mix * n * (low - mean.ln()) + (1.0 - mix) * plain;
                     }
                 }
                 check_loss(
