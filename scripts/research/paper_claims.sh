@@ -12,7 +12,7 @@ for kinetic in fixed learned; do
     set -- $ld
     for width in 16 32; do
       scripts/research/sweep.sh "$out" 8gaussians "1 2 3 4 5" \
-        --kinetic "$kinetic" --leapfrog-steps "$1" --dt "$2" --width "$width" --grid 64 --draws 32
+        --blocks 8 --kinetic "$kinetic" --leapfrog-steps "$1" --dt "$2" --width "$width" --grid 64 --draws 32
     done
   done
 done

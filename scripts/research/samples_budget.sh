@@ -29,3 +29,11 @@ if [ "${ROUND2:-1}" = 1 ]; then
   targets="8gaussians checkerboard"
   NEXT="--blocks 12 --dt 0.25 --lr 1e-2" run_pair --blocks 12 --dt 0.25
 fi
+# Round 3: with --blocks 12 (1.42x the original cost, the one lever inside the allowance), a
+# higher rate or a warm-up, on the two short targets and rings (which the rate hurt before).
+if [ "${ROUND3:-1}" = 1 ]; then
+  targets="8gaussians checkerboard rings"
+  NEXT="--blocks 12 --warmup-iters 300" run_pair --blocks 12 --lr 1e-2
+  targets="rings"
+  NEXT="--blocks 12 --dt 0.25" run_pair --blocks 12 --dt 0.25 --lr 1e-2
+fi
