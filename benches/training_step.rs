@@ -2,7 +2,11 @@
 //! configurations of docs/PERFORMANCE.md, samples objective on 8gaussians as in the JAX reference's
 //! `bench_jax.py`:
 //! - standard: B = 512, W = 32, L = 10, K = 4 (one thread, and the batch split over 2 threads);
-//! - small: B = 256, W = 16, L = 5, K = 2.
+//! - small: B = 256, W = 16, L = 5, K = 2;
+//!
+//! and, in the group `kernels`, the standard step on one thread with each kernel variant this
+//! CPU has: the baseline lanes (SSE2, the ones wasm mirrors), the exact AVX clones (the
+//! default), and the opt-in fast clones (AVX + FMA), so their ratios come from one run.
 //!
 //! `cargo bench --bench training_step`; `scripts/bench_vs_jax.sh` sets the same configurations
 //! against JAX in alternating runs (docs/PERFORMANCE.md).
@@ -67,5 +71,33 @@ fn training_step(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, training_step);
+/// The standard step with each kernel variant (see the module comment).
+fn kernel_variants(c: &mut Criterion) {
+    use nhf_playground::nhf::lanes::{
+        fast_kernels_available, kernels_in_use, set_avx_allowed, set_fast_kernels,
+    };
+    let mut group = c.benchmark_group("kernels");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(6));
+    group.throughput(Throughput::Elements((16 * 512 * 4 * 11 * 32 * 32) as u64));
+    let mut variants = vec![(false, false), (true, false)];
+    if fast_kernels_available() {
+        variants.push((true, true));
+    }
+    for (avx, fast) in variants {
+        set_avx_allowed(avx);
+        set_fast_kernels(fast);
+        // The name says what actually ran (a CPU without AVX runs the baseline twice).
+        let name = format!("standard B512 W32 L10 K4, {}", kernels_in_use());
+        let mut t = trainer(512, 32, 10, 4, 1);
+        group.bench_function(name, |bench| {
+            bench.iter(|| t.step().expect("a finite step"));
+        });
+    }
+    set_avx_allowed(true);
+    set_fast_kernels(false);
+    group.finish();
+}
+
+criterion_group!(benches, training_step, kernel_variants);
 criterion_main!(benches);
