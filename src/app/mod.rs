@@ -247,6 +247,15 @@ fn error_banner(ui: &mut egui::Ui, error: &str) -> Option<Command> {
 /// The active preset's explanation, above the views, with a button to close it.
 fn preset_note(ui: &mut egui::Ui, preset: &presets::Preset) -> Option<Command> {
     let mut close = false;
+    // A long explanation would squeeze the views: past a fifth of the height it scrolls, and
+    // in portrait (a phone, where the views share one column) past three and a half lines.
+    let portrait = ui.available_width() < ui.available_height();
+    let lines = ui.text_style_height(&egui::TextStyle::Body) * 3.5;
+    let max_height = if portrait {
+        lines
+    } else {
+        (ui.available_height() * 0.2).max(lines)
+    };
     egui::Frame::group(ui.style())
         .fill(ui.visuals().faint_bg_color)
         .show(ui, |ui| {
@@ -259,7 +268,10 @@ fn preset_note(ui: &mut egui::Ui, preset: &presets::Preset) -> Option<Command> {
                         .clicked();
                 });
             });
-            ui.label(preset.explanation);
+            egui::ScrollArea::vertical()
+                .id_salt("preset-explanation")
+                .max_height(max_height)
+                .show(ui, |ui| ui.label(preset.explanation));
         });
     close.then_some(Command::ClosePreset)
 }
