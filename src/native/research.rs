@@ -41,7 +41,7 @@ pub struct TrainArgs {
     /// Fixed (½a²|p|²) or learned kinetic energy.
     #[arg(long, value_enum, default_value = "fixed")]
     kinetic: KineticArg,
-    /// K, the number of blocks (default: 8 for the samples objective, 4 for density).
+    /// K, the number of blocks (default: 12 for the samples objective, 4 for density).
     #[arg(long)]
     blocks: Option<usize>,
     /// L, leapfrog steps per block (default: 2 samples, 5 density).
@@ -72,8 +72,7 @@ pub struct TrainArgs {
     /// then single draws (0: throughout).
     #[arg(long, default_value_t = TrainConfig::default().iw_iters)]
     iw_iters: usize,
-    /// Density objective: the share α of the group score in each group's loss, the rest the
-    /// plain per-draw loss (0 to 1; 1: the bound alone). Only with --iw-draws above 1.
+    /// Density objective: the group score's share α of each group's loss (0 to 1; 1: alone).
     #[arg(long)]
     iw_mix: Option<f64>,
     /// Points per training step.
