@@ -48,6 +48,11 @@ fn trainer(
     trainer
 }
 
+/// docs/MATH.md §4's cost model: 16·B·K·(L+1)·W² FLOPs per step, as criterion's throughput.
+fn step_flops(batch: usize, width: usize, leapfrog_steps: usize, blocks: usize) -> Throughput {
+    Throughput::Elements((16 * batch * blocks * (leapfrog_steps + 1) * width * width) as u64)
+}
+
 fn training_step(c: &mut Criterion) {
     // As the native entry does: `NHF_NO_AVX=1 cargo bench` measures the baseline kernels.
     if std::env::var_os("NHF_NO_AVX").is_some() {
@@ -62,8 +67,7 @@ fn training_step(c: &mut Criterion) {
         ("small B256 W16 L5 K2", 256, 16, 5, 2, 1),
     ] {
         let mut t = trainer(b, w, l, k, threads);
-        // docs/MATH.md §4's cost model: 16·B·K·(L+1)·W² FLOPs per step.
-        group.throughput(Throughput::Elements((16 * b * k * (l + 1) * w * w) as u64));
+        group.throughput(step_flops(b, w, l, k));
         group.bench_function(name, |bench| {
             bench.iter(|| t.step().expect("a finite step"));
         });
@@ -79,7 +83,7 @@ fn kernel_variants(c: &mut Criterion) {
     let mut group = c.benchmark_group("kernels");
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(6));
-    group.throughput(Throughput::Elements((16 * 512 * 4 * 11 * 32 * 32) as u64));
+    group.throughput(step_flops(512, 32, 10, 4));
     let mut variants = vec![(false, false), (true, false)];
     if fast_kernels_available() {
         variants.push((true, true));
