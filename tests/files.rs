@@ -68,6 +68,46 @@ fn a_painted_target_travels_in_the_model_file() {
 }
 
 #[test]
+fn research_settings_of_a_cli_model_file_are_named_and_dropped() {
+    let mut a = session();
+    a.apply(Command::Target("banana".into())).unwrap();
+    a.apply(Command::Step).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(&saved_model(&mut a)).unwrap();
+    file["train"]["iw_mix"] = 0.5.into();
+    file["train"]["warmup_iters"] = 300.into();
+    let mut b = session();
+    let answer = b.apply(Command::LoadModel(file.to_string())).unwrap();
+    assert!(
+        answer.contains("iw_mix 0.5") && answer.contains("warmup_iters 300"),
+        "{answer}"
+    );
+    assert!(!answer.contains("iw_iters"), "{answer}");
+    assert_eq!(
+        (b.settings.train.iw_mix, b.settings.train.warmup_iters),
+        (1.0, 0)
+    );
+    assert_eq!(
+        (b.trainer.train.iw_mix, b.trainer.train.warmup_iters),
+        (1.0, 0)
+    );
+    assert_eq!(b.flow().params, a.flow().params);
+    let plain = saved_model(&mut a);
+    let answer = session().apply(Command::LoadModel(plain)).unwrap();
+    assert!(!answer.contains("research"), "{answer}");
+}
+
+#[test]
+fn a_cli_model_with_twelve_blocks_opens_in_the_playground() {
+    let mut a = session();
+    a.apply(Command::Set("blocks".into(), 12.into())).unwrap();
+    a.apply(Command::Step).unwrap();
+    let mut b = session();
+    b.apply(Command::LoadModel(saved_model(&mut a))).unwrap();
+    assert_eq!(b.settings.flow.blocks, 12);
+    assert_eq!(b.flow().params, a.flow().params);
+}
+
+#[test]
 fn bad_model_files_are_refused_and_change_nothing() {
     let mut a = session();
     let good = saved_model(&mut a);

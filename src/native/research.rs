@@ -73,7 +73,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = TrainConfig::default().iw_iters)]
     iw_iters: usize,
     /// Density objective: the group score's share α of each group's loss (0 to 1; 1: alone).
-    #[arg(long)]
+    #[arg(long, requires = "iw_draws")]
     iw_mix: Option<f64>,
     /// Points per training step.
     #[arg(long, default_value_t = TrainConfig::default().batch)]

@@ -199,9 +199,10 @@ impl Session {
         settings.method = crate::method::Method::Nhf;
         settings.flow = file.config.clone();
         // The continuation is the file's run history, not a setting a link would carry.
+        let (train, dropped) = without_research_settings(&file.train);
         settings.train = TrainConfig {
             continuation: None,
-            ..file.train.clone()
+            ..train.clone()
         };
         with_saved_target(
             &mut settings,
@@ -217,7 +218,7 @@ impl Session {
         let flow = file.flow().map_err(|e| e.to_string())?;
         let trainer = Trainer::resume(
             flow,
-            file.train.clone(),
+            train,
             target.clone(),
             file.adam.clone().unwrap_or_default(),
             file.step,
@@ -233,8 +234,17 @@ impl Session {
         self.anim.position = 0.0;
         self.grid = DensityGrid::new(self.target.as_ref(), &self.trainer.flow, file.step);
         self.record_trajectory();
+        let note = if dropped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; it was trained with the command line's research settings {}, which the \
+                 playground does not offer: training here goes on without them",
+                dropped.join(", ")
+            )
+        };
         Ok(format!(
-            "model loaded: {} at iteration {}",
+            "model loaded: {} at iteration {}{note}",
             self.target.name(),
             file.step
         ))
@@ -350,4 +360,29 @@ fn saved_samples(
             hash.unwrap_or("?"),
         )),
     }
+}
+
+/// The file's training settings with the command line's research-only ones (a learning-rate
+/// warm-up, a limit on the group bound's iterations, its mix with the plain loss) set to their
+/// defaults, and the names and values of those that were not: a link cannot carry them, so the
+/// playground trains without them rather than hold settings it cannot share.
+fn without_research_settings(file: &TrainConfig) -> (TrainConfig, Vec<String>) {
+    let defaults = TrainConfig::default();
+    let mut dropped = Vec::new();
+    if file.warmup_iters != defaults.warmup_iters {
+        dropped.push(format!("warmup_iters {}", file.warmup_iters));
+    }
+    if file.iw_iters != defaults.iw_iters {
+        dropped.push(format!("iw_iters {}", file.iw_iters));
+    }
+    if file.iw_mix != defaults.iw_mix {
+        dropped.push(format!("iw_mix {}", file.iw_mix));
+    }
+    let train = TrainConfig {
+        warmup_iters: defaults.warmup_iters,
+        iw_iters: defaults.iw_iters,
+        iw_mix: defaults.iw_mix,
+        ..file.clone()
+    };
+    (train, dropped)
 }

@@ -204,6 +204,22 @@ mod tests {
     }
 
     #[test]
+    fn files_from_before_the_mix_read_as_the_bound_alone() {
+        // Version 3 files written before `iw_mix` existed (2026-12-05) have no such field.
+        let mut v3: serde_json::Value = serde_json::from_str(&sample_file().to_json()).unwrap();
+        v3["train"]["iw_mix"] = 0.25.into();
+        assert_eq!(
+            ModelFile::from_json(&v3.to_string()).unwrap().train.iw_mix,
+            0.25
+        );
+        v3["train"].as_object_mut().unwrap().remove("iw_mix");
+        assert_eq!(
+            ModelFile::from_json(&v3.to_string()).unwrap().train.iw_mix,
+            1.0
+        );
+    }
+
+    #[test]
     fn truncated_and_mismatched_files_are_refused_with_reasons() {
         let text = sample_file().to_json();
         let err = ModelFile::from_json(&text[..text.len() / 2]).unwrap_err();
