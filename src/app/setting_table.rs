@@ -110,7 +110,7 @@ pub const NUMBERS: &[NumberSetting] = &[
         key: "blocks",
         label: "blocks K",
         tip: "Number of blocks; each block has its own learned potential V_k",
-        range: 1.0..=16.0,
+        range: 1.0..=crate::nhf::config::MAX_BLOCKS as f64,
         whole: true,
         log: false,
         effect: SettingEffect::Restart,

@@ -10,6 +10,7 @@ mod hmc_command;
 mod l2hmc_command;
 mod research;
 mod thumbnail;
+mod train_args;
 mod train_thread;
 mod window;
 

@@ -7,112 +7,12 @@ use std::sync::Arc;
 use clap::Args;
 use web_time::Instant;
 
-use super::{KineticArg, ObjectiveArg};
+pub use super::train_args::TrainArgs;
 use nhf_playground::nhf::eval::{GridEval, heldout_nll, importance_report, potential_correlation};
 use nhf_playground::nhf::model_file::ModelFile;
-use nhf_playground::nhf::{
-    BaseKind, Flow, FlowConfig, Kinetic, MomentumModel, Objective, TrainConfig, Trainer,
-};
+use nhf_playground::nhf::{Flow, Kinetic, Objective, Trainer};
 use nhf_playground::rng::Rng;
 use nhf_playground::targets::{self, Target};
-
-/// Options of `train`.
-#[derive(Args, Debug)]
-pub struct TrainArgs {
-    /// A target identifier (see `targets`) or a custom mixture JSON file.
-    #[arg(long, default_value = "8gaussians")]
-    target: String,
-    /// A log-density in x and y to fit instead of `--target`, e.g. "-((sqrt(x^2+y^2)-2)/0.1)^2/2"
-    /// (with + - * / ^, parentheses, pi, e, exp, log, sqrt, abs, sin, cos, tan, tanh, sigmoid,
-    /// softplus, min, max, logsumexp); the objective is then the density one.
-    #[arg(long, requires = "bounds", allow_hyphen_values = true)]
-    formula: Option<String>,
-    /// The box XMIN,XMAX,YMIN,YMAX of `--formula` (required there), or of a file of samples
-    /// given as `--target` (in place of its robust-quantile box).
-    #[arg(
-        long = "box",
-        value_name = "XMIN,XMAX,YMIN,YMAX",
-        allow_hyphen_values = true
-    )]
-    bounds: Option<String>,
-    /// The objective (default: the target's own).
-    #[arg(long, value_enum)]
-    objective: Option<ObjectiveArg>,
-    /// Fixed (½a²|p|²) or learned kinetic energy.
-    #[arg(long, value_enum, default_value = "fixed")]
-    kinetic: KineticArg,
-    /// K, the number of blocks (default: 12 for the samples objective, 4 for density).
-    #[arg(long)]
-    blocks: Option<usize>,
-    /// L, leapfrog steps per block (default: 2 samples, 5 density).
-    #[arg(long)]
-    leapfrog_steps: Option<usize>,
-    /// dt, the leapfrog step size (default: 0.25 samples, 0.2 density).
-    #[arg(long)]
-    dt: Option<f64>,
-    /// W, hidden width of the potentials.
-    #[arg(long, default_value_t = FlowConfig::default().width)]
-    width: usize,
-    /// The base distribution: standard (N(0, I)) or learned (a trained diagonal Gaussian).
-    #[arg(long, value_parser = parse_base, default_value = "standard")]
-    base: BaseKind,
-    /// Density objective: how the final momentum is scored: kinetic (r ∝ e^{−K}) or encoder
-    /// (a learned Gaussian r_ψ(p | q); the density objective's default).
-    #[arg(long, value_parser = parse_momentum)]
-    momentum: Option<MomentumModel>,
-    /// Density objective: iterations over which the weight of log π̃ rises to 1 (0: none;
-    /// default 1000 for the density objective).
-    #[arg(long)]
-    anneal_iters: Option<usize>,
-    /// Density objective: score each group of this many draws by the importance-weighted
-    /// bound (1, 2, 4 or 8; 1: the plain reverse KL).
-    #[arg(long)]
-    iw_draws: Option<usize>,
-    /// Density objective: use the groups of --iw-draws over this many first iterations only,
-    /// then single draws (0: throughout).
-    #[arg(long, default_value_t = TrainConfig::default().iw_iters)]
-    iw_iters: usize,
-    /// Density objective: the group score's share α of each group's loss (0 to 1; 1: alone).
-    #[arg(long, requires = "iw_draws")]
-    iw_mix: Option<f64>,
-    /// Points per training step.
-    #[arg(long, default_value_t = TrainConfig::default().batch)]
-    batch: usize,
-    /// Training iterations.
-    #[arg(long, default_value_t = 3000)]
-    iters: usize,
-    /// Adam's peak learning rate, cosine decay over the run (default: 2e-2 samples, 3e-3
-    /// density).
-    #[arg(long)]
-    lr: Option<f64>,
-    /// Iterations over which the learning rate rises linearly to its peak (0: none).
-    #[arg(long, default_value_t = TrainConfig::default().warmup_iters)]
-    warmup_iters: usize,
-    /// Keep the learning rate constant instead of cosine decay.
-    #[arg(long)]
-    constant_lr: bool,
-    /// Seed of the initialisation and every draw.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// Save the trained model here.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Importance draws S for the model density (grid KL, NLL).
-    #[arg(long, default_value_t = 64)]
-    draws: usize,
-    /// Grid cells per side for the KL.
-    #[arg(long, default_value_t = 128)]
-    grid: usize,
-    /// Write the target's density next to the model's (grid KL grid, one colour scale) as PNG.
-    #[arg(long)]
-    png: Option<PathBuf>,
-    /// Threads each step's batch is split across.
-    #[arg(long, default_value_t = 1)]
-    threads: usize,
-    /// Print a JSON result line last.
-    #[arg(long)]
-    json: bool,
-}
 
 /// Options of `eval`.
 #[derive(Args, Debug)]
@@ -152,18 +52,6 @@ pub struct SampleArgs {
     /// Seed of the draws.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-}
-
-/// A base kind by its serde name (the spelling of model files and links).
-fn parse_base(text: &str) -> Result<BaseKind, String> {
-    serde_json::from_value(serde_json::Value::String(text.into()))
-        .map_err(|_| format!("\"{text}\" is not a base: standard or learned"))
-}
-
-/// A momentum model by its serde name (the spelling of model files and links).
-fn parse_momentum(text: &str) -> Result<MomentumModel, String> {
-    serde_json::from_value(serde_json::Value::String(text.into()))
-        .map_err(|_| format!("\"{text}\" is not a momentum model: kinetic or encoder"))
 }
 
 /// A target and, for a custom mixture or a file of samples, its definition (kept in model
@@ -294,40 +182,8 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         }
         None => load_target(&args.target, args.bounds.as_deref())?,
     };
-    let objective = match args.objective {
-        Some(ObjectiveArg::Samples) => Objective::Samples,
-        Some(ObjectiveArg::Density) => Objective::Density,
-        None => target.default_objective(),
-    };
-    // Every flag left out takes the objective's measured default (docs/FITS.md, "Defaults").
-    let flow_defaults = FlowConfig::for_objective(objective);
-    let train_defaults = TrainConfig::for_objective(objective);
-    let config = FlowConfig {
-        blocks: args.blocks.unwrap_or(flow_defaults.blocks),
-        leapfrog_steps: args.leapfrog_steps.unwrap_or(flow_defaults.leapfrog_steps),
-        dt: args.dt.unwrap_or(flow_defaults.dt),
-        width: args.width,
-        kinetic: match args.kinetic {
-            KineticArg::Fixed => Kinetic::Fixed,
-            KineticArg::Learned => Kinetic::Learned,
-        },
-        objective,
-        base: args.base,
-        momentum: args.momentum.unwrap_or(flow_defaults.momentum),
-        ..flow_defaults
-    };
-    let train = TrainConfig {
-        lr: args.lr.unwrap_or(train_defaults.lr),
-        schedule_iters: if args.constant_lr { 0 } else { args.iters },
-        batch: args.batch,
-        seed: args.seed,
-        anneal_iters: args.anneal_iters.unwrap_or(train_defaults.anneal_iters),
-        warmup_iters: args.warmup_iters,
-        iw_draws: args.iw_draws.unwrap_or(train_defaults.iw_draws),
-        iw_iters: args.iw_iters,
-        iw_mix: args.iw_mix.unwrap_or(train_defaults.iw_mix),
-        ..train_defaults
-    };
+    let (config, train) = args.configs(target.default_objective());
+    let objective = config.objective;
     let mut trainer =
         Trainer::new(config, train.clone(), target.clone()).map_err(|e| e.to_string())?;
     trainer.set_threads(args.threads);

@@ -136,7 +136,7 @@ fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
 impl FlowConfig {
     /// Checks every field against the range the engine supports.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check_range("blocks", self.blocks, 1, 16)?;
+        check_range("blocks", self.blocks, 1, MAX_BLOCKS)?;
         check_range("leapfrog_steps", self.leapfrog_steps, 1, 100)?;
         if !self.dt.is_finite() {
             return Err(ConfigError {
@@ -238,6 +238,9 @@ pub enum Continuation {
 
 /// β at the first iteration of an annealed run (docs/FITS.md, "Annealing").
 pub const ANNEAL_START: f64 = 0.2;
+
+/// The most blocks K a flow may have (the engine's limit and the panel's slider).
+pub const MAX_BLOCKS: usize = 16;
 
 /// The importance-weighted bound's group sizes: the divisors of a tile of points, so a
 /// group never straddles two tiles (or two batch pieces) and every worker count forms the
