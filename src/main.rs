@@ -6,9 +6,13 @@ mod native;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    // The engine reads no environment; this entry passes the one platform fact it needs.
+    // The engine reads no environment; this entry passes the one platform fact it needs
+    // (which kernel clones it may take).
     if std::env::var_os("NHF_NO_AVX").is_some() {
         nhf_playground::nhf::lanes::set_avx_allowed(false);
+    }
+    if std::env::var_os("NHF_NO_AVX512").is_some() {
+        nhf_playground::nhf::lanes::set_avx512_allowed(false);
     }
     native::main()
 }

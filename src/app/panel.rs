@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use super::method_controls::{method_controls, method_picker};
 use super::session::{CONSTANT_LR_RANGE, Command, MethodRun, Session};
 use super::setting_table;
-use super::setting_widgets::{rect_of, setting_slider};
+use super::setting_widgets::{compact_setting_slider, rect_of, setting_slider};
 use super::status::UiReport;
 use crate::nhf::{BaseKind, Kinetic, MomentumModel, Objective};
 use crate::targets;
@@ -290,7 +290,7 @@ fn kernels_row(ui: &mut Ui, commands: &mut Vec<Command>) {
 fn animation_controls(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| animation_buttons(ui, session, commands));
     state_slider(ui, session, commands);
-    speed_trails_particles(ui, session, commands);
+    speed_trails_particles(ui, session, commands, false);
 }
 
 /// Below this width the animation bar puts the scrub slider on a row of its own.
@@ -330,9 +330,12 @@ pub fn animation_bar(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Comm
     }
     ui.horizontal(|ui| {
         // Besides the two sliders: their value boxes and labels, the trails checkbox and
-        // the spacing take about 300 points.
-        ui.spacing_mut().slider_width = ((width - 300.0) / 2.0).clamp(30.0, 140.0);
-        speed_trails_particles(ui, session, commands);
+        // the spacing take about 300 points; on a narrow screen the value boxes go (the value
+        // is in the tip), so the sliders keep a width a finger can use.
+        let compact = width < ANIMATION_BAR_ONE_ROW_MIN;
+        let others = if compact { 220.0 } else { 300.0 };
+        ui.spacing_mut().slider_width = ((width - others) / 2.0).clamp(30.0, 140.0);
+        speed_trails_particles(ui, session, commands, compact);
     });
 }
 
@@ -376,11 +379,22 @@ fn state_slider(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
 }
 
 /// Playback speed, trails on or off, and how many particles move.
-fn speed_trails_particles(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Command>) {
-    setting_slider(ui, &session.settings, "anim_speed", commands);
+/// `compact`: without the sliders' value boxes, for a narrow row.
+fn speed_trails_particles(
+    ui: &mut Ui,
+    session: &mut Session,
+    commands: &mut Vec<Command>,
+    compact: bool,
+) {
+    let slider = if compact {
+        compact_setting_slider
+    } else {
+        setting_slider
+    };
+    slider(ui, &session.settings, "anim_speed", commands);
     ui.checkbox(&mut session.settings.trails, "trails")
         .on_hover_text("Fading trails behind the particles");
-    setting_slider(ui, &session.settings, "particles", commands);
+    slider(ui, &session.settings, "particles", commands);
 }
 
 /// The model and optimiser settings; any change restarts training from the seed.

@@ -16,17 +16,44 @@ pub fn rect_of(r: &egui::Response) -> Option<[f32; 4]> {
 /// The slider of a numeric setting of [`setting_table::NUMBERS`]: its range, label and tip
 /// come from the table; a change becomes a [`Command::Set`].
 pub fn setting_slider(ui: &mut Ui, settings: &Settings, key: &str, commands: &mut Vec<Command>) {
+    slider_of(ui, settings, key, commands, true);
+}
+
+/// [`setting_slider`] without its value box, for a row too narrow for both: the value shows
+/// while the slider is dragged or hovered, in its tip.
+pub fn compact_setting_slider(
+    ui: &mut Ui,
+    settings: &Settings,
+    key: &str,
+    commands: &mut Vec<Command>,
+) {
+    slider_of(ui, settings, key, commands, false);
+}
+
+fn slider_of(
+    ui: &mut Ui,
+    settings: &Settings,
+    key: &str,
+    commands: &mut Vec<Command>,
+    show_value: bool,
+) {
     let Some(n) = setting_table::number(key) else {
         return;
     };
     let mut value = (n.get)(settings);
+    let tip = if show_value {
+        n.tip.to_string()
+    } else {
+        format!("{} (now {})", n.tip, (value * 100.0).round() / 100.0)
+    };
     let mut slider = egui::Slider::new(&mut value, n.range.clone())
         .logarithmic(n.log)
+        .show_value(show_value)
         .text(n.label);
     if n.whole {
         slider = slider.integer();
     }
-    if ui.add(slider).on_hover_text(n.tip).changed() {
+    if ui.add(slider).on_hover_text(tip).changed() {
         commands.push(Command::Set(key.into(), n.json(value)));
     }
 }
