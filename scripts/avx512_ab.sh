@@ -9,6 +9,14 @@ rounds=${1:-8}
 bin=${2:-target/release/nhf-playground}
 ms() { taskset -c 0 "$@" bench --fast --reps 200 --json | tail -1 |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["ms_per_step"])'; }
+said() { taskset -c 0 "$@" bench --fast --reps 1 --json | tail -1 |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["kernels"])'; }
+a=$(said "$bin"); b=$(said env NHF_NO_AVX512=1 "$bin")
+echo "kernels: \"$a\" against \"$b\""
+if [ "$a" = "$b" ]; then
+  echo "this CPU has no AVX-512VL (or no FMA): both sides would run the same kernels" >&2
+  exit 1
+fi
 with=() without=()
 for r in $(seq "$rounds"); do
   a=$(ms "$bin"); b=$(ms env NHF_NO_AVX512=1 "$bin")

@@ -115,15 +115,21 @@ fn bad_files_get_errors_that_name_the_problem() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// `--iw-mix` weighs the score of groups of draws, so without `--iw-draws` (one draw by
-/// default, where the mix changes nothing) it is refused instead of silently doing nothing.
+/// `--iw-mix` weighs the score of groups of draws, so without `--iw-draws` or with one draw
+/// (where the mix changes nothing) it is refused instead of silently doing nothing.
 #[test]
 fn iw_mix_without_groups_of_draws_is_refused() {
-    let (ok, _, err) = cli(&[
-        "train", "--target", "banana", "--iters", "1", "--iw-mix", "0.5",
-    ]);
-    assert!(!ok);
-    assert!(err.contains("--iw-draws"), "{err}");
+    for draws in [None, Some("1")] {
+        let mut args = vec![
+            "train", "--target", "banana", "--iters", "1", "--iw-mix", "0.5",
+        ];
+        if let Some(d) = draws {
+            args.extend(["--iw-draws", d]);
+        }
+        let (ok, _, err) = cli(&args);
+        assert!(!ok, "{draws:?}");
+        assert!(err.contains("--iw-draws"), "{draws:?}: {err}");
+    }
 }
 
 /// A model saved from a painted target keeps the painting; `eval` scores the model against

@@ -136,6 +136,11 @@ fn bad_model_files_are_refused_and_change_nothing() {
             "drawing is malformed",
         ),
         ("x".repeat(33 * 1024 * 1024), "at most"),
+        // The command line's --activation: a shape that no link carries.
+        (
+            good.replace("\"activation\":\"tanh\"", "\"activation\":\"softplus\""),
+            "softplus potentials",
+        ),
     ];
     let mut b = session();
     b.apply(Command::Step).unwrap();

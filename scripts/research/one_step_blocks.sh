@@ -5,6 +5,8 @@
 # short of their bars and rings, then dt 0.45 on the rest of the samples gallery.
 # docs/FITS.md, "Blocks of one step, a wider encoder". Two runs at a time.
 #   scripts/research/one_step_blocks.sh [OUT.jsonl] ["SEEDS"]
+# (docs/fits/one_step_blocks.jsonl was made with these flags and seeds, but as separate sweep.sh
+# runs in another order: the fit figures are the same, the ms/iter of a pairing are not.)
 set -euo pipefail
 here=$(dirname "$0")
 out=${1:-docs/fits/one_step_blocks.jsonl}

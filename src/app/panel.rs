@@ -331,9 +331,9 @@ pub fn animation_bar(ui: &mut Ui, session: &mut Session, commands: &mut Vec<Comm
     ui.horizontal(|ui| {
         // Besides the two sliders: their value boxes and labels, the trails checkbox and
         // the spacing take about 300 points; on a narrow screen the value boxes go (the value
-        // is in the tip), so the sliders keep a width a finger can use.
+        // joins the label), so the sliders keep a width a finger can use.
         let compact = width < ANIMATION_BAR_ONE_ROW_MIN;
-        let others = if compact { 220.0 } else { 300.0 };
+        let others = if compact { 260.0 } else { 300.0 };
         ui.spacing_mut().slider_width = ((width - others) / 2.0).clamp(30.0, 140.0);
         speed_trails_particles(ui, session, commands, compact);
     });

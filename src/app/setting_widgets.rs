@@ -19,8 +19,8 @@ pub fn setting_slider(ui: &mut Ui, settings: &Settings, key: &str, commands: &mu
     slider_of(ui, settings, key, commands, true);
 }
 
-/// [`setting_slider`] without its value box, for a row too narrow for both: the value shows
-/// while the slider is dragged or hovered, in its tip.
+/// [`setting_slider`] without its value box, for a row too narrow for both: the value is in
+/// the label instead ("steps/s 12.0"), so it shows while a finger drags the slider.
 pub fn compact_setting_slider(
     ui: &mut Ui,
     settings: &Settings,
@@ -41,19 +41,19 @@ fn slider_of(
         return;
     };
     let mut value = (n.get)(settings);
-    let tip = if show_value {
-        n.tip.to_string()
-    } else {
-        format!("{} (now {})", n.tip, (value * 100.0).round() / 100.0)
+    let label = match (show_value, n.whole) {
+        (true, _) => n.label.to_string(),
+        (false, true) => format!("{} {}", n.label, value.round()),
+        (false, false) => format!("{} {value:.1}", n.label),
     };
     let mut slider = egui::Slider::new(&mut value, n.range.clone())
         .logarithmic(n.log)
         .show_value(show_value)
-        .text(n.label);
+        .text(label);
     if n.whole {
         slider = slider.integer();
     }
-    if ui.add(slider).on_hover_text(tip).changed() {
+    if ui.add(slider).on_hover_text(n.tip).changed() {
         commands.push(Command::Set(key.into(), n.json(value)));
     }
 }

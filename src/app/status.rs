@@ -27,7 +27,7 @@ struct Status<'a> {
     tick_ms: f64,
     iters_per_sec: f64,
     /// Which training kernels run: "exact (…)" (the same bits everywhere) or
-    /// "fast (AVX + FMA)" (the desktop's opt-in).
+    /// "fast (AVX + FMA)" or "fast (AVX-512VL + FMA)" (the desktop's opt-in).
     kernels: &'static str,
     /// The importance ESS in percent of the NHF under the density objective, or of a planar
     /// or radial flow (null otherwise).

@@ -183,6 +183,11 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
         None => load_target(&args.target, args.bounds.as_deref())?,
     };
     let (config, train) = args.configs(target.default_objective());
+    if train.iw_draws == 1 && train.iw_mix != 1.0 {
+        return Err(
+            "--iw-mix weighs the score of groups of draws: it needs --iw-draws 2, 4 or 8".into(),
+        );
+    }
     let objective = config.objective;
     let mut trainer =
         Trainer::new(config, train.clone(), target.clone()).map_err(|e| e.to_string())?;

@@ -41,7 +41,7 @@ pub struct TrainArgs {
     /// L, leapfrog steps per block (default: 2 samples, 5 density).
     #[arg(long)]
     pub(super) leapfrog_steps: Option<usize>,
-    /// dt, the leapfrog step size (default: 0.25 samples, 0.2 density).
+    /// dt, the leapfrog step size (default: 0.3 samples, 0.2 density).
     #[arg(long)]
     pub(super) dt: Option<f64>,
     /// W, hidden width of the potentials.

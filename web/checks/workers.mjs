@@ -55,16 +55,18 @@ export default {
 
     await t.check('the standard step on 2 workers beside 1 (alternating)', async () => {
       const rows = [];
-      for (let round = 0; round < 2; round++) {
+      for (let round = 0; round < 3; round++) {
         for (const workers of [1, 2]) rows.push(await bench(app, workers, 40));
       }
       const of = (w, key) => rows.filter((r) => r.workers === w).map((r) => r[key]);
       const [one, two] = [of(1, 'median_ms'), of(2, 'median_ms')];
       const fastest = Math.min(...of(2, 'min_ms')) / Math.min(...of(1, 'min_ms'));
       log(`  median ms per step: 1 worker ${fmt(one)}, 2 workers ${fmt(two)}; fastest step on 2 / on 1 = ${fastest.toFixed(2)} on ${rows[0].cores} cores`);
-      // The split must work: a step with a free second core takes well under one worker's. The
-      // medians depend on what else the cores do (docs/PERFORMANCE.md has the figures).
-      assert(fastest < 0.8, `two workers were never faster than one: ${fmt(rows)}`);
+      // The split must work: the fastest step with a second worker is clearly under one
+      // worker's (a split that does not happen stays near 1). How far under depends on what
+      // else the two cores do, SwiftShader's rasteriser above all: 0.5–0.8 on an AMD EPYC,
+      // 0.84 once on an Intel Xeon (docs/PERFORMANCE.md has the figures), hence 0.9.
+      assert(fastest < 0.9, `two workers were never faster than one: ${fmt(rows)}`);
       return { one_ms: one, two_ms: two, fastest_ratio: +fastest.toFixed(2), cores: rows[0].cores };
     });
     await app.close();

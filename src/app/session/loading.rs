@@ -195,6 +195,7 @@ impl Session {
             return self.load_method_file(text);
         }
         let file = ModelFile::from_json(text).map_err(|e| e.to_string())?;
+        unshareable_shape(&file.config)?;
         let mut settings = self.settings.clone();
         settings.method = crate::method::Method::Nhf;
         settings.flow = file.config.clone();
@@ -385,4 +386,29 @@ fn without_research_settings(file: &TrainConfig) -> (TrainConfig, Vec<String>) {
         ..file.clone()
     };
     (train, dropped)
+}
+
+/// Refuses a model whose shape a link cannot carry (the command line's `--encoder-width` and
+/// `--activation`): unlike the research settings, these size and define the parameters, so the
+/// playground can neither drop them nor share them.
+fn unshareable_shape(config: &crate::nhf::FlowConfig) -> Result<(), String> {
+    let defaults = crate::nhf::FlowConfig::default();
+    let mut odd = Vec::new();
+    if config.encoder_width != defaults.encoder_width {
+        odd.push(format!(
+            "a momentum encoder of width {}",
+            config.encoder_width
+        ));
+    }
+    if config.activation != defaults.activation {
+        odd.push(format!("{:?} potentials", config.activation).to_lowercase());
+    }
+    if odd.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "this model has {}, which the playground's links cannot carry, so it does not open \
+         here; the command line's eval and sample read it. Nothing was changed",
+        odd.join(" and ")
+    ))
 }

@@ -110,7 +110,9 @@ impl<T: Real> Neg for ArrayLanes<T> {
 ///
 /// A third clone, the fast kernels, is compiled for AVX and FMA with [`Real::FmaV`] lanes, whose
 /// [`LaneVec::mul_add`] is fused: taken only when the user asked for speed over bit-identity
-/// ([`set_fast_kernels`]) and the CPU has both.
+/// ([`set_fast_kernels`]) and the CPU has both. A fourth, the same fast body compiled with
+/// AVX-512F/VL as well (32 vector registers), takes its place where [`cpu_has_avx512vl`] says
+/// so.
 macro_rules! with_avx_clone {
     (
         $(#[$doc:meta])*
@@ -121,8 +123,8 @@ macro_rules! with_avx_clone {
         $vis fn $name<T: Real>($($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
-                // The fast bodies compiled with AVX-512VL as well: still eight-lane registers
-                // and the same operations, but 32 of them instead of 16, which keeps more
+                // The fast bodies compiled with AVX-512VL as well: the same eight-lane
+                // operations (the compiler may widen scalar parts), with 32 registers, not 16, which keeps more
                 // weights and accumulators out of memory (measured 4 % faster on an Intel Xeon
                 // with AVX-512; the exact kernels gained nothing from it and do without).
                 #[target_feature(enable = "avx,fma,avx512f,avx512vl")]
@@ -199,10 +201,15 @@ pub fn fast_kernels() -> bool {
     FAST_ASKED.load(std::sync::atomic::Ordering::Relaxed) && fast_kernels_available()
 }
 
-/// Which kernels run, for the UI and the CLI to say: "fast (AVX + FMA)", "exact (AVX)",
-/// "exact (SSE2)" or "exact (wasm SIMD)". Only the fast ones change the bits.
+/// Which kernels run, for the UI and the CLI to say: "fast (AVX + FMA)", "fast (AVX-512VL +
+/// FMA)", "exact (AVX)", "exact (SSE2)" or "exact (wasm SIMD)". Only the fast ones change the
+/// bits.
 pub fn kernels_in_use() -> &'static str {
     if fast_kernels() {
+        #[cfg(target_arch = "x86_64")]
+        if cpu_has_avx512vl() {
+            return "fast (AVX-512VL + FMA)";
+        }
         return "fast (AVX + FMA)";
     }
     #[cfg(target_arch = "x86_64")]
@@ -255,7 +262,11 @@ pub fn cpu_has_avx512vl() -> bool {
     static AVX512: OnceLock<bool> = OnceLock::new();
     cpu_has_avx()
         && *AVX512.get_or_init(|| {
-            std::arch::is_x86_feature_detected!("avx512f")
+            // `avx512f` also enables AVX2 and F16C in the clone: every such CPU has them, but
+            // they are checked all the same, so the clone's features are all detected ones.
+            std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("f16c")
+                && std::arch::is_x86_feature_detected!("avx512f")
                 && std::arch::is_x86_feature_detected!("avx512vl")
         })
         && AVX512_ALLOWED.load(std::sync::atomic::Ordering::Relaxed)
