@@ -4,8 +4,7 @@
 # Usage: scripts/research/iteration_cost.sh [binary]
 set -euo pipefail
 bin=${1:-target/release/nhf-playground}
-ms() { "$bin" train --iters 600 --grid 8 --draws 1 --json "$@" 2>/dev/null | tail -1 |
-  python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ms_per_iter"], 2))'; }
+. "$(dirname "$0")/iteration_ms.sh"
 for round in 1 2 3; do
   echo "round $round: samples old $(ms --target 8gaussians --blocks 4 --leapfrog-steps 5 --dt 0.2 --lr 3e-3)" \
     "new $(ms --target 8gaussians) | density old $(ms --target banana --momentum kinetic --anneal-iters 0)" \

@@ -6,9 +6,8 @@
 #   scripts/research/samples_budget_cost.sh [binary]
 set -euo pipefail
 bin=${1:-target/release/nhf-playground}
-ms() { "$bin" train --target 8gaussians --iters 600 --grid 8 --draws 1 --json "$@" 2>/dev/null |
-  tail -1 | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ms_per_iter"], 2))'; }
+. "$(dirname "$0")/iteration_ms.sh"
 for round in 1 2 3; do
-  echo "round $round: original $(ms --blocks 4 --leapfrog-steps 5 --dt 0.2 --lr 3e-3)" \
-    "present $(ms) | blocks 12 $(ms --blocks 12) | batch 768 $(ms --batch 768)"
+  echo "round $round: original $(ms --target 8gaussians --blocks 4 --leapfrog-steps 5 --dt 0.2 --lr 3e-3)" \
+    "present $(ms --target 8gaussians) | blocks 12 $(ms --target 8gaussians --blocks 12) | batch 768 $(ms --target 8gaussians --batch 768)"
 done

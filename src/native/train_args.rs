@@ -158,20 +158,24 @@ impl TrainArgs {
     }
 }
 
-/// A base kind by its serde name (the spelling of model files and links).
+/// A value of a settings enum by its serde name (the spelling of model files and links), or a
+/// message naming `what` it should be and the choices.
+fn by_serde_name<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(text.into()))
+        .map_err(|_| format!("\"{text}\" is not {what}"))
+}
+
+/// A base kind by its serde name.
 fn parse_base(text: &str) -> Result<BaseKind, String> {
-    serde_json::from_value(serde_json::Value::String(text.into()))
-        .map_err(|_| format!("\"{text}\" is not a base: standard or learned"))
+    by_serde_name(text, "a base: standard or learned")
 }
 
-/// A momentum model by its serde name (the spelling of model files and links).
+/// A momentum model by its serde name.
 fn parse_momentum(text: &str) -> Result<MomentumModel, String> {
-    serde_json::from_value(serde_json::Value::String(text.into()))
-        .map_err(|_| format!("\"{text}\" is not a momentum model: kinetic or encoder"))
+    by_serde_name(text, "a momentum model: kinetic or encoder")
 }
 
-/// An activation by its serde name (the spelling of model files).
+/// An activation by its serde name.
 fn parse_activation(text: &str) -> Result<Activation, String> {
-    serde_json::from_value(serde_json::Value::String(text.into()))
-        .map_err(|_| format!("\"{text}\" is not an activation: tanh or softplus"))
+    by_serde_name(text, "an activation: tanh or softplus")
 }
