@@ -61,56 +61,64 @@ fn gradients(flow: &Flow, objective: Objective) -> (Vec<f64>, Vec<f64>) {
 
 #[test]
 fn fast_kernels_are_taken_where_available_and_keep_the_gradients_accurate() {
-    for objective in [Objective::Samples, Objective::Density] {
-        for kinetic in [Kinetic::Fixed, Kinetic::Learned] {
-            let config = FlowConfig {
-                objective,
-                kinetic,
-                blocks: 3,
-                leapfrog_steps: 4,
-                ..FlowConfig::default()
-            };
-            let mut flow = Flow::new(config, 5).unwrap();
-            // Full-size weights, so the potentials are curved and every product matters.
-            let mut rng = Rng::seed_from_u64(9);
-            flow.params
-                .iter_mut()
-                .for_each(|p| *p = (0.3 * rng.normal()) as f32);
-            set_fast_kernels(false);
-            assert!(kernels_in_use().starts_with("exact"));
-            let (g64, exact) = gradients(&flow, objective);
-            set_fast_kernels(true);
-            let said = kernels_in_use();
-            let (_, fast) = gradients(&flow, objective);
-            // Where the CPU has AVX-512VL the fast kernels take that clone; without it they
-            // must keep the same accuracy (the AVX + FMA clone).
-            #[cfg(target_arch = "x86_64")]
-            if said.contains("AVX-512VL") {
-                set_avx512_allowed(false);
-                assert_eq!(kernels_in_use(), "fast (AVX + FMA)");
-                let (_, fast256) = gradients(&flow, objective);
-                set_avx512_allowed(true);
-                let r = relative(&g64, &fast256);
-                assert!(
-                    r < 1e-4,
-                    "{objective:?}, {kinetic:?}: AVX + FMA clone {r:.1e}"
-                );
-            }
-            set_fast_kernels(false);
-            assert_eq!(
-                said.starts_with("fast ("),
-                fast_kernels_available(),
-                "{said}"
+    // Width 13 as well: the fast matrix–vector products take eight rows at a time, then four,
+    // then one (8 + 4 + 1).
+    for (objective, kinetic, width) in [
+        (Objective::Samples, Kinetic::Fixed, 32),
+        (Objective::Samples, Kinetic::Learned, 32),
+        (Objective::Density, Kinetic::Fixed, 32),
+        (Objective::Density, Kinetic::Learned, 32),
+        (Objective::Samples, Kinetic::Fixed, 13),
+        (Objective::Density, Kinetic::Learned, 13),
+    ] {
+        let config = FlowConfig {
+            objective,
+            kinetic,
+            width,
+            blocks: 3,
+            leapfrog_steps: 4,
+            ..FlowConfig::default()
+        };
+        let mut flow = Flow::new(config, 5).unwrap();
+        // Full-size weights, so the potentials are curved and every product matters.
+        let mut rng = Rng::seed_from_u64(9);
+        flow.params
+            .iter_mut()
+            .for_each(|p| *p = (0.3 * rng.normal()) as f32);
+        set_fast_kernels(false);
+        assert!(kernels_in_use().starts_with("exact"));
+        let (g64, exact) = gradients(&flow, objective);
+        set_fast_kernels(true);
+        let said = kernels_in_use();
+        let (_, fast) = gradients(&flow, objective);
+        // Where the CPU has AVX-512VL the fast kernels take that clone; without it they
+        // must keep the same accuracy (the AVX + FMA clone).
+        #[cfg(target_arch = "x86_64")]
+        if said.contains("AVX-512VL") {
+            set_avx512_allowed(false);
+            assert_eq!(kernels_in_use(), "fast (AVX + FMA)");
+            let (_, fast256) = gradients(&flow, objective);
+            set_avx512_allowed(true);
+            let r = relative(&g64, &fast256);
+            assert!(
+                r < 1e-4,
+                "{objective:?}, {kinetic:?}: AVX + FMA clone {r:.1e}"
             );
-            let what = format!("{objective:?}, {kinetic:?}");
-            let (e, f) = (relative(&g64, &exact), relative(&g64, &fast));
-            eprintln!("{what}: exact {e:.1e}, fast {f:.1e} from the f64 gradient");
-            assert!(e < 1e-4 && f < 1e-4, "{what}: exact {e:.1e}, fast {f:.1e}");
-            if fast_kernels_available() {
-                assert!(exact != fast, "{what}: the fast kernels were not taken");
-            } else {
-                assert_eq!(exact, fast, "{what}: no fast kernels, yet different bits");
-            }
+        }
+        set_fast_kernels(false);
+        assert_eq!(
+            said.starts_with("fast ("),
+            fast_kernels_available(),
+            "{said}"
+        );
+        let what = format!("{objective:?}, {kinetic:?}, width {width}");
+        let (e, f) = (relative(&g64, &exact), relative(&g64, &fast));
+        eprintln!("{what}: exact {e:.1e}, fast {f:.1e} from the f64 gradient");
+        assert!(e < 1e-4 && f < 1e-4, "{what}: exact {e:.1e}, fast {f:.1e}");
+        if fast_kernels_available() {
+            assert!(exact != fast, "{what}: the fast kernels were not taken");
+        } else {
+            assert_eq!(exact, fast, "{what}: no fast kernels, yet different bits");
         }
     }
 }

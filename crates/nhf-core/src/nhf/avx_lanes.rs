@@ -82,6 +82,7 @@ impl<const FMA: bool> std::ops::BitXor<f32> for AvxF32x8<FMA> {
 }
 
 impl<const FMA: bool> LaneVec<f32> for AvxF32x8<FMA> {
+    const ROWS: usize = if FMA { 8 } else { 4 };
     #[inline(always)]
     fn splat(x: f32) -> Self {
         // SAFETY: reached only inside the AVX clones (module comment).

@@ -31,6 +31,11 @@ pub fn zeros<T: Real>() -> Lane<T> {
 pub(crate) trait LaneVec<T>:
     Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
 {
+    /// Rows of a matrix–vector product computed together (independent accumulators in
+    /// flight). 4, except in the fast lanes, where each accumulator's chain is all fused
+    /// multiply-adds and 8 rows measured 3 % faster on an Intel Xeon (docs/PERFORMANCE.md).
+    /// The bits do not depend on it.
+    const ROWS: usize = 4;
     /// The same value in every lane.
     fn splat(x: T) -> Self;
     /// The lanes of a stored tile.
