@@ -74,10 +74,15 @@ fn train_saves_a_model_that_eval_and_sample_read() {
         "iters",
         "seconds",
         "ms_per_iter",
+        "eval_draws",
     ] {
         assert!(last.get(key).is_some(), "missing {key} in {last}");
     }
     assert_eq!(last["iters"], 20);
+    assert_eq!(
+        last["eval_draws"], 2,
+        "the figures' importance draws, as asked"
+    );
     assert!(
         last["ess"].is_null(),
         "ESS applies to the density objective only"
@@ -87,7 +92,9 @@ fn train_saves_a_model_that_eval_and_sample_read() {
         "eval", "--model", &model, "--grid", "16", "--draws", "2", "--json",
     ]);
     assert!(ok, "{err}");
-    assert!(out.lines().last().unwrap().contains("\"kl\""));
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert!(last["kl"].as_f64().unwrap().is_finite(), "{last}");
+    assert_eq!(last["eval_draws"], 2, "{last}");
     let (ok, out, err) = cli(&["sample", "--model", &model, "-n", "5"]);
     assert!(ok, "{err}");
     assert_eq!(out.lines().count(), 6, "a header and five rows: {out}");

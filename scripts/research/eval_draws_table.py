@@ -11,8 +11,9 @@ import sys
 runs = collections.defaultdict(list)
 for path in sys.argv[1:]:
     for line in open(path):
-        d = json.loads(line)
-        runs[(d["target"], d["draws"])].append(d)
+        if line.strip():
+            d = json.loads(line)
+            runs[(d["target"], d["eval_draws"])].append(d)
 
 
 def cell(values):

@@ -242,8 +242,8 @@ fn worker_bench_command(session: &mut Session, value: &Value) -> Result<String, 
     session.start_worker_bench(name, reps as usize, workers as usize)
 }
 
-/// `{"cmd":"heldout_nll","points":N}`: the NHF's held-out NLL as the command line's `train`
-/// measures it (4 momentum draws per point; a file's held-out rows, up to N, else N fresh
+/// `{"cmd":"heldout_nll","points":N}`: the NHF's held-out NLL, measured like the command line's
+/// `train` but with 4 momentum draws per point (a file's held-out rows, up to N, else N fresh
 /// draws from a fixed seed), and the number of points, leaving the session alone. N is 1 to
 /// 20,000 (it blocks the frame it runs in).
 fn heldout_nll_command(session: &Session, value: &Value) -> Result<Value, String> {

@@ -23,8 +23,7 @@ pub struct EvalArgs {
     /// Evaluate against this target instead of the model's own.
     #[arg(long)]
     target: Option<String>,
-    /// Importance draws S for the model density (grid KL, NLL); fewer are faster and
-    /// overstate the KL of sharp targets.
+    /// Importance draws S for the model density (grid KL, NLL); fewer overstate the KL.
     #[arg(long, default_value_t = nhf_playground::nhf::eval::EVAL_DRAWS)]
     draws: usize,
     /// Grid cells per side for the KL.
@@ -282,7 +281,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
             "momentum": trainer.flow.config.momentum,
             "anneal_iters": train.anneal_iters, "warmup_iters": train.warmup_iters,
             "iw_draws": train.iw_draws, "iw_iters": train.iw_iters, "iw_mix": train.iw_mix,
-            "params": params, "iters": trainer.step, "seconds": seconds, "draws": args.draws,
+            "params": params, "iters": trainer.step, "seconds": seconds, "eval_draws": args.draws,
             "ms_per_iter": 1000.0 * seconds / trainer.step.max(1) as f64,
             "target": target.id(), "objective": objective, "kinetic": trainer.flow.config.kinetic,
         });
@@ -323,7 +322,7 @@ pub fn eval(args: &EvalArgs) -> Result<(), String> {
         let mut v = serde_json::to_value(&metrics).map_err(|e| e.to_string())?;
         v["params"] = flow.param_count().into();
         v["step"] = file.step.into();
-        v["draws"] = args.draws.into();
+        v["eval_draws"] = args.draws.into();
         println!("{v}");
     }
     Ok(())

@@ -98,8 +98,7 @@ pub struct TrainArgs {
     /// Save the trained model here.
     #[arg(long)]
     pub(super) out: Option<PathBuf>,
-    /// Importance draws S for the model density (grid KL, NLL); fewer are faster and
-    /// overstate the KL of sharp targets.
+    /// Importance draws S for the model density (grid KL, NLL); fewer overstate the KL.
     #[arg(long, default_value_t = nhf_playground::nhf::eval::EVAL_DRAWS)]
     pub(super) draws: usize,
     /// Grid cells per side for the KL.

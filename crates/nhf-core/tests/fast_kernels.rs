@@ -90,6 +90,7 @@ fn fast_kernels_are_taken_where_available_and_keep_the_gradients_accurate() {
         let (g64, exact) = gradients(&flow, objective);
         set_fast_kernels(true);
         let said = kernels_in_use();
+        let what = format!("{objective:?}, {kinetic:?}, width {width}");
         let (_, fast) = gradients(&flow, objective);
         // Where the CPU has AVX-512VL the fast kernels take that clone; without it they
         // must keep the same accuracy (the AVX + FMA clone).
@@ -100,10 +101,7 @@ fn fast_kernels_are_taken_where_available_and_keep_the_gradients_accurate() {
             let (_, fast256) = gradients(&flow, objective);
             set_avx512_allowed(true);
             let r = relative(&g64, &fast256);
-            assert!(
-                r < 1e-4,
-                "{objective:?}, {kinetic:?}: AVX + FMA clone {r:.1e}"
-            );
+            assert!(r < 1e-4, "{what}: AVX + FMA clone {r:.1e}");
         }
         set_fast_kernels(false);
         assert_eq!(
@@ -111,7 +109,6 @@ fn fast_kernels_are_taken_where_available_and_keep_the_gradients_accurate() {
             fast_kernels_available(),
             "{said}"
         );
-        let what = format!("{objective:?}, {kinetic:?}, width {width}");
         let (e, f) = (relative(&g64, &exact), relative(&g64, &fast));
         eprintln!("{what}: exact {e:.1e}, fast {f:.1e} from the f64 gradient");
         assert!(e < 1e-4 && f < 1e-4, "{what}: exact {e:.1e}, fast {f:.1e}");

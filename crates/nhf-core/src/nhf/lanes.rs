@@ -32,9 +32,10 @@ pub(crate) trait LaneVec<T>:
     Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
 {
     /// Rows of a matrix–vector product computed together (independent accumulators in
-    /// flight). 4, except in the fast lanes, where each accumulator's chain is all fused
-    /// multiply-adds and 8 rows measured 3 % faster on an Intel Xeon (docs/PERFORMANCE.md).
-    /// The bits do not depend on it.
+    /// flight): 4 or 8, the two the product knows. 8 in the fast lanes, where each
+    /// accumulator's chain is all fused multiply-adds; it measured 3 % faster in the AVX-512VL
+    /// clone on an Intel Xeon (docs/PERFORMANCE.md; the AVX + FMA clone and 8 rows in the
+    /// exact lanes were not measured). The bits do not depend on it.
     const ROWS: usize = 4;
     /// The same value in every lane.
     fn splat(x: T) -> Self;
