@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# The fast kernels with and without their AVX-512VL clones (NHF_NO_AVX512), alternating on
-# one pinned core, ROUNDS pairs of `bench --fast --reps 200`; prints each pair and the minimum
-# of each side (the least disturbed run on a shared machine). docs/PERFORMANCE.md, "An Intel
-# Xeon with AVX-512".
-#   scripts/avx512_ab.sh [ROUNDS] [binary]
+# The kernels with and without their AVX-512VL clones (NHF_NO_AVX512), alternating on one
+# pinned core, ROUNDS pairs of `bench --reps 200` (the exact kernels, or with --fast the fast
+# ones); prints each pair and the minimum of each side (the least disturbed run on a shared
+# machine). docs/PERFORMANCE.md, "An Intel Xeon with AVX-512" and "Sixteen lanes with the
+# same bits".
+#   scripts/avx512_ab.sh [ROUNDS] [binary] [--fast]
 set -euo pipefail
 rounds=${1:-8}
 bin=${2:-target/release/nhf-playground}
-ms() { taskset -c 0 "$@" bench --fast --reps 200 --json | tail -1 |
+fast=${3:-}
+ms() { taskset -c 0 "$@" bench $fast --reps 200 --json | tail -1 |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["ms_per_step"])'; }
-said() { taskset -c 0 "$@" bench --fast --reps 1 --json | tail -1 |
+said() { taskset -c 0 "$@" bench $fast --reps 1 --json | tail -1 |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["kernels"])'; }
 a=$(said "$bin"); b=$(said env NHF_NO_AVX512=1 "$bin")
 echo "kernels: \"$a\" against \"$b\""
 if [ "$a" = "$b" ]; then
-  echo "this CPU has no AVX-512VL (or no FMA): both sides would run the same kernels" >&2
+  echo "this CPU has no AVX-512VL (or, with --fast, no FMA): both sides would run the same kernels" >&2
   exit 1
 fi
 with=() without=()

@@ -26,7 +26,7 @@ struct Status<'a> {
     frame_ms_p90: Option<f64>,
     tick_ms: f64,
     iters_per_sec: f64,
-    /// Which training kernels run: "exact (…)" (the same bits everywhere) or
+    /// Which training kernels run: "exact (…)" (the same bits everywhere, whichever clone) or
     /// "fast (AVX + FMA)" or "fast (AVX-512VL + FMA)" (the desktop's opt-in).
     kernels: &'static str,
     /// The importance ESS in percent of the NHF under the density objective, or of a planar

@@ -1,6 +1,7 @@
 //! The opt-in fast kernels (fused multiply-adds, `nhf::lanes::set_fast_kernels`): where the CPU
 //! has them they are taken, their bits differ from the exact kernels', and their gradients
-//! track the f64 reference as closely as the exact ones do. In a file of its own because the
+//! track the f64 reference as closely as the exact ones do. And the exact kernels' AVX-512
+//! clone gives the AVX clone's bits. In a file of its own because the
 //! switch is process-wide: one test, so nothing else runs while it is on.
 
 #[cfg(target_arch = "x86_64")]
@@ -88,6 +89,30 @@ fn fast_kernels_are_taken_where_available_and_keep_the_gradients_accurate() {
         set_fast_kernels(false);
         assert!(kernels_in_use().starts_with("exact"));
         let (g64, exact) = gradients(&flow, objective);
+        // The exact kernels' AVX-512 clone (two rows or two hidden units per 512-bit register)
+        // must give the bits of the AVX clone, which the kernels' own test holds to the
+        // baseline lanes the browser runs.
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512vl") {
+            assert_eq!(
+                kernels_in_use(),
+                "exact (AVX-512VL)",
+                "this CPU has AVX-512VL"
+            );
+        }
+        #[cfg(target_arch = "x86_64")]
+        if kernels_in_use() == "exact (AVX-512VL)" {
+            set_avx512_allowed(false);
+            assert_eq!(kernels_in_use(), "exact (AVX)");
+            let (_, exact256) = gradients(&flow, objective);
+            set_avx512_allowed(true);
+            let bits = |g: &[f64]| g.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&exact),
+                bits(&exact256),
+                "{objective:?}, {kinetic:?}, width {width}: AVX-512 clone"
+            );
+        }
         set_fast_kernels(true);
         let said = kernels_in_use();
         let what = format!("{objective:?}, {kinetic:?}, width {width}");

@@ -30,25 +30,35 @@
 #![allow(unsafe_code)]
 
 use std::arch::x86_64::{
-    __m256, _CMP_UNORD_Q, _mm256_add_ps, _mm256_blendv_ps, _mm256_cmp_ps, _mm256_div_ps,
+    __m256, __m512, _CMP_UNORD_Q, _mm256_add_ps, _mm256_blendv_ps, _mm256_cmp_ps, _mm256_div_ps,
     _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_max_ps, _mm256_min_ps, _mm256_mul_ps, _mm256_set1_ps,
-    _mm256_storeu_ps, _mm256_sub_ps, _mm256_xor_ps,
+    _mm256_storeu_ps, _mm256_sub_ps, _mm256_xor_ps, _mm512_add_ps, _mm512_castpd_ps,
+    _mm512_castps256_ps512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_mul_ps, _mm512_permutexvar_ps,
+    _mm512_set_epi32, _mm512_set1_pd, _mm512_setzero_ps, _mm512_shuffle_f32x4, _mm512_storeu_ps,
 };
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+use super::avx512_lanes::Avx512F32x16;
 use super::lanes::{Lane, LaneVec, TILE};
 use super::real::{TANH_CLAMP, tanh_rational};
+use super::unit_lanes::{One, UnitLanes};
 
-/// Eight `f32` lanes in one AVX register; with `FMA`, multiply-adds are fused.
+/// Eight `f32` lanes in one AVX register; with `FMA`, multiply-adds are fused; with `WIDE`,
+/// the loops over pairs of adjacent tiles of [`LaneVec::add_outer_row`] take 512-bit AVX-512
+/// registers (sixteen lanes: the same operations on each, so the same bits).
 #[derive(Clone, Copy, Debug)]
-pub struct AvxF32x8<const FMA: bool = false>(__m256);
+pub struct AvxF32x8<const FMA: bool = false, const WIDE: bool = false>(__m256);
 
 /// The fast kernels' lanes: AVX with fused multiply-adds.
 pub type FmaF32x8 = AvxF32x8<true>;
+/// The exact kernels' lanes on a CPU with AVX-512F/VL.
+pub type Avx512F32x8 = AvxF32x8<false, true>;
+/// The fast kernels' lanes on a CPU with AVX-512F/VL.
+pub type Fma512F32x8 = AvxF32x8<true, true>;
 
 macro_rules! avx_op {
     ($trait:ident, $method:ident, $intrinsic:ident) => {
-        impl<const FMA: bool> $trait for AvxF32x8<FMA> {
+        impl<const FMA: bool, const WIDE: bool> $trait for AvxF32x8<FMA, WIDE> {
             type Output = Self;
             #[inline(always)]
             fn $method(self, rhs: Self) -> Self {
@@ -63,7 +73,7 @@ avx_op!(Sub, sub, _mm256_sub_ps);
 avx_op!(Mul, mul, _mm256_mul_ps);
 avx_op!(Div, div, _mm256_div_ps);
 
-impl<const FMA: bool> Neg for AvxF32x8<FMA> {
+impl<const FMA: bool, const WIDE: bool> Neg for AvxF32x8<FMA, WIDE> {
     type Output = Self;
     /// Flips the sign bit, as `wide` and scalar negation do (so −0 stays distinct from 0).
     #[inline(always)]
@@ -72,7 +82,7 @@ impl<const FMA: bool> Neg for AvxF32x8<FMA> {
     }
 }
 
-impl<const FMA: bool> std::ops::BitXor<f32> for AvxF32x8<FMA> {
+impl<const FMA: bool, const WIDE: bool> std::ops::BitXor<f32> for AvxF32x8<FMA, WIDE> {
     type Output = Self;
     #[inline(always)]
     fn bitxor(self, bits: f32) -> Self {
@@ -81,8 +91,29 @@ impl<const FMA: bool> std::ops::BitXor<f32> for AvxF32x8<FMA> {
     }
 }
 
-impl<const FMA: bool> LaneVec<f32> for AvxF32x8<FMA> {
+/// Which [`LaneVec::Units`] the AVX lanes take: a type-level switch on `WIDE`.
+pub(crate) struct Width<const WIDE: bool>;
+
+/// The unit lanes of `AvxF32x8<FMA, WIDE>`, chosen by [`Width`].
+pub(crate) trait UnitsOf<const FMA: bool> {
+    /// One unit of eight lanes, or two units in one AVX-512 register.
+    type Units: UnitLanes<f32>;
+}
+
+impl<const FMA: bool> UnitsOf<FMA> for Width<false> {
+    type Units = One<AvxF32x8<FMA, false>>;
+}
+
+impl<const FMA: bool> UnitsOf<FMA> for Width<true> {
+    type Units = Avx512F32x16<FMA>;
+}
+
+impl<const FMA: bool, const WIDE: bool> LaneVec<f32> for AvxF32x8<FMA, WIDE>
+where
+    Width<WIDE>: UnitsOf<FMA>,
+{
     const ROWS: usize = if FMA { 8 } else { 4 };
+    type Units = <Width<WIDE> as UnitsOf<FMA>>::Units;
     #[inline(always)]
     fn splat(x: f32) -> Self {
         // SAFETY: reached only inside the AVX clones (module comment).
@@ -110,6 +141,119 @@ impl<const FMA: bool> LaneVec<f32> for AvxF32x8<FMA> {
         } else {
             self * b + c
         }
+    }
+    /// Two tiles (`j`, `j + 1`, adjacent in memory) per 512-bit register where `WIDE`: each
+    /// lane runs the operations of the default, in its order.
+    #[inline(always)]
+    fn add_outer_row(g: &mut [Lane<f32>], a: Self, x: &[Lane<f32>], b: Self, y: &[Lane<f32>]) {
+        let n = g.len();
+        let (x, y) = (&x[..n], &y[..n]);
+        let mut j = 0;
+        if WIDE {
+            // SAFETY: `AvxF32x8<_, true>` is reached only inside the AVX-512 clones (module
+            // comment); every pointer is to two whole tiles (16 floats) of a slice of length
+            // `n > j + 1`.
+            unsafe {
+                // The eight lanes in both halves of a 512-bit register.
+                let both = |v: __m256| {
+                    let z = _mm512_castps256_ps512(v);
+                    _mm512_shuffle_f32x4::<0x44>(z, z)
+                };
+                let (a2, b2) = (both(a.0), both(b.0));
+                while j + 2 <= n {
+                    let gp = g.as_mut_ptr().add(j).cast::<f32>();
+                    let xv = _mm512_loadu_ps(x.as_ptr().add(j).cast::<f32>());
+                    let by = _mm512_mul_ps(b2, _mm512_loadu_ps(y.as_ptr().add(j).cast::<f32>()));
+                    let t = if FMA {
+                        _mm512_fmadd_ps(a2, xv, by)
+                    } else {
+                        _mm512_add_ps(_mm512_mul_ps(a2, xv), by)
+                    };
+                    _mm512_storeu_ps(gp, _mm512_add_ps(_mm512_loadu_ps(gp), t));
+                    j += 2;
+                }
+            }
+        }
+        for j in j..n {
+            g[j] =
+                (Self::load(&g[j]) + a.mul_add(Self::load(&x[j]), b * Self::load(&y[j]))).store();
+        }
+    }
+    /// Where `WIDE`: two rows per 512-bit register, interleaved (lane 2i row r, lane 2i + 1
+    /// row r + 1, both at point i), so that one 8-byte broadcast of the transpose's adjacent
+    /// pair (M[r, j], M[r + 1, j]) multiplies x[j] spread over both; each lane runs the plain
+    /// product's chain for its row and point. Sixteen rows at a time; the plain product does
+    /// the rest.
+    #[inline(always)]
+    fn matvec_wide(
+        mat_t: &[f32],
+        width: usize,
+        x: &[Lane<f32>],
+        bias: Option<&[f32]>,
+        out: &mut [Lane<f32>],
+    ) -> usize {
+        if !WIDE {
+            return 0;
+        }
+        let rows = out.len();
+        let x = &x[..width];
+        debug_assert!(mat_t.len() >= width * rows && rows <= width);
+        let mut r = 0;
+        // SAFETY: `AvxF32x8<_, true>` is reached only inside the AVX-512 clones (module
+        // comment); every read is of two floats at `mat_t[j·W + r + 2i]` or `bias[r + 2i]`
+        // (i < 8, r + 16 ≤ rows ≤ W), and of one tile of `x` or two tiles of `out`.
+        unsafe {
+            let spread = _mm512_set_epi32(7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0);
+            let split = _mm512_set_epi32(15, 13, 11, 9, 7, 5, 3, 1, 14, 12, 10, 8, 6, 4, 2, 0);
+            let pair = |p: *const f32| {
+                _mm512_castpd_ps(_mm512_set1_pd(std::ptr::read_unaligned(p.cast::<f64>())))
+            };
+            let init = |r: usize| match bias {
+                Some(b) => pair(b.as_ptr().add(r)),
+                None => _mm512_setzero_ps(),
+            };
+            let step = |m: *const f32, x: __m512, acc: __m512| {
+                if FMA {
+                    _mm512_fmadd_ps(pair(m), x, acc)
+                } else {
+                    _mm512_add_ps(_mm512_mul_ps(pair(m), x), acc)
+                }
+            };
+            let spread_x = |xj: &Lane<f32>| {
+                _mm512_permutexvar_ps(spread, _mm512_castps256_ps512(_mm256_loadu_ps(xj.as_ptr())))
+            };
+            let store = |out: &mut [Lane<f32>], r: usize, a: __m512| {
+                _mm512_storeu_ps(
+                    out.as_mut_ptr().add(r).cast::<f32>(),
+                    _mm512_permutexvar_ps(split, a),
+                );
+            };
+            // Sixteen rows (eight registers) at a time: eight independent chains in flight
+            // cover the add's latency on both 512-bit ports.
+            while r + 16 <= rows {
+                let (mut a0, mut a1, mut a2, mut a3) =
+                    (init(r), init(r + 2), init(r + 4), init(r + 6));
+                let (mut a4, mut a5, mut a6, mut a7) =
+                    (init(r + 8), init(r + 10), init(r + 12), init(r + 14));
+                for (j, xj) in x.iter().enumerate() {
+                    let xj = spread_x(xj);
+                    let m = mat_t.as_ptr().add(j * width + r);
+                    a0 = step(m, xj, a0);
+                    a1 = step(m.add(2), xj, a1);
+                    a2 = step(m.add(4), xj, a2);
+                    a3 = step(m.add(6), xj, a3);
+                    a4 = step(m.add(8), xj, a4);
+                    a5 = step(m.add(10), xj, a5);
+                    a6 = step(m.add(12), xj, a6);
+                    a7 = step(m.add(14), xj, a7);
+                }
+                for (i, a) in [a0, a1, a2, a3, a4, a5, a6, a7].into_iter().enumerate() {
+                    store(out, r + 2 * i, a);
+                }
+                r += 16;
+            }
+        }
+        r
     }
     /// [`fast_tanh_f32x8`](super::real::fast_tanh_f32x8) with the same operations in the same
     /// order: the clamp as max then min, a NaN put back, then the shared rational function.

@@ -15,6 +15,8 @@ impl Real for Dual64 {
     type V = crate::nhf::lanes::ArrayLanes<Dual64>;
     type AvxV = crate::nhf::lanes::ArrayLanes<Dual64>;
     type FmaV = crate::nhf::lanes::ArrayLanes<Dual64>;
+    type Avx512V = crate::nhf::lanes::ArrayLanes<Dual64>;
+    type Fma512V = crate::nhf::lanes::ArrayLanes<Dual64>;
     fn from_f64(x: f64) -> Self {
         Dual64::from_re(x)
     }

@@ -13,6 +13,7 @@
 use std::ops::{Add, Mul, Neg, Sub};
 
 use super::real::{Real, fast_tanh_f32x8};
+use super::unit_lanes::{One, UnitLanes};
 
 /// Points processed together in the kernels.
 pub const TILE: usize = 8;
@@ -37,6 +38,9 @@ pub(crate) trait LaneVec<T>:
     /// clone on an Intel Xeon (docs/PERFORMANCE.md; the AVX + FMA clone and 8 rows in the
     /// exact lanes were not measured). The bits do not depend on it.
     const ROWS: usize = 4;
+    /// The lanes the kernels' loops over hidden units take: two units at a time in the
+    /// AVX-512 clones, one ([`One`]) everywhere else (see [`super::unit_lanes`]).
+    type Units: UnitLanes<T>;
     /// The same value in every lane.
     fn splat(x: T) -> Self;
     /// The lanes of a stored tile.
@@ -45,6 +49,28 @@ pub(crate) trait LaneVec<T>:
     fn store(self) -> Lane<T>;
     /// [`Real::tanh`] on every lane.
     fn tanh(self) -> Self;
+    /// `g[j] += a · x[j] + b · y[j]` for every j (a row of W̄₂'s outer products, docs/MATH.md
+    /// §3a), each term with [`LaneVec::mul_add`] and in this order.
+    #[inline(always)]
+    fn add_outer_row(g: &mut [Lane<T>], a: Self, x: &[Lane<T>], b: Self, y: &[Lane<T>]) {
+        for ((g, x), y) in g.iter_mut().zip(x).zip(y) {
+            *g = (Self::load(g) + a.mul_add(Self::load(x), b * Self::load(y))).store();
+        }
+    }
+    /// The first rows of `out[r] = bias[r] + Σ_j M[r, j] · x[j]` (M square, given as its
+    /// transpose `mat_t`), each row the chain of [`LaneVec::mul_add`]s over j of the plain
+    /// product, by a wider method where the lanes have one; returns how many rows it did (none
+    /// by default: the plain product does them all).
+    #[inline(always)]
+    fn matvec_wide(
+        _mat_t: &[T],
+        _width: usize,
+        _x: &[Lane<T>],
+        _bias: Option<&[T]>,
+        _out: &mut [Lane<T>],
+    ) -> usize {
+        0
+    }
     /// `self · b + c` on every lane: a multiply then an add, the same bits as writing it out,
     /// except in the fast kernels' lanes, where it is one fused multiply-add.
     #[inline(always)]
@@ -58,6 +84,7 @@ pub(crate) trait LaneVec<T>:
 pub struct ArrayLanes<T>(pub Lane<T>);
 
 impl<T: Real> LaneVec<T> for ArrayLanes<T> {
+    type Units = One<Self>;
     #[inline(always)]
     fn splat(x: T) -> Self {
         Self([x; TILE])
@@ -114,11 +141,16 @@ impl<T: Real> Neg for ArrayLanes<T> {
 /// Only the vector width changes between the two: the operations and their order are the same,
 /// so both give the same bits (`mlp::tests::the_avx_clones_give_the_baseline_bits`).
 ///
-/// A third clone, the fast kernels, is compiled for AVX and FMA with [`Real::FmaV`] lanes, whose
+/// Where [`cpu_has_avx512vl`] says so, an AVX-512 clone with [`Real::Avx512V`] lanes takes the
+/// AVX clone's place: the same eight-lane operations, plus the 512-bit forms of the loops that
+/// can take sixteen lanes with the same operations per lane (two rows of a matrix–vector
+/// product, two hidden units, two tiles of W̄₂'s rows: [`LaneVec::matvec_wide`],
+/// [`LaneVec::Units`], [`LaneVec::add_outer_row`]), so again the same bits.
+///
+/// The fast kernels are compiled for AVX and FMA with [`Real::FmaV`] lanes, whose
 /// [`LaneVec::mul_add`] is fused: taken only when the user asked for speed over bit-identity
-/// ([`set_fast_kernels`]) and the CPU has both. A fourth, the same fast body compiled with
-/// AVX-512F/VL as well (32 vector registers), takes its place where [`cpu_has_avx512vl`] says
-/// so.
+/// ([`set_fast_kernels`]) and the CPU has both; with AVX-512F/VL as well (and [`Real::Fma512V`]
+/// lanes, the wide loops too) where [`cpu_has_avx512vl`] says so.
 macro_rules! with_avx_clone {
     (
         $(#[$doc:meta])*
@@ -129,13 +161,16 @@ macro_rules! with_avx_clone {
         $vis fn $name<T: Real>($($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
-                // The fast bodies compiled with AVX-512VL as well: the same eight-lane
-                // operations (the compiler may widen scalar parts), with 32 registers, not 16, which keeps more
-                // weights and accumulators out of memory (measured 4 % faster on an Intel Xeon
-                // with AVX-512; the exact kernels gained nothing from it and do without).
+                // The bodies compiled with AVX-512F/VL as well: 32 registers, not 16, and the
+                // 512-bit forms of the wide loops (docs/PERFORMANCE.md, "Sixteen lanes with
+                // the same bits").
                 #[target_feature(enable = "avx,fma,avx512f,avx512vl")]
                 fn fma512_clone<T: Real>($($arg: $ty),*) -> $ret {
-                    $body::<T, T::FmaV>($($arg),*)
+                    $body::<T, T::Fma512V>($($arg),*)
+                }
+                #[target_feature(enable = "avx,avx512f,avx512vl")]
+                fn avx512_clone<T: Real>($($arg: $ty),*) -> $ret {
+                    $body::<T, T::Avx512V>($($arg),*)
                 }
                 #[target_feature(enable = "avx,fma")]
                 fn fma_clone<T: Real>($($arg: $ty),*) -> $ret {
@@ -155,6 +190,11 @@ macro_rules! with_avx_clone {
                 fn avx_clone<T: Real>($($arg: $ty),*) -> $ret {
                     $body::<T, T::AvxV>($($arg),*)
                 }
+                if $crate::nhf::lanes::cpu_has_avx512vl() {
+                    // SAFETY: the CPU has AVX and AVX-512F/VL, checked just above.
+                    #[allow(unsafe_code)]
+                    return unsafe { avx512_clone($($arg),*) };
+                }
                 if $crate::nhf::lanes::cpu_has_avx() {
                     // A function compiled for a CPU feature may only run where the CPU has it.
                     // SAFETY: the CPU has AVX, checked just above.
@@ -169,13 +209,19 @@ macro_rules! with_avx_clone {
 pub(crate) use with_avx_clone;
 
 #[cfg(target_arch = "x86_64")]
-pub(crate) use super::avx_lanes::{AvxF32x8, FmaF32x8};
+pub(crate) use super::avx_lanes::{Avx512F32x8, AvxF32x8, Fma512F32x8, FmaF32x8};
 /// Stands in for the AVX lanes where there are none (the AVX clones exist on x86-64 only).
 #[cfg(not(target_arch = "x86_64"))]
 pub(crate) type AvxF32x8 = wide::f32x8;
 /// Stands in for the fast lanes where there are none (x86-64 only).
 #[cfg(not(target_arch = "x86_64"))]
 pub(crate) type FmaF32x8 = wide::f32x8;
+/// Stands in for the AVX-512 lanes where there are none (x86-64 only).
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) type Avx512F32x8 = wide::f32x8;
+/// Stands in for the fast AVX-512 lanes where there are none (x86-64 only).
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) type Fma512F32x8 = wide::f32x8;
 
 /// Whether the user asked for the fast kernels (default no); see [`set_fast_kernels`].
 static FAST_ASKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -208,8 +254,8 @@ pub fn fast_kernels() -> bool {
 }
 
 /// Which kernels run, for the UI and the CLI to say: "fast (AVX + FMA)", "fast (AVX-512VL +
-/// FMA)", "exact (AVX)", "exact (SSE2)" or "exact (wasm SIMD)". Only the fast ones change the
-/// bits.
+/// FMA)", "exact (AVX-512VL)", "exact (AVX)", "exact (SSE2)" or "exact (wasm SIMD)". Only the
+/// fast ones change the bits.
 pub fn kernels_in_use() -> &'static str {
     if fast_kernels() {
         #[cfg(target_arch = "x86_64")]
@@ -220,7 +266,9 @@ pub fn kernels_in_use() -> &'static str {
     }
     #[cfg(target_arch = "x86_64")]
     {
-        if cpu_has_avx() {
+        if cpu_has_avx512vl() {
+            "exact (AVX-512VL)"
+        } else if cpu_has_avx() {
             "exact (AVX)"
         } else {
             "exact (SSE2)"
@@ -258,7 +306,7 @@ pub fn cpu_has_avx() -> bool {
         && AVX_ALLOWED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Whether the fast kernels take their AVX-512VL clones: [`cpu_has_avx`] and the CPU has
+/// Whether the kernels take their AVX-512VL clones: [`cpu_has_avx`] and the CPU has
 /// AVX-512F and AVX-512VL (detected once). `NHF_NO_AVX512` (read by the native entries through
 /// [`set_avx512_allowed`]) forbids them, to measure what the extra registers buy.
 #[cfg(target_arch = "x86_64")]
@@ -281,13 +329,14 @@ pub fn cpu_has_avx512vl() -> bool {
 /// Whether the entries allow the AVX-512VL clones (default yes); see [`set_avx512_allowed`].
 static AVX512_ALLOWED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
-/// Allows or forbids the fast kernels' AVX-512VL clones (the same operations either way; only
-/// the speed differs).
+/// Allows or forbids the kernels' AVX-512VL clones (the same bits either way for the exact
+/// kernels; only the speed differs).
 pub fn set_avx512_allowed(allowed: bool) {
     AVX512_ALLOWED.store(allowed, std::sync::atomic::Ordering::Relaxed);
 }
 
 impl LaneVec<f32> for wide::f32x8 {
+    type Units = One<Self>;
     #[inline(always)]
     fn splat(x: f32) -> Self {
         wide::f32x8::splat(x)

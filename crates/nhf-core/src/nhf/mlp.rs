@@ -9,8 +9,11 @@
 //! A learned kinetic energy K(p) uses the same functions applied to p.
 
 use super::config::Activation;
-use super::lanes::{self, LaneVec, with_avx_clone};
+use super::lanes::{LaneVec, with_avx_clone};
+use super::matvec::matvec;
 use super::real::Real;
+use super::unit_lanes::{One, UnitLanes, each_unit};
+use std::ops::Range;
 
 pub use super::lanes::{Lane, TILE, zeros};
 
@@ -70,92 +73,6 @@ pub fn transpose_w2<T: Real>(params: &[T], width: usize, out: &mut [T]) {
     }
 }
 
-/// out[r] = bias[r] + Σ_j mat[r·W + j] · x[j] for every row r, lanes over points.
-///
-/// Four rows at a time share each load of x[j] and keep several independent accumulators in
-/// flight: one accumulator alone would wait on the add latency every step. Lanes whose
-/// [`LaneVec::ROWS`] is 8 (the fused multiply-adds, where the chain of each accumulator is all
-/// there is) take eight rows at a time first. Each row is the same chain of operations either
-/// way, so the bits do not depend on it.
-#[inline(always)]
-fn matvec<T: Real, V: LaneVec<T>>(
-    mat: &[T],
-    width: usize,
-    x: &[Lane<T>],
-    bias: Option<&[T]>,
-    out: &mut [Lane<T>],
-) {
-    let rows = out.len();
-    let x = &x[..width];
-    let init = |r: usize| V::splat(bias.map_or(T::zero(), |b| b[r]));
-    let mut r = 0;
-    // Eight rows written out like the four below. The two blocks could be one macro or one
-    // loop over an array of accumulators, but the macro measured no faster and the loop 2×
-    // slower (its accumulators were not kept in registers).
-    debug_assert!(
-        V::ROWS == 4 || V::ROWS == 8,
-        "matvec takes 4 or 8 rows at a time"
-    );
-    while V::ROWS == 8 && r + 8 <= rows {
-        let block = &mat[r * width..(r + 8) * width];
-        let (m0, rest) = block.split_at(width);
-        let (m1, rest) = rest.split_at(width);
-        let (m2, rest) = rest.split_at(width);
-        let (m3, rest) = rest.split_at(width);
-        let (m4, rest) = rest.split_at(width);
-        let (m5, rest) = rest.split_at(width);
-        let (m6, m7) = rest.split_at(width);
-        let (mut a0, mut a1, mut a2, mut a3) = (init(r), init(r + 1), init(r + 2), init(r + 3));
-        let (mut a4, mut a5, mut a6, mut a7) = (init(r + 4), init(r + 5), init(r + 6), init(r + 7));
-        for j in 0..width {
-            let xj = V::load(&x[j]);
-            a0 = V::splat(m0[j]).mul_add(xj, a0);
-            a1 = V::splat(m1[j]).mul_add(xj, a1);
-            a2 = V::splat(m2[j]).mul_add(xj, a2);
-            a3 = V::splat(m3[j]).mul_add(xj, a3);
-            a4 = V::splat(m4[j]).mul_add(xj, a4);
-            a5 = V::splat(m5[j]).mul_add(xj, a5);
-            a6 = V::splat(m6[j]).mul_add(xj, a6);
-            a7 = V::splat(m7[j]).mul_add(xj, a7);
-        }
-        for (o, a) in out[r..r + 8]
-            .iter_mut()
-            .zip([a0, a1, a2, a3, a4, a5, a6, a7])
-        {
-            *o = a.store();
-        }
-        r += 8;
-    }
-    while r + 4 <= rows {
-        let block = &mat[r * width..(r + 4) * width];
-        let (m0, rest) = block.split_at(width);
-        let (m1, rest) = rest.split_at(width);
-        let (m2, m3) = rest.split_at(width);
-        let (mut a0, mut a1, mut a2, mut a3) = (init(r), init(r + 1), init(r + 2), init(r + 3));
-        for j in 0..width {
-            let xj = V::load(&x[j]);
-            a0 = V::splat(m0[j]).mul_add(xj, a0);
-            a1 = V::splat(m1[j]).mul_add(xj, a1);
-            a2 = V::splat(m2[j]).mul_add(xj, a2);
-            a3 = V::splat(m3[j]).mul_add(xj, a3);
-        }
-        out[r] = a0.store();
-        out[r + 1] = a1.store();
-        out[r + 2] = a2.store();
-        out[r + 3] = a3.store();
-        r += 4;
-    }
-    while r < rows {
-        let row = &mat[r * width..(r + 1) * width];
-        let mut acc = init(r);
-        for (w, xj) in row.iter().zip(x) {
-            acc = V::splat(*w).mul_add(V::load(xj), acc);
-        }
-        out[r] = acc.store();
-        r += 1;
-    }
-}
-
 /// Intermediate values of one force evaluation that its VJP needs (docs/MATH.md §3a names).
 #[derive(Clone, Debug)]
 pub struct ForceCache<T> {
@@ -197,19 +114,19 @@ impl<T: Real> ForceCache<T> {
     }
 }
 
-/// s(a), s'(a), s''(a) on a tile.
+/// s(a), s'(a), s''(a) on the lanes of one or two hidden units.
 #[inline(always)]
-fn activate<T: Real, V: LaneVec<T>>(act: Activation, a: V) -> (V, V, V) {
-    let one = V::splat(T::one());
+fn activate<T: Real, U: UnitLanes<T>>(act: Activation, a: U) -> (U, U, U) {
+    let one = U::splat(T::one());
     match act {
         Activation::Tanh => {
             let h = a.tanh();
             let d = one - h * h;
-            (h, d, V::splat(T::from_f64(-2.0)) * h * d)
+            (h, d, U::splat(T::from_f64(-2.0)) * h * d)
         }
         Activation::Softplus => {
-            let sig = lanes::map(a, T::sigmoid);
-            (lanes::map(a, T::softplus), sig, sig * (one - sig))
+            let sig = a.map(T::sigmoid);
+            (a.map(T::softplus), sig, sig * (one - sig))
         }
     }
 }
@@ -229,40 +146,146 @@ fn force_body<T: Real, V: LaneVec<T>>(
     cache: &mut ForceCache<T>,
 ) -> [Lane<T>; 2] {
     let w = mlp.width;
-    let sp = V::splat;
-    let (qx, qy) = (V::load(q[0]), V::load(q[1]));
-    // a₁ = W₁q + b₁, h₁ = s(a₁), d₁ = s'(a₁), d̃₁ = s''(a₁)
-    for j in 0..w {
-        let a = sp(mlp.w1[2 * j]) * qx + sp(mlp.w1[2 * j + 1]) * qy + sp(mlp.b1[j]);
-        let (h, d, dd) = activate::<T, V>(mlp.act, a);
-        cache.h1[j] = h.store();
-        cache.d1[j] = d.store();
-        cache.dd1[j] = dd.store();
-    }
+    each_unit!(T, V, w, first_layer(mlp, q, cache));
     // a₂ = W₂h₁ + b₂, d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂
-    matvec::<T, V>(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
-    for k in 0..w {
-        let (_, d2, dd2) = activate::<T, V>(mlp.act, V::load(&cache.a2[k]));
-        cache.d2[k] = d2.store();
-        cache.dd2[k] = dd2.store();
-        cache.delta2[k] = (sp(mlp.w3[k]) * d2).store();
-    }
+    matvec::<T, V>(mlp.w2, mlp.w2t, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
+    each_unit!(T, V, w, second_layer(mlp, cache));
     // c₁ = W₂ᵀδ₂, δ₁ = d₁ ⊙ c₁, g = W₁ᵀδ₁
-    matvec::<T, V>(mlp.w2t, w, &cache.delta2, None, &mut cache.c1);
-    let (mut gx, mut gy) = (sp(T::zero()), sp(T::zero()));
-    for j in 0..w {
-        let d = V::load(&cache.d1[j]) * V::load(&cache.c1[j]);
-        cache.delta1[j] = d.store();
-        gx = sp(mlp.w1[2 * j]).mul_add(d, gx);
-        gy = sp(mlp.w1[2 * j + 1]).mul_add(d, gy);
-    }
-    [gx.store(), gy.store()]
+    matvec::<T, V>(mlp.w2t, mlp.w2, w, &cache.delta2, None, &mut cache.c1);
+    let mut g = [zeros(); 2];
+    each_unit!(T, V, w, first_layer_back(mlp, cache, &mut g));
+    g
 }
 
-/// `*lane += v`.
+/// Hidden units `units` of the first layer: a₁ = W₁q + b₁, h₁ = s(a₁), d₁ = s'(a₁), d̃₁ = s''(a₁).
 #[inline(always)]
-fn add_into<T: Real, V: LaneVec<T>>(lane: &mut Lane<T>, v: V) {
-    *lane = (V::load(lane) + v).store();
+fn first_layer<T: Real, U: UnitLanes<T>>(
+    units: Range<usize>,
+    mlp: &Mlp<T>,
+    q: [&Lane<T>; 2],
+    cache: &mut ForceCache<T>,
+) {
+    let (qx, qy) = (U::per_point(q[0]), U::per_point(q[1]));
+    let mut j = units.start;
+    while j < units.end {
+        let a = U::per_unit(mlp.w1, 2, 0, j) * qx
+            + U::per_unit(mlp.w1, 2, 1, j) * qy
+            + U::per_unit(mlp.b1, 1, 0, j);
+        let (h, d, dd) = activate::<T, U>(mlp.act, a);
+        h.store_units(&mut cache.h1, 1, 0, j);
+        d.store_units(&mut cache.d1, 1, 0, j);
+        dd.store_units(&mut cache.dd1, 1, 0, j);
+        j += U::UNITS;
+    }
+}
+
+/// Hidden units `units` of the force's way back to q, from c₁ = W₂ᵀδ₂: δ₁ = d₁ ⊙ c₁ and
+/// g += W₁ᵀδ₁ (one chain over the units, in their order).
+#[inline(always)]
+fn first_layer_back<T: Real, U: UnitLanes<T>>(
+    units: Range<usize>,
+    mlp: &Mlp<T>,
+    cache: &mut ForceCache<T>,
+    g: &mut [Lane<T>; 2],
+) {
+    let (mut gx, mut gy) = (U::acc_load(&g[0]), U::acc_load(&g[1]));
+    let mut j = units.start;
+    while j < units.end {
+        let d = U::load_units(&cache.d1, 1, 0, j) * U::load_units(&cache.c1, 1, 0, j);
+        d.store_units(&mut cache.delta1, 1, 0, j);
+        gx = d.chain(mlp.w1, 2, 0, j, gx);
+        gy = d.chain(mlp.w1, 2, 1, j, gy);
+        j += U::UNITS;
+    }
+    *g = [U::acc_store(gx), U::acc_store(gy)];
+}
+
+/// Hidden units `units` of the second layer, from a₂: d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂.
+#[inline(always)]
+fn second_layer<T: Real, U: UnitLanes<T>>(
+    units: Range<usize>,
+    mlp: &Mlp<T>,
+    cache: &mut ForceCache<T>,
+) {
+    let mut k = units.start;
+    while k < units.end {
+        let (_, d2, dd2) = activate::<T, U>(mlp.act, U::load_units(&cache.a2, 1, 0, k));
+        d2.store_units(&mut cache.d2, 1, 0, k);
+        dd2.store_units(&mut cache.dd2, 1, 0, k);
+        (U::per_unit(mlp.w3, 1, 0, k) * d2).store_units(&mut cache.delta2, 1, 0, k);
+        k += U::UNITS;
+    }
+}
+
+/// The VJP's β₁ = d₁ ⊙ α₁ at hidden units `units`, with α₁ = W₁u.
+#[inline(always)]
+fn vjp_beta1<T: Real, U: UnitLanes<T>>(
+    units: Range<usize>,
+    mlp: &Mlp<T>,
+    u: [&Lane<T>; 2],
+    cache: &mut ForceCache<T>,
+) {
+    let (ux, uy) = (U::per_point(u[0]), U::per_point(u[1]));
+    let mut j = units.start;
+    while j < units.end {
+        let alpha1 = U::per_unit(mlp.w1, 2, 0, j) * ux + U::per_unit(mlp.w1, 2, 1, j) * uy;
+        (U::load_units(&cache.d1, 1, 0, j) * alpha1).store_units(&mut cache.beta1, 1, 0, j);
+        j += U::UNITS;
+    }
+}
+
+/// The VJP at hidden units `units` of the second layer, from α₂ = W₂β₁: e₂ = w₃ ⊙ d̃₂ ⊙ α₂,
+/// w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂.
+#[inline(always)]
+fn vjp_second_layer<T: Real, U: UnitLanes<T>>(
+    units: Range<usize>,
+    mlp: &Mlp<T>,
+    cache: &mut ForceCache<T>,
+    g_w3: &mut [Lane<T>],
+    g_b2: &mut [Lane<T>],
+) {
+    let mut k = units.start;
+    while k < units.end {
+        let alpha2 = U::load_units(&cache.a2, 1, 0, k);
+        let e2 = U::per_unit(mlp.w3, 1, 0, k) * U::load_units(&cache.dd2, 1, 0, k) * alpha2;
+        (U::load_units(&cache.d2, 1, 0, k) * alpha2).add_into_units(g_w3, 1, 0, k);
+        e2.add_into_units(g_b2, 1, 0, k);
+        e2.store_units(&mut cache.e2, 1, 0, k);
+        k += U::UNITS;
+    }
+}
+
+/// The VJP at hidden units `units` of the first layer, from W₂ᵀe₂ in `cache.t`:
+/// e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁, W̄₁ += e₁qᵀ + δ₁uᵀ, b̄₁ += e₁, q̄ += W₁ᵀe₁ (one chain
+/// over the units, in their order).
+#[inline(always)]
+fn vjp_first_layer<T: Real, U: UnitLanes<T>>(
+    units: Range<usize>,
+    mlp: &Mlp<T>,
+    q: [&Lane<T>; 2],
+    u: [&Lane<T>; 2],
+    cache: &mut ForceCache<T>,
+    g_w1_b1: &mut [Lane<T>],
+    q_bar: &mut [Lane<T>; 2],
+) {
+    let w = mlp.width;
+    let (qx, qy) = (U::per_point(q[0]), U::per_point(q[1]));
+    let (ux, uy) = (U::per_point(u[0]), U::per_point(u[1]));
+    let (mut qbx, mut qby) = (U::acc_load(&q_bar[0]), U::acc_load(&q_bar[1]));
+    let mut j = units.start;
+    while j < units.end {
+        let alpha1 = U::per_unit(mlp.w1, 2, 0, j) * ux + U::per_unit(mlp.w1, 2, 1, j) * uy;
+        let ld = |buf: &[Lane<T>]| U::load_units(buf, 1, 0, j);
+        let e1 = ld(&cache.d1) * ld(&cache.t) + ld(&cache.dd1) * ld(&cache.c1) * alpha1;
+        let delta1 = ld(&cache.delta1);
+        (e1 * qx + delta1 * ux).add_into_units(g_w1_b1, 2, 0, j);
+        (e1 * qy + delta1 * uy).add_into_units(g_w1_b1, 2, 1, j);
+        e1.add_into_units(g_w1_b1, 1, 2 * w, j);
+        qbx = e1.chain(mlp.w1, 2, 0, j, qbx);
+        qby = e1.chain(mlp.w1, 2, 1, j, qby);
+        j += U::UNITS;
+    }
+    *q_bar = [U::acc_store(qbx), U::acc_store(qby)];
 }
 
 with_avx_clone! {
@@ -288,53 +311,32 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
     grad: &mut [Lane<T>],
 ) -> [Lane<T>; 2] {
     let w = mlp.width;
-    let sp = V::splat;
     let ld = V::load;
-    let (qx, qy) = (ld(q[0]), ld(q[1]));
-    let (ux, uy) = (ld(u[0]), ld(u[1]));
-    let (g_w1, rest) = grad.split_at_mut(2 * w);
-    let (g_b1, rest) = rest.split_at_mut(w);
+    // W̄₁ and b̄₁ stay one slice (b̄₁ after W̄₁'s 2W entries), for `vjp_first_layer`.
+    let (g_w1_b1, rest) = grad.split_at_mut(3 * w);
     let (g_w2, rest) = rest.split_at_mut(w * w);
     let (g_b2, g_w3) = rest.split_at_mut(w);
     // α₁ = W₁u, β₁ = d₁ ⊙ α₁ (α₁ itself is recomputed below where it is needed: two
     // multiply-adds are cheaper than another buffer's traffic)
-    for j in 0..w {
-        let alpha1 = sp(mlp.w1[2 * j]) * ux + sp(mlp.w1[2 * j + 1]) * uy;
-        cache.beta1[j] = (ld(&cache.d1[j]) * alpha1).store();
-    }
+    each_unit!(T, V, w, vjp_beta1(mlp, u, cache));
     // α₂ = W₂β₁, e₂ = w₃ ⊙ d̃₂ ⊙ α₂; w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂, W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ.
-    matvec::<T, V>(mlp.w2, w, &cache.beta1, None, &mut cache.a2);
+    matvec::<T, V>(mlp.w2, mlp.w2t, w, &cache.beta1, None, &mut cache.a2);
+    each_unit!(T, V, w, vjp_second_layer(mlp, cache, g_w3, g_b2));
     let (h1, beta1) = (&cache.h1[..w], &cache.beta1[..w]);
     for k in 0..w {
-        let alpha2 = ld(&cache.a2[k]);
-        let e2 = sp(mlp.w3[k]) * ld(&cache.dd2[k]) * alpha2;
-        add_into::<T, V>(&mut g_w3[k], ld(&cache.d2[k]) * alpha2);
-        add_into::<T, V>(&mut g_b2[k], e2);
-        cache.e2[k] = e2.store();
-        let delta2 = ld(&cache.delta2[k]);
-        let g_row = &mut g_w2[k * w..(k + 1) * w];
-        for j in 0..w {
-            add_into::<T, V>(
-                &mut g_row[j],
-                e2.mul_add(ld(&h1[j]), delta2 * ld(&beta1[j])),
-            );
-        }
+        let (e2, delta2) = (ld(&cache.e2[k]), ld(&cache.delta2[k]));
+        V::add_outer_row(&mut g_w2[k * w..(k + 1) * w], e2, h1, delta2, beta1);
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
-    matvec::<T, V>(mlp.w2t, w, &cache.e2, None, &mut cache.t);
-    let (mut qbx, mut qby) = (sp(T::zero()), sp(T::zero()));
-    for j in 0..w {
-        let (w1x, w1y) = (sp(mlp.w1[2 * j]), sp(mlp.w1[2 * j + 1]));
-        let alpha1 = w1x * ux + w1y * uy;
-        let e1 = ld(&cache.d1[j]) * ld(&cache.t[j]) + ld(&cache.dd1[j]) * ld(&cache.c1[j]) * alpha1;
-        let delta1 = ld(&cache.delta1[j]);
-        add_into::<T, V>(&mut g_w1[2 * j], e1 * qx + delta1 * ux);
-        add_into::<T, V>(&mut g_w1[2 * j + 1], e1 * qy + delta1 * uy);
-        add_into::<T, V>(&mut g_b1[j], e1);
-        qbx = w1x.mul_add(e1, qbx);
-        qby = w1y.mul_add(e1, qby);
-    }
-    [qbx.store(), qby.store()]
+    matvec::<T, V>(mlp.w2t, mlp.w2, w, &cache.e2, None, &mut cache.t);
+    let mut q_bar = [zeros(); 2];
+    each_unit!(
+        T,
+        V,
+        w,
+        vjp_first_layer(mlp, q, u, cache, g_w1_b1, &mut q_bar)
+    );
+    q_bar
 }
 
 with_avx_clone! {
@@ -356,13 +358,13 @@ fn energy_body<T: Real, V: LaneVec<T>>(
     let (qx, qy) = (V::load(q[0]), V::load(q[1]));
     for j in 0..w {
         let a = sp(mlp.w1[2 * j]) * qx + sp(mlp.w1[2 * j + 1]) * qy + sp(mlp.b1[j]);
-        cache.h1[j] = activate::<T, V>(mlp.act, a).0.store();
+        cache.h1[j] = activate::<T, One<V>>(mlp.act, One(a)).0.0.store();
     }
-    matvec::<T, V>(mlp.w2, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
+    matvec::<T, V>(mlp.w2, mlp.w2t, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
     let mut v = sp(T::zero());
     for k in 0..w {
-        let (h2, _, _) = activate::<T, V>(mlp.act, V::load(&cache.a2[k]));
-        v = sp(mlp.w3[k]).mul_add(h2, v);
+        let (h2, _, _) = activate::<T, One<V>>(mlp.act, One(V::load(&cache.a2[k])));
+        v = sp(mlp.w3[k]).mul_add(h2.0, v);
     }
     v.store()
 }
@@ -370,6 +372,7 @@ fn energy_body<T: Real, V: LaneVec<T>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nhf::lanes;
     use crate::nhf::layout::mlp_len;
     use crate::rng::Rng;
 

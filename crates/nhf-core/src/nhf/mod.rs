@@ -8,6 +8,8 @@
 
 pub mod adam;
 #[cfg(target_arch = "x86_64")]
+mod avx512_lanes;
+#[cfg(target_arch = "x86_64")]
 mod avx_lanes;
 pub mod base;
 pub mod batch_pieces;
@@ -19,6 +21,7 @@ pub mod integrators;
 pub mod lanes;
 pub mod layout;
 pub mod leapfrog;
+mod matvec;
 pub mod mlp;
 pub mod model_file;
 pub mod objective;
@@ -26,6 +29,7 @@ pub mod real;
 pub mod reference;
 pub mod step_bench;
 pub mod trainer;
+mod unit_lanes;
 
 #[cfg(test)]
 mod gradient_tests;

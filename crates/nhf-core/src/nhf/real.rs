@@ -40,6 +40,13 @@ pub trait Real:
     /// reference checks never fuse).
     #[allow(private_bounds)]
     type FmaV: LaneVec<Self>;
+    /// [`Real::AvxV`] on a CPU with AVX-512F/VL, whose loops over pairs of tiles may take
+    /// 512-bit registers (the same bits).
+    #[allow(private_bounds)]
+    type Avx512V: LaneVec<Self>;
+    /// [`Real::FmaV`] on a CPU with AVX-512F/VL.
+    #[allow(private_bounds)]
+    type Fma512V: LaneVec<Self>;
     /// Converts from `f64` (rounding for `f32`).
     fn from_f64(x: f64) -> Self;
     /// The value as `f64` (the real part for dual numbers).
@@ -86,6 +93,8 @@ impl Real for f64 {
     type V = ArrayLanes<f64>;
     type AvxV = ArrayLanes<f64>;
     type FmaV = ArrayLanes<f64>;
+    type Avx512V = ArrayLanes<f64>;
+    type Fma512V = ArrayLanes<f64>;
     fn from_f64(x: f64) -> Self {
         x
     }
@@ -107,6 +116,8 @@ impl Real for f32 {
     type V = wide::f32x8;
     type AvxV = lanes::AvxF32x8;
     type FmaV = lanes::FmaF32x8;
+    type Avx512V = lanes::Avx512F32x8;
+    type Fma512V = lanes::Fma512F32x8;
     fn from_f64(x: f64) -> Self {
         x as f32
     }
