@@ -19,11 +19,11 @@
 use std::arch::x86_64::{
     __m256, __m512, _CMP_UNORD_Q, _mm256_add_ps, _mm256_castpd_ps, _mm256_castps_pd,
     _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_mul_ps, _mm256_set1_ps, _mm256_storeu_ps,
-    _mm512_add_ps, _mm512_broadcast_f64x4, _mm512_castpd_ps, _mm512_castps_pd,
+    _mm512_add_ps, _mm512_castpd_ps, _mm512_castps_pd, _mm512_castps256_ps512,
     _mm512_castps512_ps256, _mm512_castsi512_ps, _mm512_cmp_ps_mask, _mm512_div_ps,
     _mm512_extractf64x4_pd, _mm512_insertf64x4, _mm512_loadu_ps, _mm512_mask_blend_ps,
     _mm512_max_ps, _mm512_min_ps, _mm512_mul_ps, _mm512_set1_epi32, _mm512_set1_ps,
-    _mm512_storeu_ps, _mm512_sub_ps, _mm512_xor_ps,
+    _mm512_shuffle_f32x4, _mm512_storeu_ps, _mm512_sub_ps, _mm512_xor_ps,
 };
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -67,13 +67,25 @@ impl<const FMA: bool> Neg for Avx512F32x16<FMA> {
 #[inline(always)]
 fn halves(lo: *const f32, hi: *const f32) -> __m512 {
     // SAFETY: reached only inside the AVX-512 clones (module comment); both pointers are to a
-    // whole tile (eight floats), as the callers' slice indexing checked.
+    // whole tile (eight floats), as the callers' slice indexing checked. The cast leaves the
+    // high half undefined, and the insert fills it.
     unsafe {
-        let lo = _mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(lo)));
+        let lo = _mm512_castps_pd(_mm512_castps256_ps512(_mm256_loadu_ps(lo)));
         _mm512_castpd_ps(_mm512_insertf64x4::<1>(
             lo,
             _mm256_castps_pd(_mm256_loadu_ps(hi)),
         ))
+    }
+}
+
+/// The eight lanes `v` in both halves of a 512-bit register (a tile's points for two units,
+/// or two tiles' factor in `LaneVec::add_outer_row`).
+#[inline(always)]
+pub(super) fn both_halves(v: __m256) -> __m512 {
+    // SAFETY: reached only inside the AVX-512 clones (module comment).
+    unsafe {
+        let z = _mm512_castps256_ps512(v);
+        _mm512_shuffle_f32x4::<0x44>(z, z)
     }
 }
 
@@ -123,11 +135,7 @@ impl<const FMA: bool> UnitLanes<f32> for Avx512F32x16<FMA> {
     #[inline(always)]
     fn per_point(lane: &Lane<f32>) -> Self {
         // SAFETY: `lane` holds TILE = 8 floats; AVX-512 as in the module comment.
-        Self(unsafe {
-            _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(
-                lane.as_ptr(),
-            ))))
-        })
+        Self(both_halves(unsafe { _mm256_loadu_ps(lane.as_ptr()) }))
     }
     #[inline(always)]
     fn load_units(buf: &[Lane<f32>], stride: usize, offset: usize, j: usize) -> Self {

@@ -34,11 +34,11 @@ use std::arch::x86_64::{
     _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_max_ps, _mm256_min_ps, _mm256_mul_ps, _mm256_set1_ps,
     _mm256_storeu_ps, _mm256_sub_ps, _mm256_xor_ps, _mm512_add_ps, _mm512_castpd_ps,
     _mm512_castps256_ps512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_mul_ps, _mm512_permutexvar_ps,
-    _mm512_set_epi32, _mm512_set1_pd, _mm512_setzero_ps, _mm512_shuffle_f32x4, _mm512_storeu_ps,
+    _mm512_set_epi32, _mm512_set1_pd, _mm512_setzero_ps, _mm512_storeu_ps,
 };
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::avx512_lanes::Avx512F32x16;
+use super::avx512_lanes::{Avx512F32x16, both_halves};
 use super::lanes::{Lane, LaneVec, TILE};
 use super::real::{TANH_CLAMP, tanh_rational};
 use super::unit_lanes::{One, UnitLanes};
@@ -52,9 +52,9 @@ pub struct AvxF32x8<const FMA: bool = false, const WIDE: bool = false>(__m256);
 /// The fast kernels' lanes: AVX with fused multiply-adds.
 pub type FmaF32x8 = AvxF32x8<true>;
 /// The exact kernels' lanes on a CPU with AVX-512F/VL.
-pub type Avx512F32x8 = AvxF32x8<false, true>;
+pub type WideAvxF32x8 = AvxF32x8<false, true>;
 /// The fast kernels' lanes on a CPU with AVX-512F/VL.
-pub type Fma512F32x8 = AvxF32x8<true, true>;
+pub type WideFmaF32x8 = AvxF32x8<true, true>;
 
 macro_rules! avx_op {
     ($trait:ident, $method:ident, $intrinsic:ident) => {
@@ -154,12 +154,7 @@ where
             // comment); every pointer is to two whole tiles (16 floats) of a slice of length
             // `n > j + 1`.
             unsafe {
-                // The eight lanes in both halves of a 512-bit register.
-                let both = |v: __m256| {
-                    let z = _mm512_castps256_ps512(v);
-                    _mm512_shuffle_f32x4::<0x44>(z, z)
-                };
-                let (a2, b2) = (both(a.0), both(b.0));
+                let (a2, b2) = (both_halves(a.0), both_halves(b.0));
                 while j + 2 <= n {
                     let gp = g.as_mut_ptr().add(j).cast::<f32>();
                     let xv = _mm512_loadu_ps(x.as_ptr().add(j).cast::<f32>());

@@ -209,7 +209,7 @@ macro_rules! with_avx_clone {
 pub(crate) use with_avx_clone;
 
 #[cfg(target_arch = "x86_64")]
-pub(crate) use super::avx_lanes::{Avx512F32x8, AvxF32x8, Fma512F32x8, FmaF32x8};
+pub(crate) use super::avx_lanes::{AvxF32x8, FmaF32x8, WideAvxF32x8, WideFmaF32x8};
 /// Stands in for the AVX lanes where there are none (the AVX clones exist on x86-64 only).
 #[cfg(not(target_arch = "x86_64"))]
 pub(crate) type AvxF32x8 = wide::f32x8;
@@ -218,10 +218,10 @@ pub(crate) type AvxF32x8 = wide::f32x8;
 pub(crate) type FmaF32x8 = wide::f32x8;
 /// Stands in for the AVX-512 lanes where there are none (x86-64 only).
 #[cfg(not(target_arch = "x86_64"))]
-pub(crate) type Avx512F32x8 = wide::f32x8;
+pub(crate) type WideAvxF32x8 = wide::f32x8;
 /// Stands in for the fast AVX-512 lanes where there are none (x86-64 only).
 #[cfg(not(target_arch = "x86_64"))]
-pub(crate) type Fma512F32x8 = wide::f32x8;
+pub(crate) type WideFmaF32x8 = wide::f32x8;
 
 /// Whether the user asked for the fast kernels (default no); see [`set_fast_kernels`].
 static FAST_ASKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

@@ -4,9 +4,9 @@
 use super::lanes::{Lane, LaneVec};
 use super::real::Real;
 
-/// out[r] = bias[r] + Σ_j mat[r·W + j] · x[j] for every row r, lanes over points; `mat_t` is
-/// `mat` transposed (the kernels keep both W₂ and W₂ᵀ), which the wide form of the AVX-512
-/// clones reads ([`LaneVec::matvec_wide`]: two rows per 512-bit register, the same chain per
+/// out[r] = bias[r] + Σ_j mat[r·W + j] · x[j] for every row r, lanes over points; `mat_t`, if
+/// given, is `mat` transposed (the kernels keep both W₂ and W₂ᵀ), which the wide form of the
+/// AVX-512 clones reads ([`LaneVec::matvec_wide`]: two rows per 512-bit register, the same chain per
 /// row, so the same bits). The rows it leaves are done here.
 ///
 /// Four rows at a time share each load of x[j] and keep several independent accumulators in
@@ -17,7 +17,7 @@ use super::real::Real;
 #[inline(always)]
 pub(crate) fn matvec<T: Real, V: LaneVec<T>>(
     mat: &[T],
-    mat_t: &[T],
+    mat_t: Option<&[T]>,
     width: usize,
     x: &[Lane<T>],
     bias: Option<&[T]>,
@@ -26,7 +26,12 @@ pub(crate) fn matvec<T: Real, V: LaneVec<T>>(
     let rows = out.len();
     let x = &x[..width];
     let init = |r: usize| V::splat(bias.map_or(T::zero(), |b| b[r]));
-    let mut r = V::matvec_wide(mat_t, width, x, bias, out);
+    // A `match`, not `map_or`: a closure is a function of its own, compiled outside the
+    // clone's instruction set, and the wide product's intrinsics would not be inlined into it.
+    let mut r = match mat_t {
+        Some(mat_t) => V::matvec_wide(mat_t, width, x, bias, out),
+        None => 0,
+    };
     // Eight rows written out like the four below. The two blocks could be one macro or one
     // loop over an array of accumulators, but the macro measured no faster and the loop 2×
     // slower (its accumulators were not kept in registers).

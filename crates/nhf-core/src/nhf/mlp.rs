@@ -148,10 +148,17 @@ fn force_body<T: Real, V: LaneVec<T>>(
     let w = mlp.width;
     each_unit!(T, V, w, first_layer(mlp, q, cache));
     // a₂ = W₂h₁ + b₂, d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂
-    matvec::<T, V>(mlp.w2, mlp.w2t, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
+    matvec::<T, V>(
+        mlp.w2,
+        Some(mlp.w2t),
+        w,
+        &cache.h1,
+        Some(mlp.b2),
+        &mut cache.a2,
+    );
     each_unit!(T, V, w, second_layer(mlp, cache));
     // c₁ = W₂ᵀδ₂, δ₁ = d₁ ⊙ c₁, g = W₁ᵀδ₁
-    matvec::<T, V>(mlp.w2t, mlp.w2, w, &cache.delta2, None, &mut cache.c1);
+    matvec::<T, V>(mlp.w2t, Some(mlp.w2), w, &cache.delta2, None, &mut cache.c1);
     let mut g = [zeros(); 2];
     each_unit!(T, V, w, first_layer_back(mlp, cache, &mut g));
     g
@@ -320,7 +327,7 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
     // multiply-adds are cheaper than another buffer's traffic)
     each_unit!(T, V, w, vjp_beta1(mlp, u, cache));
     // α₂ = W₂β₁, e₂ = w₃ ⊙ d̃₂ ⊙ α₂; w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂, W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ.
-    matvec::<T, V>(mlp.w2, mlp.w2t, w, &cache.beta1, None, &mut cache.a2);
+    matvec::<T, V>(mlp.w2, Some(mlp.w2t), w, &cache.beta1, None, &mut cache.a2);
     each_unit!(T, V, w, vjp_second_layer(mlp, cache, g_w3, g_b2));
     let (h1, beta1) = (&cache.h1[..w], &cache.beta1[..w]);
     for k in 0..w {
@@ -328,7 +335,7 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
         V::add_outer_row(&mut g_w2[k * w..(k + 1) * w], e2, h1, delta2, beta1);
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
-    matvec::<T, V>(mlp.w2t, mlp.w2, w, &cache.e2, None, &mut cache.t);
+    matvec::<T, V>(mlp.w2t, Some(mlp.w2), w, &cache.e2, None, &mut cache.t);
     let mut q_bar = [zeros(); 2];
     each_unit!(
         T,
@@ -360,7 +367,14 @@ fn energy_body<T: Real, V: LaneVec<T>>(
         let a = sp(mlp.w1[2 * j]) * qx + sp(mlp.w1[2 * j + 1]) * qy + sp(mlp.b1[j]);
         cache.h1[j] = activate::<T, One<V>>(mlp.act, One(a)).0.0.store();
     }
-    matvec::<T, V>(mlp.w2, mlp.w2t, w, &cache.h1, Some(mlp.b2), &mut cache.a2);
+    matvec::<T, V>(
+        mlp.w2,
+        Some(mlp.w2t),
+        w,
+        &cache.h1,
+        Some(mlp.b2),
+        &mut cache.a2,
+    );
     let mut v = sp(T::zero());
     for k in 0..w {
         let (h2, _, _) = activate::<T, One<V>>(mlp.act, One(V::load(&cache.a2[k])));

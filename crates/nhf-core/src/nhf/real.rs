@@ -116,8 +116,8 @@ impl Real for f32 {
     type V = wide::f32x8;
     type AvxV = lanes::AvxF32x8;
     type FmaV = lanes::FmaF32x8;
-    type Avx512V = lanes::Avx512F32x8;
-    type Fma512V = lanes::Fma512F32x8;
+    type Avx512V = lanes::WideAvxF32x8;
+    type Fma512V = lanes::WideFmaF32x8;
     fn from_f64(x: f64) -> Self {
         x as f32
     }
