@@ -5,8 +5,9 @@
 //! - small: B = 256, W = 16, L = 5, K = 2;
 //!
 //! and, in the group `kernels`, the standard step on one thread with each kernel variant this
-//! CPU has: the baseline lanes (SSE2, the ones wasm mirrors), the exact AVX clones (the
-//! default), and the opt-in fast clones (AVX + FMA), so their ratios come from one run.
+//! CPU has: the baseline lanes (SSE2, the ones wasm mirrors), the exact AVX and AVX-512VL
+//! clones (the default takes the widest), and the opt-in fast clones (AVX + FMA, AVX-512VL +
+//! FMA), so their ratios come from one run.
 //!
 //! `cargo bench --bench training_step`; `scripts/bench_vs_jax.sh` sets the same configurations
 //! against JAX in alternating runs (docs/PERFORMANCE.md).
@@ -78,19 +79,27 @@ fn training_step(c: &mut Criterion) {
 /// The standard step with each kernel variant (see the module comment).
 fn kernel_variants(c: &mut Criterion) {
     use nhf_playground::nhf::lanes::{
-        fast_kernels_available, kernels_in_use, set_avx_allowed, set_fast_kernels,
+        fast_kernels_available, kernels_in_use, set_avx_allowed, set_avx512_allowed,
+        set_fast_kernels,
     };
     let mut group = c.benchmark_group("kernels");
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(6));
     group.throughput(step_flops(512, 32, 10, 4));
-    let mut variants = vec![(false, false), (true, false)];
+    // (AVX, AVX-512VL, fast): the baseline, the exact clones, the fast clones; on a CPU
+    // without AVX-512 the AVX-512 variants run the AVX ones and are skipped by name.
+    let mut variants = vec![
+        (false, false, false),
+        (true, false, false),
+        (true, true, false),
+    ];
     if fast_kernels_available() {
-        variants.push((true, true));
+        variants.extend([(true, false, true), (true, true, true)]);
     }
     let mut seen = std::collections::HashSet::new();
-    for (avx, fast) in variants {
+    for (avx, avx512, fast) in variants {
         set_avx_allowed(avx);
+        set_avx512_allowed(avx512);
         set_fast_kernels(fast);
         // The name says what actually ran; a CPU without AVX has one exact variant only.
         let name = format!("standard B512 W32 L10 K4, {}", kernels_in_use());
@@ -103,6 +112,7 @@ fn kernel_variants(c: &mut Criterion) {
         });
     }
     set_avx_allowed(true);
+    set_avx512_allowed(true);
     set_fast_kernels(false);
     group.finish();
 }
