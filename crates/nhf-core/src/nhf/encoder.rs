@@ -160,7 +160,13 @@ fn backward_body<T: Real, V: LaneVec<T>>(
     let (g_a2, rest) = rest.split_at_mut(w * w);
     let (g_c2, rest) = rest.split_at_mut(w);
     let (g_a3, g_c3) = rest.split_at_mut(4 * w);
-    let out_bar = [bar.mu[0], bar.mu[1], bar.log_sigma[0], bar.log_sigma[1]].map(|l| ld(&l));
+    // Written out rather than `.map`: a closure would be compiled outside the clone.
+    let out_bar = [
+        ld(&bar.mu[0]),
+        ld(&bar.mu[1]),
+        ld(&bar.log_sigma[0]),
+        ld(&bar.log_sigma[1]),
+    ];
     // Output layer: c̄₃ += ō, Ā₃ += ō h₂ᵀ, h̄₂ = A₃ᵀ ō; then ā₂ = h̄₂ ⊙ (1 − h₂²) (kept in
     // h2_bar) and c̄₂ += ā₂.
     for (g, ob) in g_c3.iter_mut().zip(out_bar) {
@@ -200,7 +206,7 @@ fn backward_body<T: Real, V: LaneVec<T>>(
         q_bar[0] = sp(enc.a1[2 * j]).mul_add(a1_bar, q_bar[0]);
         q_bar[1] = sp(enc.a1[2 * j + 1]).mul_add(a1_bar, q_bar[1]);
     }
-    q_bar.map(V::store)
+    [q_bar[0].store(), q_bar[1].store()]
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use super::real::Real;
 
 /// out[r] = bias[r] + Σ_j mat[r·W + j] · x[j] for every row r, lanes over points; `mat_t`, if
 /// given, is `mat` transposed (the kernels keep both W₂ and W₂ᵀ), which the wide form of the
-/// AVX-512 clones reads ([`LaneVec::matvec_wide`]: two rows per 512-bit register, the same chain per
-/// row, so the same bits). The rows it leaves are done here.
+/// AVX-512 clones reads ([`LaneVec::matvec_wide`]: two rows per 512-bit register, the same
+/// chain per row, so the same bits). The rows it leaves are done here.
 ///
 /// Four rows at a time share each load of x[j] and keep several independent accumulators in
 /// flight: one accumulator alone would wait on the add latency every step. Lanes whose
