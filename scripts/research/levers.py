@@ -8,6 +8,11 @@ tanh MLP potentials, Gaussian momentum encoder, N(0, I) base, Adam with cosine d
   --standardise train in coordinates standardised by the data's mean and standard deviation
   --iw S        train the importance-weighted bound over S momentum draws (S = 1: the ELBO)
   --mixenc M    momentum encoder: a mixture of M Gaussians (ELBO via its exact log-density)
+  --fullcov     momentum encoder: a Gaussian with a full covariance, p = mu + L eps with L lower
+                triangular (diagonal e^{log sigma}, one free off-diagonal entry)
+  --b2 B        Adam's beta2 (default 0.999, the engine's)
+
+Targets: rings, two-spirals, checkerboard (the engine's recipes).
 
 Prints one JSON line: held-out NLL (IW bound, S = 64, 2000 fresh samples) in the target's own
 units, and seconds. Used by docs/FITS.md; run from the repository root, e.g.
@@ -29,6 +34,10 @@ def sample_target(name, n, rng):
         d = np.stack([-t * np.cos(t) + 0.5 * rng.uniform(size=n), t * np.sin(t) + 0.5 * rng.uniform(size=n)], 1)
         sign = np.where(rng.uniform(size=n) < 0.5, 1.0, -1.0)[:, None]
         return sign * d / 3 + 0.1 * rng.normal(size=(n, 2))
+    if name == "checkerboard":  # the engine's recipe (targets/toys/checkerboard.rs)
+        x1 = 4 * rng.uniform(size=n) - 2
+        x2 = rng.uniform(size=n) - 2 * rng.integers(0, 2, n) + np.mod(np.floor(x1), 2)
+        return np.stack([2 * x1, 2 * x2], 1) + 0.1 * rng.normal(size=(n, 2))
     raise SystemExit(f"unknown target {name}")
 
 def init_mlp(key, w, out_scale=0.5):
@@ -48,6 +57,7 @@ def encoder(E, q, m):
     h = jnp.tanh(q @ E["A1"].T + E["c1"])
     h = jnp.tanh(h @ E["A2"].T + E["c2"])
     out = h @ E["A3"].T + E["c3"]           # (B, 5m): mu(2m), logsig(2m), logits(m)
+    # With --fullcov (m = 1) the fifth output is L's off-diagonal entry instead of a logit.
     return out[:, :2 * m].reshape(-1, m, 2), out[:, 2 * m:4 * m].reshape(-1, m, 2), out[:, 4 * m:]
 
 def logN(x, mu, ls):
@@ -77,7 +87,14 @@ def log_weights(params, q, key, S, cfg):
     mu, ls, logits = encoder(params["E"], q, cfg.mixenc)
     B = q.shape[0]
     kc, ke = jax.random.split(key)
-    if cfg.mixenc == 1:
+    if cfg.fullcov:
+        # p = mu + L eps, L = [[s1, 0], [r, s2]]: log f = log N(eps; 0, I) - log s1 - log s2.
+        eps = jax.random.normal(ke, (S, B, 2))
+        sig = jnp.exp(ls[:, 0])
+        r = logits[:, 0]
+        p = mu[:, 0] + jnp.stack([sig[:, 0] * eps[..., 0], r * eps[..., 0] + sig[:, 1] * eps[..., 1]], -1)
+        logf = logN(eps, 0.0, 0.0) - jnp.sum(ls[:, 0], -1)
+    elif cfg.mixenc == 1:
         eps = jax.random.normal(ke, (S, B, 2))
         p = mu[:, 0] + jnp.exp(ls[:, 0]) * eps
         logf = logN(p, mu[:, 0], ls[:, 0])
@@ -109,6 +126,7 @@ def main():
     ap.add_argument("--blockdt", action="store_true"); ap.add_argument("--standardise", action="store_true")
     ap.add_argument("--iw", type=int, default=1); ap.add_argument("--mixenc", type=int, default=1)
     ap.add_argument("--out_scale", type=float, default=0.5)
+    ap.add_argument("--fullcov", action="store_true"); ap.add_argument("--b2", type=float, default=0.999)
     cfg = ap.parse_args()
     rng = np.random.default_rng(cfg.seed)
     key = jax.random.PRNGKey(cfg.seed)
@@ -127,7 +145,7 @@ def main():
     log_jac = -np.sum(np.log(scale))
     import optax
     sched = optax.cosine_decay_schedule(cfg.lr, cfg.iters)
-    opt = optax.chain(optax.clip_by_global_norm(100.0), optax.adam(sched, b1=0.9, b2=0.999, eps=1e-8))
+    opt = optax.chain(optax.clip_by_global_norm(100.0), optax.adam(sched, b1=0.9, b2=cfg.b2, eps=1e-8))
     state = opt.init(params)
 
     @jax.jit
