@@ -174,6 +174,24 @@ where
                 (Self::load(&g[j]) + a.mul_add(Self::load(&x[j]), b * Self::load(&y[j]))).store();
         }
     }
+    /// In the fast lanes where `WIDE` (the fast AVX-512 clone) and W a multiple of sixteen: the
+    /// tile's points summed first, into one value per weight ([`super::outer_sums`]).
+    #[inline(always)]
+    fn add_outer_sums(
+        sums: &mut [f32],
+        e2: &[Lane<f32>],
+        h1: &[Lane<f32>],
+        delta2: &[Lane<f32>],
+        beta1: &[Lane<f32>],
+    ) -> bool {
+        if !(FMA && WIDE && h1.len().is_multiple_of(super::outer_sums::COLUMNS)) {
+            return false;
+        }
+        // SAFETY: `AvxF32x8<true, true>` is reached only inside the fast AVX-512 clone, after
+        // `cpu_has_avx512vl()` (module comment).
+        unsafe { super::outer_sums::add_outer_sums(sums, e2, h1, delta2, beta1) };
+        true
+    }
     /// Where `WIDE`: two rows per 512-bit register, interleaved (lane 2i row r, lane 2i + 1
     /// row r + 1, both at point i), so that one 8-byte broadcast of the transpose's adjacent
     /// pair (M[r, j], M[r + 1, j]) multiplies x[j] spread over both; each lane runs the plain

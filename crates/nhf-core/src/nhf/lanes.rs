@@ -57,6 +57,20 @@ pub(crate) trait LaneVec<T>:
             *g = (Self::load(g) + a.mul_add(Self::load(x), b * Self::load(y))).store();
         }
     }
+    /// W̄₂ += Σ over the tile's points of e₂h₁ᵀ + δ₂β₁ᵀ (docs/MATH.md §3a), summed into `sums`
+    /// (W × W, one value per weight) where these lanes have a kernel for it: only the fast
+    /// AVX-512 lanes, whose bits are free to differ (see [`super::outer_sums`]). Returns
+    /// whether it did; if not, the caller adds the products per lane ([`LaneVec::add_outer_row`]).
+    #[inline(always)]
+    fn add_outer_sums(
+        _sums: &mut [T],
+        _e2: &[Lane<T>],
+        _h1: &[Lane<T>],
+        _delta2: &[Lane<T>],
+        _beta1: &[Lane<T>],
+    ) -> bool {
+        false
+    }
     /// The first rows of `out[r] = bias[r] + Σ_j M[r, j] · x[j]` (M square, given as its
     /// transpose `mat_t`), each row the chain of [`LaneVec::mul_add`]s over j of the plain
     /// product, by a wider method where the lanes have one; returns how many rows it did (none

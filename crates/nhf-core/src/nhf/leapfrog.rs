@@ -217,7 +217,9 @@ pub fn forward<T: Real>(
 
 /// Pulls the cotangents (x̄, p̄) at the end of the flow back to its start through the tape of
 /// the last [`forward`] (docs/MATH.md §3b, merged kicks), adding parameter cotangents into the
-/// per-lane accumulator `grad` (parameter layout) and the kinetic scale's into `a_bar`.
+/// per-lane accumulator `grad` (parameter layout; the fast AVX-512 kernels put W̄₂ into `sums`,
+/// see [`mlp::force_vjp`]) and the kinetic scale's into `a_bar`.
+#[allow(clippy::too_many_arguments)] // the adjoint's state, its buffers and its two sinks
 pub fn backward<T: Real>(
     fp: &FlowParams<T>,
     direction: Direction,
@@ -226,6 +228,7 @@ pub fn backward<T: Real>(
     a_bar: &mut Lane<T>,
     work: &mut TileWork<T>,
     grad: &mut [Lane<T>],
+    sums: &mut [T],
 ) {
     let l = work.tape.steps;
     let a = fp.scale();
@@ -244,7 +247,8 @@ pub fn backward<T: Real>(
                     x_bar: &mut [Lane<T>; 2],
                     p_bar: &[Lane<T>; 2],
                     force_cache: &mut ForceCache<T>,
-                    grad: &mut [Lane<T>]| {
+                    grad: &mut [Lane<T>],
+                    sums: &mut [T]| {
             let mut u = [zeros(); 2];
             for t in 0..TILE {
                 u[0][t] = -f * p_bar[0][t];
@@ -256,6 +260,7 @@ pub fn backward<T: Real>(
                 [&u[0], &u[1]],
                 force_cache,
                 &mut grad[v_range.clone()],
+                &mut sums[v_range.clone()],
             );
             for t in 0..TILE {
                 x_bar[0][t] += qbx[t];
@@ -264,7 +269,7 @@ pub fn backward<T: Real>(
         };
         let x_last = work.tape.xs[s * (l + 1) + l];
         let cache = &mut work.tape.forces[s * (l + 1) + l];
-        kick(half * h, &x_last, x_bar, p_bar, cache, grad);
+        kick(half * h, &x_last, x_bar, p_bar, cache, grad, sums);
         for n in (0..l).rev() {
             // Drift q_{n+1} = q_n + dt ∇K(p½): p̄ += dt ∇²K(p½) x̄.
             let ph = work.tape.half_momenta[s * l + n];
@@ -290,7 +295,8 @@ pub fn backward<T: Real>(
                         [&ph[0], &ph[1]],
                         [&u[0], &u[1]],
                         &mut work.cache,
-                        &mut grad[range],
+                        &mut grad[range.clone()],
+                        &mut sums[range],
                     );
                     for t in 0..TILE {
                         p_bar[0][t] += pbx[t];
@@ -303,7 +309,7 @@ pub fn backward<T: Real>(
             let f = if n > 0 { h } else { half * h };
             let xn = work.tape.xs[s * (l + 1) + n];
             let cache = &mut work.tape.forces[s * (l + 1) + n];
-            kick(f, &xn, x_bar, p_bar, cache, grad);
+            kick(f, &xn, x_bar, p_bar, cache, grad, sums);
         }
     }
 }

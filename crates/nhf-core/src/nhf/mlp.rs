@@ -299,12 +299,16 @@ with_avx_clone! {
     /// The VJP of the force at the points of the last [`force`] call with `cache`: given the
     /// cotangent u on g, returns q̄ = ∇²V·u and adds Ḡ (the cotangent of every weight) into
     /// `grad`, a per-lane accumulator laid out like the parameters (docs/MATH.md §3a, reverse).
+    /// The fast AVX-512 kernels add W̄₂ summed over the tile's points into `sums` instead (one
+    /// value per parameter, the same layout; see [`super::outer_sums`]): the gradient is the
+    /// sum of both.
     pub fn force_vjp<T: Real>(
         mlp: &Mlp<T>,
         q: [&Lane<T>; 2],
         u: [&Lane<T>; 2],
         cache: &mut ForceCache<T>,
         grad: &mut [Lane<T>],
+        sums: &mut [T],
     ) -> [Lane<T>; 2] = force_vjp_body;
 }
 
@@ -316,6 +320,7 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
     u: [&Lane<T>; 2],
     cache: &mut ForceCache<T>,
     grad: &mut [Lane<T>],
+    sums: &mut [T],
 ) -> [Lane<T>; 2] {
     let w = mlp.width;
     let ld = V::load;
@@ -330,9 +335,12 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
     matvec::<T, V>(mlp.w2, Some(mlp.w2t), w, &cache.beta1, None, &mut cache.a2);
     each_unit!(T, V, w, vjp_second_layer(mlp, cache, g_w3, g_b2));
     let (h1, beta1) = (&cache.h1[..w], &cache.beta1[..w]);
-    for k in 0..w {
-        let (e2, delta2) = (ld(&cache.e2[k]), ld(&cache.delta2[k]));
-        V::add_outer_row(&mut g_w2[k * w..(k + 1) * w], e2, h1, delta2, beta1);
+    let sums_w2 = &mut sums[3 * w..3 * w + w * w];
+    if !V::add_outer_sums(sums_w2, &cache.e2[..w], h1, &cache.delta2[..w], beta1) {
+        for k in 0..w {
+            let (e2, delta2) = (ld(&cache.e2[k]), ld(&cache.delta2[k]));
+            V::add_outer_row(&mut g_w2[k * w..(k + 1) * w], e2, h1, delta2, beta1);
+        }
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
     matvec::<T, V>(mlp.w2t, Some(mlp.w2), w, &cache.e2, None, &mut cache.t);
@@ -429,8 +437,13 @@ mod tests {
                 assert_eq!(bits(&g1), bits(&g2), "force, width {width}, round {round}");
                 let mut grad1 = vec![zeros(); params.len()];
                 let mut grad2 = grad1.clone();
-                let q1 = force_vjp(&mlp, q, u, &mut c1, &mut grad1);
-                let q2 = force_vjp_body::<f32, Base>(&mlp, q, u, &mut c2, &mut grad2);
+                let mut sums = vec![0.0; params.len()];
+                let q1 = force_vjp(&mlp, q, u, &mut c1, &mut grad1, &mut sums);
+                let q2 = force_vjp_body::<f32, Base>(&mlp, q, u, &mut c2, &mut grad2, &mut sums);
+                assert!(
+                    sums.iter().all(|&s| s == 0.0),
+                    "the exact kernels sum per lane"
+                );
                 assert_eq!(
                     bits(&q1),
                     bits(&q2),

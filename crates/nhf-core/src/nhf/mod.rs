@@ -25,11 +25,14 @@ mod matvec;
 pub mod mlp;
 pub mod model_file;
 pub mod objective;
+#[cfg(target_arch = "x86_64")]
+mod outer_sums;
 pub mod real;
 pub mod reference;
 pub mod step_bench;
 pub mod trainer;
 mod unit_lanes;
+pub mod workspace;
 
 #[cfg(test)]
 mod gradient_tests;

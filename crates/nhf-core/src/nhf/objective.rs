@@ -4,11 +4,13 @@
 
 use super::base::Base;
 use super::config::FlowConfig;
-use super::encoder::{Encoder, EncoderCache, Gaussian};
+use super::encoder::{Encoder, Gaussian};
 use super::layout::Layout;
-use super::leapfrog::{self, Direction, FlowParams, TileWork};
+use super::leapfrog::{self, Direction, FlowParams};
 use super::mlp::{Lane, TILE, zeros};
 use super::real::Real;
+pub use super::workspace::Workspace;
+pub(crate) use super::workspace::load;
 use crate::targets::Target;
 
 /// ln 2π.
@@ -92,44 +94,6 @@ impl Inputs<'_> {
             },
         }
     }
-}
-
-/// Every buffer a loss-and-gradient evaluation needs, sized once per configuration.
-#[derive(Clone, Debug)]
-pub struct Workspace<T> {
-    /// W₂ᵀ of every MLP.
-    pub w2t: Vec<T>,
-    /// The tile integrator's buffers.
-    pub tile: TileWork<T>,
-    /// The encoder's hidden activations.
-    pub encoder: EncoderCache<T>,
-    /// Per-lane parameter cotangents, summed over lanes at the end. Zero between calls: the
-    /// sum at the end of [`loss_and_grad`] zeroes them as it reads them, which saves a pass
-    /// over them per call (a step makes one call per piece of its batch).
-    pub(crate) grad_lanes: Vec<Lane<T>>,
-}
-
-impl<T: Real> Workspace<T> {
-    /// Buffers for a configuration.
-    pub fn new(config: &FlowConfig) -> Self {
-        let layout = Layout::new(config);
-        Self {
-            w2t: vec![T::zero(); leapfrog::mlp_count(config) * config.width * config.width],
-            tile: TileWork::new(config),
-            encoder: EncoderCache::new(config.encoder_width),
-            grad_lanes: vec![zeros(); layout.len()],
-        }
-    }
-}
-
-/// Loads up to TILE points into lanes (zeros past the end).
-pub(crate) fn load<T: Real>(points: &[[f64; 2]], start: usize) -> [Lane<T>; 2] {
-    let mut out = [zeros(); 2];
-    for (t, pt) in points[start..].iter().take(TILE).enumerate() {
-        out[0][t] = T::from_f64(pt[0]);
-        out[1][t] = T::from_f64(pt[1]);
-    }
-    out
 }
 
 /// f(x) as a value of type T, given f and ∇f at x's real part: exact for real types, and for
@@ -257,6 +221,7 @@ pub fn loss_and_grad<T: Real>(
                     &mut a_bar,
                     &mut ws.tile,
                     &mut ws.grad_lanes,
+                    &mut ws.grad_sums,
                 );
                 // p₀ = μ + σ⊙ε: μ̄ = p̄₀, (log σ)̄ = p̄₀⊙σ⊙ε − 1/B (the −Σ log σ term).
                 let mut bar = Gaussian {
@@ -416,6 +381,7 @@ pub fn loss_and_grad<T: Real>(
                         &mut a_bar,
                         &mut ws.tile,
                         &mut ws.grad_lanes,
+                        &mut ws.grad_sums,
                     );
                     // Back through q₀ = m + e^{ℓ_q}ε_q, p₀ = e^{ℓ_p}ε_p; the −Σℓ of log π₀
                     // adds −1 per ℓ (once for the batch mean).
@@ -438,14 +404,7 @@ pub fn loss_and_grad<T: Real>(
         }
     }
     if let Some(grad) = grad {
-        for (g, lanes) in grad.iter_mut().zip(&mut ws.grad_lanes) {
-            let mut s = T::zero();
-            for v in lanes.iter() {
-                s += *v;
-            }
-            *g = s;
-            *lanes = zeros();
-        }
+        ws.take_gradient(grad);
         if let Some(i) = layout.kinetic_scale() {
             let mut s = a_direct;
             for v in a_bar {
