@@ -84,6 +84,9 @@ const SETTINGS_KEY: &str = "nhf-playground-settings-json";
 /// The time between frames when nothing moves ([`session::Session::wants_frames`]).
 const IDLE_FRAME: std::time::Duration = std::time::Duration::from_millis(100);
 
+/// The time between frames while a timing of the step runs in the workers.
+const BENCH_FRAME: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// The NHF Playground application.
 pub struct NhfApp {
     /// The playground's state.
@@ -422,7 +425,12 @@ impl eframe::App for NhfApp {
         if let Some(hook) = &mut self.hook {
             hook(&ctx, &mut self.session, &self.widgets);
         }
-        if self.session.wants_frames() {
+        if self.session.bench_running {
+            // A timing of the step runs in the workers: on a machine with few cores the page's
+            // frames (rasterised on the CPU in a browser without a GPU) would take time from
+            // the cores being timed, so it draws only to pick the result up.
+            ctx.request_repaint_after(BENCH_FRAME);
+        } else if self.session.wants_frames() {
             ctx.request_repaint();
         } else {
             // Idle: files read in the background and a bench's timing are still picked up

@@ -62,6 +62,7 @@ impl Session {
         }
         if let Some(timing) = host.bench_result() {
             self.bench = Some(timing);
+            self.bench_running = false;
         }
         for report in host.poll() {
             if Some(report.header.job) != self.job {
@@ -137,6 +138,7 @@ impl Session {
         self.running = false;
         self.job = None;
         self.bench = None;
+        self.bench_running = true;
         Ok(format!(
             "timing {reps} steps of the {config} configuration on {workers} worker(s); the \
              status's bench has the result"

@@ -105,6 +105,9 @@ pub struct Session {
     pub finished: Option<String>,
     /// The last timing of steps shared among workers (`bench` with `workers`), once it came.
     pub bench: Option<serde_json::Value>,
+    /// Whether a timing of steps runs on the host now (the page then draws less often, so
+    /// that its drawing does not take the cores being timed).
+    pub bench_running: bool,
     /// Seconds spent training in this run (while `running`).
     pub train_seconds: f64,
     /// The job running on the host, if any.
@@ -175,6 +178,7 @@ impl Session {
             rate_window: (Instant::now(), 0),
             host: None,
             bench: None,
+            bench_running: false,
             job: None,
             jobs_started: 0,
             job_grid: false,
