@@ -5,12 +5,15 @@
 // (default 30) of the standard configuration, on an idle page (the animation paused, the
 // density grid finished).
 // Prints one JSON line per timing, then the medians and their ratio.
-// Usage: node scripts/bench_workers.mjs   (after `make wasm`; ROUNDS, REPS, WORKERS=2)
+// CONFIG=small times the small configuration instead: its step is short enough that the
+// shared step's fixed cost (the messages, the helpers waking) shows.
+// Usage: node scripts/bench_workers.mjs   (after `make wasm`; ROUNDS, REPS, WORKERS=2, CONFIG)
 import { openApp } from '../web/harness.mjs';
 
 const rounds = Number(process.env.ROUNDS || 3);
 const reps = Number(process.env.REPS || 30);
 const many = Number(process.env.WORKERS || 2);
+const config = process.env.CONFIG || 'standard';
 const app = await openApp('');
 await app.commandOk({ cmd: 'anim_play', playing: false });
 // An idle page: the density grid finished, so the page draws ten frames a second, not sixty.
@@ -20,7 +23,7 @@ const rows = [];
 // compiled at load.
 for (let round = 0; round <= rounds; round++) {
   for (const workers of [1, many]) {
-    await app.commandOk({ cmd: 'bench', config: 'standard', reps, workers });
+    await app.commandOk({ cmd: 'bench', config, reps, workers });
     const s = await app.waitStatus((x) => x.bench !== null, { timeout: 120_000, what: 'the timing' });
     console.log(JSON.stringify({ round, ...s.bench }));
     if (round > 0) rows.push(s.bench);
