@@ -174,8 +174,9 @@ where
                 (Self::load(&g[j]) + a.mul_add(Self::load(&x[j]), b * Self::load(&y[j]))).store();
         }
     }
-    /// In the fast lanes where `WIDE` (the fast AVX-512 clone) and W a multiple of sixteen: the
-    /// tile's points summed first, into one value per weight ([`super::outer_sums`]).
+    /// In the fast lanes: the tile's points summed first, into one value per weight
+    /// ([`super::outer_sums`]): sixteen columns per register in the fast AVX-512 clone, eight
+    /// in the AVX + FMA one (or where W is not a multiple of sixteen).
     #[inline(always)]
     fn add_outer_sums(
         sums: &mut [f32],
@@ -184,13 +185,23 @@ where
         delta2: &[Lane<f32>],
         beta1: &[Lane<f32>],
     ) -> bool {
-        if !(FMA && WIDE && h1.len().is_multiple_of(super::outer_sums::COLUMNS)) {
-            return false;
+        use super::outer_sums::{
+            NARROW_COLUMNS, WIDE_COLUMNS, add_outer_sums_narrow, add_outer_sums_wide,
+        };
+        let w = h1.len();
+        if FMA && WIDE && w.is_multiple_of(WIDE_COLUMNS) {
+            // SAFETY: `AvxF32x8<true, true>` is reached only inside the fast AVX-512 clone,
+            // after `cpu_has_avx512vl()` (module comment).
+            unsafe { add_outer_sums_wide(sums, e2, h1, delta2, beta1) };
+            true
+        } else if FMA && w.is_multiple_of(NARROW_COLUMNS) {
+            // SAFETY: `AvxF32x8<true, _>` is reached only inside the fast clones, after
+            // `fast_kernels()` found AVX and FMA (module comment).
+            unsafe { add_outer_sums_narrow(sums, e2, h1, delta2, beta1) };
+            true
+        } else {
+            false
         }
-        // SAFETY: `AvxF32x8<true, true>` is reached only inside the fast AVX-512 clone, after
-        // `cpu_has_avx512vl()` (module comment).
-        unsafe { super::outer_sums::add_outer_sums(sums, e2, h1, delta2, beta1) };
-        true
     }
     /// Where `WIDE`: two rows per 512-bit register, interleaved (lane 2i row r, lane 2i + 1
     /// row r + 1, both at point i), so that one 8-byte broadcast of the transpose's adjacent

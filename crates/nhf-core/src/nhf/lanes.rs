@@ -59,7 +59,7 @@ pub(crate) trait LaneVec<T>:
     }
     /// W̄₂ += Σ over the tile's points of e₂h₁ᵀ + δ₂β₁ᵀ (docs/MATH.md §3a), summed into `sums`
     /// (W × W, one value per weight) where these lanes have a kernel for it: only the fast
-    /// AVX-512 lanes, whose bits are free to differ (see [`super::outer_sums`]). Returns
+    /// lanes (AVX + FMA), whose bits are free to differ (see [`super::outer_sums`]). Returns
     /// whether it did; if not, the caller adds the products per lane ([`LaneVec::add_outer_row`]).
     #[inline(always)]
     fn add_outer_sums(

@@ -217,7 +217,7 @@ pub fn forward<T: Real>(
 
 /// Pulls the cotangents (x̄, p̄) at the end of the flow back to its start through the tape of
 /// the last [`forward`] (docs/MATH.md §3b, merged kicks), adding parameter cotangents into the
-/// per-lane accumulator `grad` (parameter layout; the fast AVX-512 kernels put W̄₂ into `sums`,
+/// per-lane accumulator `grad` (parameter layout; the fast kernels put W̄₂ into `sums`,
 /// see [`mlp::force_vjp`]) and the kinetic scale's into `a_bar`.
 #[allow(clippy::too_many_arguments)] // the adjoint's state, its buffers and its two sinks
 pub fn backward<T: Real>(

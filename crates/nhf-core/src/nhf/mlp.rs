@@ -299,7 +299,7 @@ with_avx_clone! {
     /// The VJP of the force at the points of the last [`force`] call with `cache`: given the
     /// cotangent u on g, returns q̄ = ∇²V·u and adds Ḡ (the cotangent of every weight) into
     /// `grad`, a per-lane accumulator laid out like the parameters (docs/MATH.md §3a, reverse).
-    /// The fast AVX-512 kernels add W̄₂ summed over the tile's points into `sums` instead (one
+    /// The fast kernels add W̄₂ summed over the tile's points into `sums` instead (one
     /// value per parameter, the same layout; see [`super::outer_sums`]): the gradient is the
     /// sum of both.
     pub fn force_vjp<T: Real>(

@@ -1,42 +1,70 @@
-//! W̄₂'s outer products summed over a tile's points at once, the fast AVX-512 kernels' way
-//! (docs/MATH.md §3a: W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ, for every point of the batch).
+//! W̄₂'s outer products summed over a tile's points at once, the fast kernels' way (docs/MATH.md
+//! §3a: W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ, for every point of the batch).
 //!
 //! The exact kernels add each point's products into that point's own lane of a per-lane
 //! accumulator (W² tiles, 32 KB per potential at W = 32) and sum the lanes once, at the end of
 //! the evaluation: the order of every sum is then the same on every platform. The price is a
-//! load and a store of the accumulator for every sixteen products, and that traffic, not the
-//! arithmetic, bounds the loop (docs/PERFORMANCE.md, "What W̄₂'s loop costs").
+//! load and a store of the accumulator for every eight or sixteen products, and that traffic,
+//! not the arithmetic, bounds the loop (docs/PERFORMANCE.md, "What W̄₂'s loop costs").
 //!
 //! The fast kernels' bits are free to differ, so they sum a tile's eight points first: h₁ and
-//! β₁ are transposed (sixteen hidden units of one point per register), then every row k of W̄₂
-//! gets, sixteen columns at a time, eight fused multiply-adds per factor, and one load and one
-//! store of a W × W accumulator of one value per weight (4 KB at W = 32).
+//! β₁ are transposed (a block of hidden units of one point per register: sixteen in the
+//! AVX-512 clone, eight in the AVX + FMA one), then every row k of W̄₂ gets, per block of
+//! columns, eight fused multiply-adds per factor, and one load and one store of a W × W
+//! accumulator of one value per weight (4 KB at W = 32).
 
 // # Soundness
 //
-// `add_outer_sums` executes AVX-512F instructions. It is called only from
-// `<WideFmaF32x8 as LaneVec<f32>>::add_outer_sums`, a method of a type instantiated only inside
-// the fast AVX-512 clone of `lanes::with_avx_clone` (the argument in `avx_lanes`), and by this
-// module's test after detecting AVX-512F.
+// `add_outer_sums_wide` executes AVX-512F instructions, `add_outer_sums_narrow` AVX and FMA
+// ones. They are called only from `<AvxF32x8<true, _> as LaneVec<f32>>::add_outer_sums`, a
+// method of a type instantiated only inside the fast clones of `lanes::with_avx_clone` (the
+// argument in `avx_lanes`; the wide form only where the type is `WideFmaF32x8`, inside the fast
+// AVX-512 clone), and by this module's test after detecting the features.
 #![allow(unsafe_code)]
 
 use std::arch::x86_64::{
-    __m512, __m512i, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_loadu_si512,
-    _mm512_permutex2var_ps, _mm512_set1_ps, _mm512_setzero_ps, _mm512_storeu_ps,
+    __m256, __m512, __m512i, _mm256_add_ps, _mm256_fmadd_ps, _mm256_loadu_ps,
+    _mm256_permute2f128_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_shuffle_ps, _mm256_storeu_ps,
+    _mm256_unpackhi_ps, _mm256_unpacklo_ps, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps,
+    _mm512_loadu_si512, _mm512_permutex2var_ps, _mm512_set1_ps, _mm512_setzero_ps,
+    _mm512_storeu_ps,
 };
 
 use super::lanes::{Lane, TILE};
 
-/// Hidden units per register: the columns of W̄₂ done together (W must be a multiple).
-pub(super) const COLUMNS: usize = 16;
-
 /// Rows of W̄₂ done together: with two chains each (one per factor) eight independent chains
-/// of fused multiply-adds, enough to cover their latency on two ports.
+/// of fused multiply-adds, enough to cover their latency on two ports (eight rows measured
+/// the same in the AVX-512 clone).
 const ROWS: usize = 4;
 
-/// The lane indices of `_mm512_permutex2var_ps` for one stage of the transpose: the stage that
-/// exchanges bit `c` of the lane with one bit of the register index, keeping the lanes whose
-/// bit `c` is `high` (indices 0–15 read the first register, 16–31 the second).
+/// A register of W̄₂'s sums over a block of [`Columns::COLUMNS`] adjacent columns, and what
+/// the loop of [`add_sums`] does with it. Every method needs the register's instruction set
+/// (the module comment).
+trait Columns: Copy {
+    /// Columns (hidden units) per register.
+    const COLUMNS: usize;
+    /// A register of zeros.
+    unsafe fn zero() -> Self;
+    /// `acc + x·v` in every lane, fused.
+    unsafe fn fma(x: f32, v: Self, acc: Self) -> Self;
+    /// `*p += a + b` over the register's columns from `p`.
+    unsafe fn add_to(p: *mut f32, a: Self, b: Self);
+    /// `COLUMNS` units' tiles (`x[j][t]`) as eight registers, one per point t, each holding the
+    /// units in order.
+    unsafe fn transposed(x: &[Lane<f32>]) -> [Self; TILE];
+}
+
+/// Sixteen columns in one AVX-512 register.
+#[derive(Clone, Copy)]
+struct Wide(__m512);
+
+/// Eight columns in one AVX register.
+#[derive(Clone, Copy)]
+struct Narrow(__m256);
+
+/// The lane indices of `_mm512_permutex2var_ps` for one stage of [`Wide::transposed`]: the
+/// stage that exchanges bit `c` of the lane with one bit of the register index, keeping the
+/// lanes whose bit `c` is `high` (indices 0–15 read the first register, 16–31 the second).
 const fn exchange(c: usize, high: bool) -> [i32; 16] {
     let bit = 1 << c;
     let mut idx = [0; 16];
@@ -54,7 +82,7 @@ const fn exchange(c: usize, high: bool) -> [i32; 16] {
 }
 
 /// The last stage's indices, with the lanes also put in unit order: after three exchanges,
-/// unit j sits at lane ((j mod 2) · 8 + ⌊j/2⌋) (see [`transposed`]).
+/// unit j sits at lane ((j mod 2) · 8 + ⌊j/2⌋) (see [`Wide::transposed`]).
 const fn exchange_last(high: bool) -> [i32; 16] {
     let naive = exchange(2, high);
     let mut idx = [0; 16];
@@ -73,145 +101,279 @@ const STAGES: [[[i32; 16]; 2]; 3] = [
     [exchange_last(false), exchange_last(true)],
 ];
 
-/// Sixteen units' tiles (`x[j][t]`, unit j, point t) as eight registers, one per point t, each
-/// holding the sixteen units in order.
-///
-/// Loaded as they are stored, register i holds units 2i and 2i + 1 (lane (j mod 2)·8 + t).
-/// Each of three stages pairs the registers that differ in bit s of their index and exchanges
-/// that bit with bit s of the lane (one two-source permute per output register), which moves
-/// the point's bits into the register index.
-#[inline(always)]
-unsafe fn transposed(x: &[Lane<f32>]) -> [__m512; TILE] {
-    debug_assert_eq!(x.len(), COLUMNS);
-    // SAFETY: `x` holds 16 tiles = 128 floats, read as eight registers of sixteen; AVX-512F
-    // as in the module comment.
-    unsafe {
-        let base = x.as_ptr().cast::<f32>();
-        let mut r = [_mm512_setzero_ps(); TILE];
-        for (i, reg) in r.iter_mut().enumerate() {
-            *reg = _mm512_loadu_ps(base.add(COLUMNS * i));
+impl Columns for Wide {
+    const COLUMNS: usize = 16;
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        // SAFETY: AVX-512F (the module comment).
+        Self(unsafe { _mm512_setzero_ps() })
+    }
+    #[inline(always)]
+    unsafe fn fma(x: f32, v: Self, acc: Self) -> Self {
+        // SAFETY: AVX-512F (the module comment).
+        Self(unsafe { _mm512_fmadd_ps(_mm512_set1_ps(x), v.0, acc.0) })
+    }
+    #[inline(always)]
+    unsafe fn add_to(p: *mut f32, a: Self, b: Self) {
+        // SAFETY: AVX-512F; the caller's `p` has sixteen floats.
+        unsafe {
+            _mm512_storeu_ps(
+                p,
+                _mm512_add_ps(_mm512_loadu_ps(p), _mm512_add_ps(a.0, b.0)),
+            );
         }
-        for (s, [low, high]) in STAGES.iter().enumerate() {
-            let low: __m512i = _mm512_loadu_si512(low.as_ptr().cast());
-            let high: __m512i = _mm512_loadu_si512(high.as_ptr().cast());
-            let bit = 1 << s;
-            for i in 0..TILE {
-                if i & bit == 0 {
-                    let (a, b) = (r[i], r[i | bit]);
-                    r[i] = _mm512_permutex2var_ps(a, low, b);
-                    r[i | bit] = _mm512_permutex2var_ps(a, high, b);
+    }
+    /// Loaded as they are stored, register i holds units 2i and 2i + 1 (lane (j mod 2)·8 + t).
+    /// Each of three stages pairs the registers that differ in bit s of their index and
+    /// exchanges that bit with bit s of the lane (one two-source permute per output register),
+    /// which moves the point's bits into the register index.
+    #[inline(always)]
+    unsafe fn transposed(x: &[Lane<f32>]) -> [Self; TILE] {
+        debug_assert_eq!(x.len(), Self::COLUMNS);
+        // SAFETY: `x` holds 16 tiles = 128 floats, read as eight registers of sixteen;
+        // AVX-512F as in the module comment.
+        unsafe {
+            let base = x.as_ptr().cast::<f32>();
+            let mut r = [_mm512_setzero_ps(); TILE];
+            for (i, reg) in r.iter_mut().enumerate() {
+                *reg = _mm512_loadu_ps(base.add(Self::COLUMNS * i));
+            }
+            for (s, [low, high]) in STAGES.iter().enumerate() {
+                let low: __m512i = _mm512_loadu_si512(low.as_ptr().cast());
+                let high: __m512i = _mm512_loadu_si512(high.as_ptr().cast());
+                let bit = 1 << s;
+                for i in 0..TILE {
+                    if i & bit == 0 {
+                        let (a, b) = (r[i], r[i | bit]);
+                        r[i] = _mm512_permutex2var_ps(a, low, b);
+                        r[i | bit] = _mm512_permutex2var_ps(a, high, b);
+                    }
                 }
             }
+            r.map(Self)
         }
-        r
+    }
+}
+
+impl Columns for Narrow {
+    const COLUMNS: usize = 8;
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        // SAFETY: AVX (the module comment).
+        Self(unsafe { _mm256_setzero_ps() })
+    }
+    #[inline(always)]
+    unsafe fn fma(x: f32, v: Self, acc: Self) -> Self {
+        // SAFETY: AVX and FMA (the module comment).
+        Self(unsafe { _mm256_fmadd_ps(_mm256_set1_ps(x), v.0, acc.0) })
+    }
+    #[inline(always)]
+    unsafe fn add_to(p: *mut f32, a: Self, b: Self) {
+        // SAFETY: AVX; the caller's `p` has eight floats.
+        unsafe {
+            _mm256_storeu_ps(
+                p,
+                _mm256_add_ps(_mm256_loadu_ps(p), _mm256_add_ps(a.0, b.0)),
+            );
+        }
+    }
+    /// The classic 8 × 8 transpose: pairs of units interleaved, then pairs of pairs, then the
+    /// 128-bit halves exchanged.
+    #[inline(always)]
+    unsafe fn transposed(x: &[Lane<f32>]) -> [Self; TILE] {
+        debug_assert_eq!(x.len(), Self::COLUMNS);
+        // SAFETY: `x` holds 8 tiles of eight floats; AVX as in the module comment.
+        unsafe {
+            let r: [__m256; TILE] = std::array::from_fn(|i| _mm256_loadu_ps(x[i].as_ptr()));
+            let lo = |a, b| _mm256_unpacklo_ps(a, b);
+            let hi = |a, b| _mm256_unpackhi_ps(a, b);
+            let (t0, t1) = (lo(r[0], r[1]), hi(r[0], r[1]));
+            let (t2, t3) = (lo(r[2], r[3]), hi(r[2], r[3]));
+            let (t4, t5) = (lo(r[4], r[5]), hi(r[4], r[5]));
+            let (t6, t7) = (lo(r[6], r[7]), hi(r[6], r[7]));
+            let even = |a, b| _mm256_shuffle_ps::<0x44>(a, b);
+            let odd = |a, b| _mm256_shuffle_ps::<0xEE>(a, b);
+            let (s0, s1, s2, s3) = (even(t0, t2), odd(t0, t2), even(t1, t3), odd(t1, t3));
+            let (s4, s5, s6, s7) = (even(t4, t6), odd(t4, t6), even(t5, t7), odd(t5, t7));
+            let first = |a, b| Self(_mm256_permute2f128_ps::<0x20>(a, b));
+            let second = |a, b| Self(_mm256_permute2f128_ps::<0x31>(a, b));
+            [
+                first(s0, s4),
+                first(s1, s5),
+                first(s2, s6),
+                first(s3, s7),
+                second(s0, s4),
+                second(s1, s5),
+                second(s2, s6),
+                second(s3, s7),
+            ]
+        }
     }
 }
 
 /// `sums[k·W + j] += Σₜ (e₂[k][t]·h₁[j][t] + δ₂[k][t]·β₁[j][t])` for every row k and column
-/// j (W̄₂ of docs/MATH.md §3a over one tile's points, W = `h1.len()`, a multiple of 16), each
-/// with fused multiply-adds over the points in order, the two factors' chains added at the end.
-///
-/// # Safety
-/// The CPU must have AVX-512F (see the module comment).
+/// j (W̄₂ of docs/MATH.md §3a over one tile's points, W = `h1.len()`, a multiple of
+/// `R::COLUMNS`), each with fused multiply-adds over the points in order, the two factors'
+/// chains added at the end.
 #[inline(always)]
-pub(super) unsafe fn add_outer_sums(
+unsafe fn add_sums<R: Columns>(
     sums: &mut [f32],
     e2: &[Lane<f32>],
     h1: &[Lane<f32>],
     delta2: &[Lane<f32>],
     beta1: &[Lane<f32>],
 ) {
-    let w = h1.len();
+    let (w, c) = (h1.len(), R::COLUMNS);
     assert!(
-        w.is_multiple_of(COLUMNS)
+        w.is_multiple_of(c)
+            && w.is_multiple_of(ROWS)
             && e2.len() == w
             && delta2.len() == w
             && beta1.len() == w
             && sums.len() == w * w
     );
-    // SAFETY: AVX-512F as in the caller's contract; every row k < W and column block
-    // jc + 16 ≤ W index inside `sums` (W² values) and the W tiles of `e2`, `delta2`.
+    // SAFETY: the register's features as in the caller's contract; every row k < W and
+    // column block jc + COLUMNS ≤ W index inside `sums` (W² values) and the W tiles of `e2`,
+    // `delta2`.
     unsafe {
-        for jc in (0..w).step_by(COLUMNS) {
-            let h = transposed(&h1[jc..jc + COLUMNS]);
-            let b = transposed(&beta1[jc..jc + COLUMNS]);
+        for jc in (0..w).step_by(c) {
+            let h = R::transposed(&h1[jc..jc + c]);
+            let b = R::transposed(&beta1[jc..jc + c]);
             for k in (0..w).step_by(ROWS) {
-                let mut acc_h = [_mm512_setzero_ps(); ROWS];
-                let mut acc_b = [_mm512_setzero_ps(); ROWS];
+                let mut acc_h = [R::zero(); ROWS];
+                let mut acc_b = [R::zero(); ROWS];
                 for t in 0..TILE {
                     for r in 0..ROWS {
                         let e = *e2.get_unchecked(k + r).get_unchecked(t);
                         let d = *delta2.get_unchecked(k + r).get_unchecked(t);
-                        acc_h[r] = _mm512_fmadd_ps(_mm512_set1_ps(e), h[t], acc_h[r]);
-                        acc_b[r] = _mm512_fmadd_ps(_mm512_set1_ps(d), b[t], acc_b[r]);
+                        acc_h[r] = R::fma(e, h[t], acc_h[r]);
+                        acc_b[r] = R::fma(d, b[t], acc_b[r]);
                     }
                 }
                 for r in 0..ROWS {
-                    let p = sums.as_mut_ptr().add((k + r) * w + jc);
-                    let tile_sum = _mm512_add_ps(acc_h[r], acc_b[r]);
-                    _mm512_storeu_ps(p, _mm512_add_ps(_mm512_loadu_ps(p), tile_sum));
+                    R::add_to(sums.as_mut_ptr().add((k + r) * w + jc), acc_h[r], acc_b[r]);
                 }
             }
         }
     }
 }
 
+/// Sixteen columns per AVX-512 register ([`add_sums`]); W a multiple of [`WIDE_COLUMNS`].
+///
+/// # Safety
+/// The CPU must have AVX-512F (see the module comment).
+#[inline(always)]
+pub(super) unsafe fn add_outer_sums_wide(
+    sums: &mut [f32],
+    e2: &[Lane<f32>],
+    h1: &[Lane<f32>],
+    delta2: &[Lane<f32>],
+    beta1: &[Lane<f32>],
+) {
+    // SAFETY: as the caller's contract.
+    unsafe { add_sums::<Wide>(sums, e2, h1, delta2, beta1) }
+}
+
+/// Eight columns per AVX register ([`add_sums`]); W a multiple of [`NARROW_COLUMNS`].
+///
+/// # Safety
+/// The CPU must have AVX and FMA (see the module comment).
+#[inline(always)]
+pub(super) unsafe fn add_outer_sums_narrow(
+    sums: &mut [f32],
+    e2: &[Lane<f32>],
+    h1: &[Lane<f32>],
+    delta2: &[Lane<f32>],
+    beta1: &[Lane<f32>],
+) {
+    // SAFETY: as the caller's contract.
+    unsafe { add_sums::<Narrow>(sums, e2, h1, delta2, beta1) }
+}
+
+/// The widths [`add_outer_sums_wide`] takes: multiples of this.
+pub(super) const WIDE_COLUMNS: usize = Wide::COLUMNS;
+
+/// The widths [`add_outer_sums_narrow`] takes: multiples of this.
+pub(super) const NARROW_COLUMNS: usize = Narrow::COLUMNS;
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rng::Rng;
 
+    type Sums = unsafe fn(&mut [f32], &[Lane<f32>], &[Lane<f32>], &[Lane<f32>], &[Lane<f32>]);
+
     #[target_feature(enable = "avx,fma,avx512f,avx512vl")]
-    fn run(
-        sums: &mut [f32],
-        e2: &[Lane<f32>],
-        h1: &[Lane<f32>],
-        delta2: &[Lane<f32>],
-        beta1: &[Lane<f32>],
-    ) {
+    fn wide(s: &mut [f32], e2: &[Lane<f32>], h1: &[Lane<f32>], d2: &[Lane<f32>], b1: &[Lane<f32>]) {
         // SAFETY: compiled for and called only on a CPU with AVX-512F (checked by the test).
-        unsafe { add_outer_sums(sums, e2, h1, delta2, beta1) }
+        unsafe { add_outer_sums_wide(s, e2, h1, d2, b1) }
     }
 
-    /// Against the sums written out in f64, for the widths with one, two and three column
-    /// blocks, twice (so the accumulator really accumulates).
+    #[target_feature(enable = "avx,fma")]
+    fn narrow(
+        s: &mut [f32],
+        e2: &[Lane<f32>],
+        h1: &[Lane<f32>],
+        d2: &[Lane<f32>],
+        b1: &[Lane<f32>],
+    ) {
+        // SAFETY: compiled for and called only on a CPU with AVX and FMA (checked by the test).
+        unsafe { add_outer_sums_narrow(s, e2, h1, d2, b1) }
+    }
+
+    /// Both forms against the sums written out in f64, for widths with one, two and three
+    /// column blocks, twice (so the accumulator really accumulates).
     #[test]
     fn the_tile_sums_are_the_outer_products_summed_over_the_points() {
-        if !std::arch::is_x86_feature_detected!("avx512f")
-            || !std::arch::is_x86_feature_detected!("avx512vl")
-            || !std::arch::is_x86_feature_detected!("fma")
-        {
-            eprintln!("no AVX-512F/VL + FMA on this CPU: nothing to test");
-            return;
-        }
-        let mut rng = Rng::seed_from_u64(17);
-        for w in [16, 32, 48] {
-            let mut tiles = || -> Vec<Lane<f32>> {
-                (0..w)
-                    .map(|_| std::array::from_fn(|_| rng.normal() as f32))
-                    .collect()
-            };
-            let (e2, h1, delta2, beta1) = (tiles(), tiles(), tiles(), tiles());
-            let mut sums: Vec<f32> = (0..w * w).map(|i| (i % 7) as f32 - 3.0).collect();
-            let start = sums.clone();
-            // SAFETY: AVX-512F/VL and FMA detected just above.
-            unsafe {
-                run(&mut sums, &e2, &h1, &delta2, &beta1);
-                run(&mut sums, &e2, &h1, &delta2, &beta1);
+        let has = |f: &str| match f {
+            "avx512" => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+                    && std::arch::is_x86_feature_detected!("fma")
             }
-            for k in 0..w {
-                for j in 0..w {
-                    let mut want = f64::from(start[k * w + j]);
-                    for t in 0..TILE {
-                        want += 2.0
-                            * (f64::from(e2[k][t]) * f64::from(h1[j][t])
-                                + f64::from(delta2[k][t]) * f64::from(beta1[j][t]));
+            _ => {
+                std::arch::is_x86_feature_detected!("avx")
+                    && std::arch::is_x86_feature_detected!("fma")
+            }
+        };
+        let forms: [(&str, Sums, &[usize]); 2] = [
+            ("avx512", wide, &[16, 32, 48]),
+            ("avx", narrow, &[8, 16, 24, 32]),
+        ];
+        let mut rng = Rng::seed_from_u64(17);
+        for (name, form, widths) in forms {
+            if !has(name) {
+                eprintln!("no {name} with FMA on this CPU: that form is not tested");
+                continue;
+            }
+            for &w in widths {
+                let mut tiles = || -> Vec<Lane<f32>> {
+                    (0..w)
+                        .map(|_| std::array::from_fn(|_| rng.normal() as f32))
+                        .collect()
+                };
+                let (e2, h1, delta2, beta1) = (tiles(), tiles(), tiles(), tiles());
+                let mut sums: Vec<f32> = (0..w * w).map(|i| (i % 7) as f32 - 3.0).collect();
+                let start = sums.clone();
+                // SAFETY: the form's features were detected just above.
+                unsafe {
+                    form(&mut sums, &e2, &h1, &delta2, &beta1);
+                    form(&mut sums, &e2, &h1, &delta2, &beta1);
+                }
+                for k in 0..w {
+                    for j in 0..w {
+                        let mut want = f64::from(start[k * w + j]);
+                        for t in 0..TILE {
+                            want += 2.0
+                                * (f64::from(e2[k][t]) * f64::from(h1[j][t])
+                                    + f64::from(delta2[k][t]) * f64::from(beta1[j][t]));
+                        }
+                        let got = f64::from(sums[k * w + j]);
+                        assert!(
+                            (got - want).abs() < 1e-4 * (1.0 + want.abs()),
+                            "{name}, W = {w}, row {k}, column {j}: {got} against {want}"
+                        );
                     }
-                    let got = f64::from(sums[k * w + j]);
-                    assert!(
-                        (got - want).abs() < 1e-4 * (1.0 + want.abs()),
-                        "W = {w}, row {k}, column {j}: {got} against {want}"
-                    );
                 }
             }
         }

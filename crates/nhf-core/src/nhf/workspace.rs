@@ -23,7 +23,7 @@ pub struct Workspace<T> {
     /// per call (a step makes one call per piece of its batch).
     pub(crate) grad_lanes: Vec<Lane<T>>,
     /// Parameter cotangents already summed over points, one value per parameter: only the fast
-    /// AVX-512 kernels write here (W̄₂, [`super::mlp::force_vjp`]); zero between calls too.
+    /// kernels write here (W̄₂, [`super::mlp::force_vjp`]); zero between calls too.
     pub(crate) grad_sums: Vec<T>,
 }
 
@@ -43,7 +43,7 @@ impl<T: Real> Workspace<T> {
     /// Writes each parameter's accumulated cotangent into `grad` (its point sum, then its lanes
     /// in order) and zeroes both accumulators for the next evaluation.
     ///
-    /// Wherever the fast AVX-512 kernels did not run, the point sums are still +0, the start
+    /// Wherever the fast kernels did not run, the point sums are still +0, the start
     /// of the plain sum over the lanes, so every other kernel's gradient keeps its bits.
     pub(crate) fn take_gradient(&mut self, grad: &mut [T]) {
         let accumulators = self.grad_lanes.iter_mut().zip(&mut self.grad_sums);
