@@ -31,10 +31,11 @@
 
 use std::arch::x86_64::{
     __m256, __m512, _CMP_UNORD_Q, _mm256_add_ps, _mm256_blendv_ps, _mm256_cmp_ps, _mm256_div_ps,
-    _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_max_ps, _mm256_min_ps, _mm256_mul_ps, _mm256_set1_ps,
-    _mm256_storeu_ps, _mm256_sub_ps, _mm256_xor_ps, _mm512_add_ps, _mm512_castpd_ps,
-    _mm512_castps256_ps512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_mul_ps, _mm512_permutexvar_ps,
-    _mm512_set_epi32, _mm512_set1_pd, _mm512_setzero_ps, _mm512_storeu_ps,
+    _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_max_ps, _mm256_min_ps, _mm256_mul_ps,
+    _mm256_permute2f128_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_shuffle_ps, _mm256_storeu_ps,
+    _mm256_sub_ps, _mm256_unpackhi_ps, _mm256_unpacklo_ps, _mm256_xor_ps, _mm512_add_ps,
+    _mm512_castpd_ps, _mm512_castps256_ps512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_mul_ps,
+    _mm512_permutexvar_ps, _mm512_set_epi32, _mm512_set1_pd, _mm512_setzero_ps, _mm512_storeu_ps,
 };
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -88,6 +89,46 @@ impl<const FMA: bool, const WIDE: bool> std::ops::BitXor<f32> for AvxF32x8<FMA, 
     fn bitxor(self, bits: f32) -> Self {
         // SAFETY: reached only inside the AVX clones (module comment).
         Self(unsafe { _mm256_xor_ps(self.0, _mm256_set1_ps(bits)) })
+    }
+}
+
+/// The 8 × 8 transpose of eight AVX registers (lane t of register i → lane i of register t):
+/// pairs interleaved, then pairs of pairs, then the 128-bit halves exchanged. Written without
+/// closures: each would be a function of its own, compiled without AVX (see `matvec`).
+///
+/// # Safety
+/// The CPU must have AVX: called only inside the AVX clones (module comment) and the AVX form
+/// of `outer_sums`.
+#[inline(always)]
+pub(super) unsafe fn transpose8(r: [__m256; TILE]) -> [__m256; TILE] {
+    // SAFETY: AVX, by the caller's contract.
+    unsafe {
+        let t0 = _mm256_unpacklo_ps(r[0], r[1]);
+        let t1 = _mm256_unpackhi_ps(r[0], r[1]);
+        let t2 = _mm256_unpacklo_ps(r[2], r[3]);
+        let t3 = _mm256_unpackhi_ps(r[2], r[3]);
+        let t4 = _mm256_unpacklo_ps(r[4], r[5]);
+        let t5 = _mm256_unpackhi_ps(r[4], r[5]);
+        let t6 = _mm256_unpacklo_ps(r[6], r[7]);
+        let t7 = _mm256_unpackhi_ps(r[6], r[7]);
+        let s0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+        let s1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+        let s2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+        let s3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+        let s4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+        let s5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+        let s6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+        let s7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+        [
+            _mm256_permute2f128_ps::<0x20>(s0, s4),
+            _mm256_permute2f128_ps::<0x20>(s1, s5),
+            _mm256_permute2f128_ps::<0x20>(s2, s6),
+            _mm256_permute2f128_ps::<0x20>(s3, s7),
+            _mm256_permute2f128_ps::<0x31>(s0, s4),
+            _mm256_permute2f128_ps::<0x31>(s1, s5),
+            _mm256_permute2f128_ps::<0x31>(s2, s6),
+            _mm256_permute2f128_ps::<0x31>(s3, s7),
+        ]
     }
 }
 
@@ -278,6 +319,35 @@ where
             }
         }
         r
+    }
+    /// Eight parameters at a time: their tiles transposed, so that one register holds lane t
+    /// of all eight, then added to the point sums lane by lane in order (each parameter's own
+    /// order, so the bits of the scalar fold).
+    #[inline(always)]
+    fn fold_gradient(grad: &mut [f32], lanes: &mut [Lane<f32>], sums: &mut [f32]) -> usize {
+        let n = grad.len().min(lanes.len()).min(sums.len());
+        let mut i = 0;
+        // SAFETY: reached only inside the AVX clones (module comment); every pointer is to
+        // eight floats at i + 8 ≤ n, or to one tile of `lanes`.
+        unsafe {
+            while i + TILE <= n {
+                let mut r = [_mm256_setzero_ps(); TILE];
+                for (reg, tile) in r.iter_mut().zip(&lanes[i..i + TILE]) {
+                    *reg = _mm256_loadu_ps(tile.as_ptr());
+                }
+                let mut s = _mm256_loadu_ps(sums.as_ptr().add(i));
+                for lane in transpose8(r) {
+                    s = _mm256_add_ps(s, lane);
+                }
+                _mm256_storeu_ps(grad.as_mut_ptr().add(i), s);
+                _mm256_storeu_ps(sums.as_mut_ptr().add(i), _mm256_setzero_ps());
+                for tile in &mut lanes[i..i + TILE] {
+                    _mm256_storeu_ps(tile.as_mut_ptr(), _mm256_setzero_ps());
+                }
+                i += TILE;
+            }
+        }
+        i
     }
     /// [`fast_tanh_f32x8`](super::real::fast_tanh_f32x8) with the same operations in the same
     /// order: the clamp as max then min, a NaN put back, then the shared rational function.

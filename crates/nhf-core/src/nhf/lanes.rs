@@ -71,6 +71,14 @@ pub(crate) trait LaneVec<T>:
     ) -> bool {
         false
     }
+    /// The gradient's fold ([`super::workspace::Workspace::take_gradient`]) for the first
+    /// parameters, by a wider method where the lanes have one: each parameter's point sum, then
+    /// its eight lanes added in order, into `grad[i]`, both accumulators zeroed. Returns how
+    /// many it did (none by default: the caller's loop does them all).
+    #[inline(always)]
+    fn fold_gradient(_grad: &mut [T], _lanes: &mut [Lane<T>], _sums: &mut [T]) -> usize {
+        0
+    }
     /// The first rows of `out[r] = bias[r] + Σ_j M[r, j] · x[j]` (M square, given as its
     /// transpose `mat_t`), each row the chain of [`LaneVec::mul_add`]s over j of the plain
     /// product, by a wider method where the lanes have one; returns how many rows it did (none

@@ -23,13 +23,13 @@
 #![allow(unsafe_code)]
 
 use std::arch::x86_64::{
-    __m256, __m512, __m512i, _mm256_add_ps, _mm256_fmadd_ps, _mm256_loadu_ps,
-    _mm256_permute2f128_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_shuffle_ps, _mm256_storeu_ps,
-    _mm256_unpackhi_ps, _mm256_unpacklo_ps, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps,
+    __m256, __m512, __m512i, _mm256_add_ps, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_set1_ps,
+    _mm256_setzero_ps, _mm256_storeu_ps, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps,
     _mm512_loadu_si512, _mm512_permutex2var_ps, _mm512_set1_ps, _mm512_setzero_ps,
     _mm512_storeu_ps,
 };
 
+use super::avx_lanes::transpose8;
 use super::lanes::{Lane, TILE};
 
 /// Rows of W̄₂ done together: with two chains each (one per factor) eight independent chains
@@ -177,36 +177,16 @@ impl Columns for Narrow {
             );
         }
     }
-    /// The classic 8 × 8 transpose: pairs of units interleaved, then pairs of pairs, then the
-    /// 128-bit halves exchanged.
     #[inline(always)]
     unsafe fn transposed(x: &[Lane<f32>]) -> [Self; TILE] {
         debug_assert_eq!(x.len(), Self::COLUMNS);
         // SAFETY: `x` holds 8 tiles of eight floats; AVX as in the module comment.
         unsafe {
-            let r: [__m256; TILE] = std::array::from_fn(|i| _mm256_loadu_ps(x[i].as_ptr()));
-            let lo = |a, b| _mm256_unpacklo_ps(a, b);
-            let hi = |a, b| _mm256_unpackhi_ps(a, b);
-            let (t0, t1) = (lo(r[0], r[1]), hi(r[0], r[1]));
-            let (t2, t3) = (lo(r[2], r[3]), hi(r[2], r[3]));
-            let (t4, t5) = (lo(r[4], r[5]), hi(r[4], r[5]));
-            let (t6, t7) = (lo(r[6], r[7]), hi(r[6], r[7]));
-            let even = |a, b| _mm256_shuffle_ps::<0x44>(a, b);
-            let odd = |a, b| _mm256_shuffle_ps::<0xEE>(a, b);
-            let (s0, s1, s2, s3) = (even(t0, t2), odd(t0, t2), even(t1, t3), odd(t1, t3));
-            let (s4, s5, s6, s7) = (even(t4, t6), odd(t4, t6), even(t5, t7), odd(t5, t7));
-            let first = |a, b| Self(_mm256_permute2f128_ps::<0x20>(a, b));
-            let second = |a, b| Self(_mm256_permute2f128_ps::<0x31>(a, b));
-            [
-                first(s0, s4),
-                first(s1, s5),
-                first(s2, s6),
-                first(s3, s7),
-                second(s0, s4),
-                second(s1, s5),
-                second(s2, s6),
-                second(s3, s7),
-            ]
+            let mut r = [_mm256_setzero_ps(); TILE];
+            for (reg, tile) in r.iter_mut().zip(x) {
+                *reg = _mm256_loadu_ps(tile.as_ptr());
+            }
+            transpose8(r).map(Self)
         }
     }
 }
