@@ -45,6 +45,11 @@ impl Session {
             log::warn!("training moves into the frame loop: {why}");
             self.host = None;
             self.job = None;
+            if self.bench_running {
+                // The timing will not come: say why, and draw every frame again.
+                self.bench = Some(serde_json::json!({ "error": why }));
+                self.bench_running = false;
+            }
             return;
         }
         let wants_grid = self.wants_grid();
@@ -143,5 +148,49 @@ impl Session {
             "timing {reps} steps of the {config} configuration on {workers} worker(s); the \
              status's bench has the result"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::settings::Settings;
+    use crate::app::training_host::TrainReport;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// A host that accepts a timing, then dies before it reports.
+    struct DyingHost(Rc<Cell<bool>>);
+
+    impl TrainingHost for DyingHost {
+        fn start(&mut self, _job: TrainJob) {}
+        fn stop(&mut self) {}
+        fn poll(&mut self) -> Vec<TrainReport> {
+            Vec::new()
+        }
+        fn failure(&self) -> Option<String> {
+            self.0.get().then(|| "the worker failed: gone".to_string())
+        }
+        fn bench(&mut self, _config: &str, _reps: usize, _workers: usize) -> Result<(), String> {
+            Ok(())
+        }
+    }
+
+    /// The page draws less while a timing runs; if the host dies first, the timing ends with
+    /// the reason and the page draws normally again.
+    #[test]
+    fn a_timing_whose_host_dies_ends_with_its_reason() {
+        let dead = Rc::new(Cell::new(false));
+        let mut s = Session::new(Settings::default());
+        s.set_training_host(Box::new(DyingHost(dead.clone())));
+        s.start_worker_bench("standard", 5, 2).unwrap();
+        assert!(s.bench_running && s.bench.is_none());
+        s.drive_host();
+        assert!(s.bench_running, "a live host's timing is still running");
+        dead.set(true);
+        s.drive_host();
+        assert!(!s.bench_running);
+        let error = s.bench.as_ref().and_then(|b| b["error"].as_str());
+        assert_eq!(error, Some("the worker failed: gone"));
     }
 }
