@@ -92,17 +92,23 @@ impl<const FMA: bool, const WIDE: bool> std::ops::BitXor<f32> for AvxF32x8<FMA, 
     }
 }
 
-/// The 8 × 8 transpose of eight AVX registers (lane t of register i → lane i of register t):
-/// pairs interleaved, then pairs of pairs, then the 128-bit halves exchanged. Written without
-/// closures: each would be a function of its own, compiled without AVX (see `matvec`).
+/// Eight tiles (`tiles[i][t]`) as eight AVX registers, one per point t, each holding the eight
+/// tiles' values in order: the 8 × 8 transpose, by pairs interleaved, then pairs of pairs, then
+/// the 128-bit halves exchanged. Written without closures: each would be a function of its
+/// own, compiled without AVX (see `matvec`).
 ///
 /// # Safety
 /// The CPU must have AVX: called only inside the AVX clones (module comment) and the AVX form
 /// of `outer_sums`.
 #[inline(always)]
-pub(super) unsafe fn transpose8(r: [__m256; TILE]) -> [__m256; TILE] {
-    // SAFETY: AVX, by the caller's contract.
+pub(super) unsafe fn transposed_tiles(tiles: &[Lane<f32>]) -> [__m256; TILE] {
+    let tiles = &tiles[..TILE];
+    // SAFETY: AVX, by the caller's contract; each load reads one whole tile.
     unsafe {
+        let mut r = [_mm256_setzero_ps(); TILE];
+        for (reg, tile) in r.iter_mut().zip(tiles) {
+            *reg = _mm256_loadu_ps(tile.as_ptr());
+        }
         let t0 = _mm256_unpacklo_ps(r[0], r[1]);
         let t1 = _mm256_unpackhi_ps(r[0], r[1]);
         let t2 = _mm256_unpacklo_ps(r[2], r[3]);
@@ -331,12 +337,8 @@ where
         // eight floats at i + 8 ≤ n, or to one tile of `lanes`.
         unsafe {
             while i + TILE <= n {
-                let mut r = [_mm256_setzero_ps(); TILE];
-                for (reg, tile) in r.iter_mut().zip(&lanes[i..i + TILE]) {
-                    *reg = _mm256_loadu_ps(tile.as_ptr());
-                }
                 let mut s = _mm256_loadu_ps(sums.as_ptr().add(i));
-                for lane in transpose8(r) {
+                for lane in transposed_tiles(&lanes[i..i + TILE]) {
                     s = _mm256_add_ps(s, lane);
                 }
                 _mm256_storeu_ps(grad.as_mut_ptr().add(i), s);

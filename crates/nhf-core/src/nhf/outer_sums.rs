@@ -29,7 +29,7 @@ use std::arch::x86_64::{
     _mm512_storeu_ps,
 };
 
-use super::avx_lanes::transpose8;
+use super::avx_lanes::transposed_tiles;
 use super::lanes::{Lane, TILE};
 
 /// Rows of W̄₂ done together: with two chains each (one per factor) eight independent chains
@@ -180,14 +180,8 @@ impl Columns for Narrow {
     #[inline(always)]
     unsafe fn transposed(x: &[Lane<f32>]) -> [Self; TILE] {
         debug_assert_eq!(x.len(), Self::COLUMNS);
-        // SAFETY: `x` holds 8 tiles of eight floats; AVX as in the module comment.
-        unsafe {
-            let mut r = [_mm256_setzero_ps(); TILE];
-            for (reg, tile) in r.iter_mut().zip(x) {
-                *reg = _mm256_loadu_ps(tile.as_ptr());
-            }
-            transpose8(r).map(Self)
-        }
+        // SAFETY: `x` holds 8 tiles; AVX as in the module comment.
+        unsafe { transposed_tiles(x).map(Self) }
     }
 }
 
