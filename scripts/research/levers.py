@@ -11,6 +11,7 @@ tanh MLP potentials, Gaussian momentum encoder, N(0, I) base, Adam with cosine d
   --fullcov     momentum encoder: a Gaussian with a full covariance, p = mu + L eps with L lower
                 triangular (diagonal e^{log sigma}, one free off-diagonal entry)
   --b2 B        Adam's beta2 (default 0.999, the engine's)
+  --act A       the potentials' hidden activation: tanh (the engine's default) or softplus
 
 Targets: rings, two-spirals, checkerboard (the engine's recipes).
 
@@ -46,9 +47,13 @@ def init_mlp(key, w, out_scale=0.5):
                 W2=jax.random.normal(k[2], (w, w)) / np.sqrt(w), b2=jnp.full((w,), 0.05),
                 w3=out_scale * jax.random.normal(k[3], (w,)) / np.sqrt(w))
 
+# The potentials' hidden activation (--act): tanh, the engine's default, or softplus.
+ACT = {"tanh": jnp.tanh, "softplus": jax.nn.softplus}
+act = jnp.tanh
+
 def V(P, q):
-    h = jnp.tanh(q @ P["W1"].T + P["b1"])
-    h = jnp.tanh(h @ P["W2"].T + P["b2"])
+    h = act(q @ P["W1"].T + P["b1"])
+    h = act(h @ P["W2"].T + P["b2"])
     return h @ P["w3"]
 
 gradV = jax.grad(lambda P, q: jnp.sum(V(P, q)), argnums=1)
@@ -127,7 +132,10 @@ def main():
     ap.add_argument("--iw", type=int, default=1); ap.add_argument("--mixenc", type=int, default=1)
     ap.add_argument("--out_scale", type=float, default=0.5)
     ap.add_argument("--fullcov", action="store_true"); ap.add_argument("--b2", type=float, default=0.999)
+    ap.add_argument("--act", choices=sorted(ACT), default="tanh")
     cfg = ap.parse_args()
+    global act
+    act = ACT[cfg.act]
     rng = np.random.default_rng(cfg.seed)
     key = jax.random.PRNGKey(cfg.seed)
     ks = jax.random.split(key, cfg.blocks + 2)

@@ -76,9 +76,9 @@ pub struct TrainArgs {
     /// Density objective: the group score's share α of each group's loss (0 to 1; 1: alone).
     #[arg(long, requires = "iw_draws")]
     pub(super) iw_mix: Option<f64>,
-    /// Points per training step.
-    #[arg(long, default_value_t = TrainConfig::default().batch)]
-    pub(super) batch: usize,
+    /// Points per training step (default: 640 samples, 512 density).
+    #[arg(long)]
+    pub(super) batch: Option<usize>,
     /// Training iterations.
     #[arg(long, default_value_t = 3000)]
     pub(super) iters: usize,
@@ -145,7 +145,7 @@ impl TrainArgs {
         let train = TrainConfig {
             lr: self.lr.unwrap_or(train_defaults.lr),
             schedule_iters: if self.constant_lr { 0 } else { self.iters },
-            batch: self.batch,
+            batch: self.batch.unwrap_or(train_defaults.batch),
             seed: self.seed,
             anneal_iters: self.anneal_iters.unwrap_or(train_defaults.anneal_iters),
             warmup_iters: self.warmup_iters,
@@ -178,4 +178,41 @@ fn parse_momentum(text: &str) -> Result<MomentumModel, String> {
 /// An activation by its serde name.
 fn parse_activation(text: &str) -> Result<Activation, String> {
     by_serde_name(text, "an activation: tanh or softplus")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// `train`'s options alone, as the command line parses them.
+    #[derive(Parser)]
+    struct Only {
+        #[command(flatten)]
+        args: TrainArgs,
+    }
+
+    fn configs(flags: &[&str], objective: Objective) -> (FlowConfig, TrainConfig) {
+        let argv = std::iter::once("train").chain(flags.iter().copied());
+        Only::try_parse_from(argv).unwrap().args.configs(objective)
+    }
+
+    #[test]
+    fn flags_left_out_take_the_objectives_defaults() {
+        for objective in [Objective::Samples, Objective::Density] {
+            let (flow, train) = configs(&[], objective);
+            let expected = TrainConfig::for_objective(objective);
+            assert_eq!(train.batch, expected.batch);
+            assert_eq!(train.lr, expected.lr);
+            assert_eq!(flow.blocks, FlowConfig::for_objective(objective).blocks);
+        }
+        // The samples objective's batch differs from the density one's (docs/FITS.md,
+        // "The allowance against the issue day's binary"), so the test above tells them apart.
+        assert_ne!(
+            TrainConfig::for_objective(Objective::Samples).batch,
+            TrainConfig::for_objective(Objective::Density).batch
+        );
+        let (_, train) = configs(&["--batch", "96", "--lr", "1e-3"], Objective::Samples);
+        assert_eq!((train.batch, train.lr), (96, 1e-3));
+    }
 }
