@@ -75,10 +75,13 @@ fn research_settings_of_a_cli_model_file_are_named_and_dropped() {
     let mut file: serde_json::Value = serde_json::from_str(&saved_model(&mut a)).unwrap();
     file["train"]["iw_mix"] = 0.5.into();
     file["train"]["warmup_iters"] = 300.into();
+    file["train"]["update_rule"] = "nadam".into();
     let mut b = session();
     let answer = b.apply(Command::LoadModel(file.to_string())).unwrap();
     assert!(
-        answer.contains("iw_mix 0.5") && answer.contains("warmup_iters 300"),
+        answer.contains("iw_mix 0.5")
+            && answer.contains("warmup_iters 300")
+            && answer.contains("update_rule nadam"),
         "{answer}"
     );
     assert!(!answer.contains("iw_iters"), "{answer}");
@@ -91,7 +94,10 @@ fn research_settings_of_a_cli_model_file_are_named_and_dropped() {
         (1.0, 0)
     );
     assert_eq!(b.flow().params, a.flow().params);
+    assert_eq!(b.trainer.train.update_rule, Default::default());
     let plain = saved_model(&mut a);
+    // Adam, the default, is left out of the file, so files stay as they were.
+    assert!(!plain.contains("update_rule"), "{plain}");
     let answer = session().apply(Command::LoadModel(plain)).unwrap();
     assert!(!answer.contains("research"), "{answer}");
 }

@@ -12,6 +12,7 @@ tanh MLP potentials, Gaussian momentum encoder, N(0, I) base, Adam with cosine d
                 triangular (diagonal e^{log sigma}, one free off-diagonal entry)
   --b2 B        Adam's beta2 (default 0.999, the engine's)
   --act A       the potentials' hidden activation: tanh (the engine's default) or softplus
+  --opt O       the update rule: adam (the engine's), nadam, adabelief or lion (optax's)
 
 Targets: rings, two-spirals, checkerboard (the engine's recipes).
 
@@ -133,6 +134,7 @@ def main():
     ap.add_argument("--out_scale", type=float, default=0.5)
     ap.add_argument("--fullcov", action="store_true"); ap.add_argument("--b2", type=float, default=0.999)
     ap.add_argument("--act", choices=sorted(ACT), default="tanh")
+    ap.add_argument("--opt", choices=["adam", "nadam", "adabelief", "lion"], default="adam")
     cfg = ap.parse_args()
     global act
     act = ACT[cfg.act]
@@ -153,7 +155,13 @@ def main():
     log_jac = -np.sum(np.log(scale))
     import optax
     sched = optax.cosine_decay_schedule(cfg.lr, cfg.iters)
-    opt = optax.chain(optax.clip_by_global_norm(100.0), optax.adam(sched, b1=0.9, b2=cfg.b2, eps=1e-8))
+    update_rule = dict(
+        adam=lambda: optax.adam(sched, b1=0.9, b2=cfg.b2, eps=1e-8),
+        nadam=lambda: optax.nadam(sched, b1=0.9, b2=cfg.b2, eps=1e-8),
+        adabelief=lambda: optax.adabelief(sched, b1=0.9, b2=cfg.b2),
+        lion=lambda: optax.lion(sched, b1=0.9, b2=0.99),
+    )[cfg.opt]()
+    opt = optax.chain(optax.clip_by_global_norm(100.0), update_rule)
     state = opt.init(params)
 
     @jax.jit

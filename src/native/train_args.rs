@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{KineticArg, ObjectiveArg};
+use nhf_playground::nhf::adam::UpdateRule;
 use nhf_playground::nhf::{
     Activation, BaseKind, FlowConfig, Kinetic, MomentumModel, Objective, TrainConfig,
 };
@@ -89,6 +90,9 @@ pub struct TrainArgs {
     /// Iterations over which the learning rate rises linearly to its peak (0: none).
     #[arg(long, default_value_t = TrainConfig::default().warmup_iters)]
     pub(super) warmup_iters: usize,
+    /// How Adam's moments become an update: adam or nadam (a research setting).
+    #[arg(long, value_parser = parse_update_rule, default_value = "adam")]
+    pub(super) update_rule: UpdateRule,
     /// Keep the learning rate constant instead of cosine decay.
     #[arg(long)]
     pub(super) constant_lr: bool,
@@ -152,6 +156,7 @@ impl TrainArgs {
             iw_draws: self.iw_draws.unwrap_or(train_defaults.iw_draws),
             iw_iters: self.iw_iters,
             iw_mix: self.iw_mix.unwrap_or(train_defaults.iw_mix),
+            update_rule: self.update_rule,
             ..train_defaults
         };
         (config, train)
@@ -173,6 +178,11 @@ fn parse_base(text: &str) -> Result<BaseKind, String> {
 /// A momentum model by its serde name.
 fn parse_momentum(text: &str) -> Result<MomentumModel, String> {
     by_serde_name(text, "a momentum model: kinetic or encoder")
+}
+
+/// An update rule by its serde name.
+fn parse_update_rule(text: &str) -> Result<UpdateRule, String> {
+    by_serde_name(text, "an update rule: adam or nadam")
 }
 
 /// An activation by its serde name.

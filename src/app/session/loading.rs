@@ -364,7 +364,7 @@ fn saved_samples(
 }
 
 /// The file's training settings with the command line's research-only ones (a learning-rate
-/// warm-up, a limit on the group bound's iterations, its mix with the plain loss) set to their
+/// warm-up, a limit on the group bound's iterations, its mix with the plain loss, NAdam) set to their
 /// defaults, and the names and values of those that were not: a link cannot carry them, so the
 /// playground trains without them rather than hold settings it cannot share.
 fn without_research_settings(file: &TrainConfig) -> (TrainConfig, Vec<String>) {
@@ -379,10 +379,14 @@ fn without_research_settings(file: &TrainConfig) -> (TrainConfig, Vec<String>) {
     if file.iw_mix != defaults.iw_mix {
         dropped.push(format!("iw_mix {}", file.iw_mix));
     }
+    if file.update_rule != defaults.update_rule {
+        dropped.push(format!("update_rule {:?}", file.update_rule).to_lowercase());
+    }
     let train = TrainConfig {
         warmup_iters: defaults.warmup_iters,
         iw_iters: defaults.iw_iters,
         iw_mix: defaults.iw_mix,
+        update_rule: defaults.update_rule,
         ..file.clone()
     };
     (train, dropped)

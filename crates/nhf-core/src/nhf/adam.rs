@@ -39,6 +39,25 @@ pub const BETA2: f64 = 0.999;
 /// ε of Adam.
 pub const EPS: f64 = 1e-8;
 
+/// How the moment estimates become an update (docs/MATH.md §2d).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateRule {
+    /// Adam (Kingma & Ba 2015): the bias-corrected first moment over the root of the second.
+    #[default]
+    Adam,
+    /// NAdam (Dozat 2016, in optax's form): the first moment looked one step ahead, β₁·m̂ₜ₊₁
+    /// + (1 − β₁)·ĝₜ, over the same root.
+    Nadam,
+}
+
+impl UpdateRule {
+    /// Whether this is Adam (the default, left out of model files).
+    pub fn is_adam(&self) -> bool {
+        *self == Self::Adam
+    }
+}
+
 /// The learning rate at step `t` (0-based) under cosine decay from `lr` to zero over
 /// `horizon` steps; constant when `horizon` is 0, and zero past the horizon.
 pub fn cosine_lr(lr: f64, t: u64, horizon: usize) -> f64 {
@@ -59,9 +78,21 @@ impl Adam {
         }
     }
 
-    /// One update of `params` with gradient `grad` (scaled down first if its global norm
+    /// One Adam update of `params` with gradient `grad` (scaled down first if its global norm
     /// exceeds `clip_norm`). Returns the gradient's norm before clipping.
     pub fn step(&mut self, params: &mut [f32], grad: &[f32], lr: f64, clip_norm: f64) -> f64 {
+        self.step_with(UpdateRule::Adam, params, grad, lr, clip_norm)
+    }
+
+    /// One update by `rule`, otherwise as [`Adam::step`]. Both rules keep the same state.
+    pub fn step_with(
+        &mut self,
+        rule: UpdateRule,
+        params: &mut [f32],
+        grad: &[f32],
+        lr: f64,
+        clip_norm: f64,
+    ) -> f64 {
         let norm = grad
             .iter()
             .map(|g| f64::from(*g) * f64::from(*g))
@@ -75,9 +106,21 @@ impl Adam {
         self.t += 1;
         let bc1 = 1.0 - libm::pow(BETA1, self.t as f64);
         let bc2 = 1.0 - libm::pow(BETA2, self.t as f64);
-        let step = (lr / bc1) as f32;
         let inv_bc2 = (1.0 / bc2) as f32;
         let (b1, b2, eps) = (BETA1 as f32, BETA2 as f32, EPS as f32);
+        // The update is (step_m·m + step_g·g) / (√v̂ + ε): Adam's step_m = lr/(1 − β₁ᵗ) and
+        // step_g = 0; NAdam's weighs the new moment as if bias-corrected at t + 1 and adds the
+        // gradient's own share (optax's `scale_by_adam(nesterov=True)`).
+        let (step_m, step_g) = match rule {
+            UpdateRule::Adam => ((lr / bc1) as f32, 0.0),
+            UpdateRule::Nadam => {
+                let bc1_next = 1.0 - libm::pow(BETA1, (self.t + 1) as f64);
+                (
+                    (lr * BETA1 / bc1_next) as f32,
+                    (lr * (1.0 - BETA1) / bc1) as f32,
+                )
+            }
+        };
         for (((p, g), m), v) in params
             .iter_mut()
             .zip(grad)
@@ -87,7 +130,11 @@ impl Adam {
             let g = g * scale;
             *m = b1 * *m + (1.0 - b1) * g;
             *v = b2 * *v + (1.0 - b2) * g * g;
-            *p -= step * *m / ((*v * inv_bc2).sqrt() + eps);
+            let denom = (*v * inv_bc2).sqrt() + eps;
+            *p -= match rule {
+                UpdateRule::Adam => step_m * *m / denom,
+                UpdateRule::Nadam => (step_m * *m + step_g * g) / denom,
+            };
         }
         norm
     }
@@ -116,6 +163,36 @@ mod tests {
         assert_eq!(norm, 1e6);
         // Adam's first step is lr·sign(g) regardless of scale; clipping must not break that.
         assert!((p[0] + 0.1).abs() < 1e-6);
+    }
+
+    /// NAdam against its formula written out in f64 for three steps of one parameter.
+    #[test]
+    fn nadam_follows_its_formula() {
+        let grads = [0.5f64, -1.25, 2.0];
+        let (lr, mut p, mut m, mut v) = (0.01f64, 1.0f64, 0.0f64, 0.0f64);
+        let mut p32 = [1.0f32];
+        let mut adam = Adam::new(1);
+        for (t, g) in (1..).zip(grads) {
+            m = BETA1 * m + (1.0 - BETA1) * g;
+            v = BETA2 * v + (1.0 - BETA2) * g * g;
+            let m_hat =
+                BETA1 * m / (1.0 - BETA1.powi(t + 1)) + (1.0 - BETA1) * g / (1.0 - BETA1.powi(t));
+            let v_hat = v / (1.0 - BETA2.powi(t));
+            p -= lr * m_hat / (v_hat.sqrt() + EPS);
+            adam.step_with(UpdateRule::Nadam, &mut p32, &[g as f32], lr, 1e9);
+            assert!(
+                (f64::from(p32[0]) - p).abs() < 1e-6,
+                "step {t}: {} vs {p}",
+                p32[0]
+            );
+        }
+        // And it is not Adam: the same gradients move Adam elsewhere.
+        let mut q32 = [1.0f32];
+        let mut plain = Adam::new(1);
+        for g in grads {
+            plain.step(&mut q32, &[g as f32], lr, 1e9);
+        }
+        assert!((q32[0] - p32[0]).abs() > 1e-4, "{} {}", q32[0], p32[0]);
     }
 
     #[test]

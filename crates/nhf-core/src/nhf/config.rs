@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::adam::cosine_lr;
+use super::adam::{UpdateRule, cosine_lr};
 use super::objective::Groups;
 
 pub use crate::targets::Objective;
@@ -214,6 +214,10 @@ pub struct TrainConfig {
     /// group's loss, the rest being the plain per-draw loss (docs/MATH.md §2b; 1: the bound
     /// alone). Matters only when `iw_draws` > 1.
     pub iw_mix: f64,
+    /// How Adam's moments become an update: Adam itself or NAdam (a research setting of the
+    /// command line; left out of files while it is Adam, so they stay as they were).
+    #[serde(skip_serializing_if = "UpdateRule::is_adam")]
+    pub update_rule: UpdateRule,
     /// How training goes on after the schedule ended and the user chose to continue (none: the
     /// first schedule). Not part of links or the panel: it is the run's own history.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -261,6 +265,7 @@ impl Default for TrainConfig {
             iw_draws: 1,
             iw_iters: 0,
             iw_mix: 1.0,
+            update_rule: UpdateRule::Adam,
             continuation: None,
         }
     }

@@ -175,6 +175,16 @@ mod tests {
     }
 
     #[test]
+    fn nadam_round_trips_and_adam_is_left_out() {
+        use crate::nhf::adam::UpdateRule;
+        let mut f = sample_file();
+        assert!(!f.to_json().contains("update_rule"));
+        f.train.update_rule = UpdateRule::Nadam;
+        assert!(f.to_json().contains(r#""update_rule":"nadam""#));
+        assert_eq!(ModelFile::from_json(&f.to_json()).unwrap(), f);
+    }
+
+    #[test]
     fn version_1_files_read_as_the_standard_base_without_annealing() {
         let mut v1: serde_json::Value = serde_json::from_str(&sample_file().to_json()).unwrap();
         v1["version"] = 1.into();

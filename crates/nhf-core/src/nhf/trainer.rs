@@ -381,8 +381,13 @@ impl Trainer {
         self.backup_params.copy_from_slice(&self.flow.params);
         self.backup_adam.clone_from(&self.adam);
         let lr = self.current_lr();
-        self.adam
-            .step(&mut self.flow.params, &self.grad, lr, self.train.clip_norm);
+        self.adam.step_with(
+            self.train.update_rule,
+            &mut self.flow.params,
+            &self.grad,
+            lr,
+            self.train.clip_norm,
+        );
         if self.flow.params.iter().any(|p| !p.is_finite()) {
             self.flow.params.copy_from_slice(&self.backup_params);
             self.adam.clone_from(&self.backup_adam);
