@@ -364,9 +364,9 @@ fn saved_samples(
 }
 
 /// The file's training settings with the command line's research-only ones (a learning-rate
-/// warm-up, a limit on the group bound's iterations, its mix with the plain loss, NAdam) set to their
-/// defaults, and the names and values of those that were not: a link cannot carry them, so the
-/// playground trains without them rather than hold settings it cannot share.
+/// warm-up, a limit on the group bound's iterations, its mix with the plain loss, NAdam) set to
+/// their defaults, and the names and values of those that were not: a link cannot carry them,
+/// so the playground trains without them rather than hold settings it cannot share.
 fn without_research_settings(file: &TrainConfig) -> (TrainConfig, Vec<String>) {
     let defaults = TrainConfig::default();
     let mut dropped = Vec::new();
@@ -380,7 +380,9 @@ fn without_research_settings(file: &TrainConfig) -> (TrainConfig, Vec<String>) {
         dropped.push(format!("iw_mix {}", file.iw_mix));
     }
     if file.update_rule != defaults.update_rule {
-        dropped.push(format!("update_rule {:?}", file.update_rule).to_lowercase());
+        // The serde name, the spelling of files and of the command line's flag.
+        let name = serde_json::to_value(file.update_rule).unwrap_or_default();
+        dropped.push(format!("update_rule {}", name.as_str().unwrap_or("?")));
     }
     let train = TrainConfig {
         warmup_iters: defaults.warmup_iters,
