@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(dirname "$0")
 out=${1:-docs/fits/density_allowance.jsonl}
-"$here/sweep.sh" "$out.a" "banana donut u1" "1 2 3" --batch 768 &
-"$here/sweep.sh" "$out.b" "banana donut u1" "1 2 3" --blocks 6 &
-wait
-cat "$out.a" "$out.b" >> "$out" && rm "$out.a" "$out.b"
+. "$here/lanes.sh"
+lane a "banana donut u1" "1 2 3" --batch 768
+lane b "banana donut u1" "1 2 3" --blocks 6
+join_lanes

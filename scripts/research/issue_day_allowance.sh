@@ -8,17 +8,17 @@
 set -euo pipefail
 here=$(dirname "$0")
 out=${1:-docs/fits/issue_day_allowance.jsonl}
-"$here/sweep.sh" "$out.a" "checkerboard 8gaussians" "1 2 3" --blocks 14 &
-"$here/sweep.sh" "$out.b" "checkerboard 8gaussians" "1 2 3" --batch 640 &
-wait
-cat "$out.a" "$out.b" >> "$out" && rm "$out.a" "$out.b"
+. "$here/lanes.sh"
+# --batch 512: the default when this ran (its lines say flags "--blocks 14").
+lane a "checkerboard 8gaussians" "1 2 3" --blocks 14 --batch 512
+lane b "checkerboard 8gaussians" "1 2 3" --batch 640
+join_lanes
 # Batch 640 brought 8gaussians under its bar on every seed: the rest of the samples gallery.
-"$here/sweep.sh" "$out.a" "rings two-spirals pinwheel moons" "1 2 3" --batch 640 &
-"$here/sweep.sh" "$out.b" "circle8 three-modes swissroll" "1 2 3" --batch 640 &
-wait
-cat "$out.a" "$out.b" >> "$out" && rm "$out.a" "$out.b"
-# The defaults (batch 512) at the same S = 256, for the table's other column.
-"$here/sweep.sh" "$out.a" "8gaussians checkerboard rings two-spirals pinwheel" "1 2 3" &
-"$here/sweep.sh" "$out.b" "moons circle8 three-modes swissroll" "1 2 3" &
-wait
-cat "$out.a" "$out.b" >> "$out" && rm "$out.a" "$out.b"
+lane a "rings two-spirals pinwheel moons" "1 2 3" --batch 640
+lane b "circle8 three-modes swissroll" "1 2 3" --batch 640
+join_lanes
+# The defaults of the time (batch 512) at the same S = 256, for the table's other column (their
+# lines say flags "").
+lane a "8gaussians checkerboard rings two-spirals pinwheel" "1 2 3" --batch 512
+lane b "moons circle8 three-modes swissroll" "1 2 3" --batch 512
+join_lanes

@@ -8,23 +8,20 @@
 set -euo pipefail
 here=$(dirname "$0")
 out=${1:-docs/fits/nadam_screen.jsonl}
-"$here/sweep.sh" "$out.a" "checkerboard 8gaussians" "1 2 3" --update-rule nadam &
-"$here/sweep.sh" "$out.b" "rings two-spirals" "1 2 3" --update-rule nadam &
-wait
-cat "$out.a" "$out.b" >> "$out" && rm "$out.a" "$out.b"
+. "$here/lanes.sh"
+lane a "checkerboard 8gaussians" "1 2 3" --update-rule nadam
+lane b "rings two-spirals" "1 2 3" --update-rule nadam
+join_lanes
 # NAdam helped checkerboard and rings and hurt 8gaussians: its rate, a step either way.
-"$here/sweep.sh" "$out.a" "checkerboard 8gaussians" "1 2 3" --update-rule nadam --lr 1.5e-2 &
-"$here/sweep.sh" "$out.b" "checkerboard 8gaussians" "1 2 3" --update-rule nadam --lr 3e-2 &
-wait
-cat "$out.a" "$out.b" >> "$out" && rm "$out.a" "$out.b"
+lane a "checkerboard 8gaussians" "1 2 3" --update-rule nadam --lr 1.5e-2
+lane b "checkerboard 8gaussians" "1 2 3" --update-rule nadam --lr 3e-2
+join_lanes
 # The rest of the samples gallery with NAdam at the default rate.
-"$here/sweep.sh" "$out.a" "pinwheel moons circle8" "1 2 3" --update-rule nadam &
-"$here/sweep.sh" "$out.b" "three-modes swissroll" "1 2 3" --update-rule nadam &
-wait
-cat "$out.a" "$out.b" >> "$out" && rm "$out.a" "$out.b"
+lane a "pinwheel moons circle8" "1 2 3" --update-rule nadam
+lane b "three-modes swissroll" "1 2 3" --update-rule nadam
+join_lanes
 # Checkerboard: NAdam with the allowance spent on blocks instead of batch (K = 14 at batch 512,
 # 1.42× of the issue day's cost) and with a longer step.
-"$here/sweep.sh" "$out.a" "checkerboard" "1 2 3" --update-rule nadam --blocks 14 --batch 512 &
-"$here/sweep.sh" "$out.b" "checkerboard" "1 2 3" --update-rule nadam --dt 0.35 &
-wait
-cat "$out.a" "$out.b" >> "$out" && rm "$out.a" "$out.b"
+lane a "checkerboard" "1 2 3" --update-rule nadam --blocks 14 --batch 512
+lane b "checkerboard" "1 2 3" --update-rule nadam --dt 0.35
+join_lanes
