@@ -2,7 +2,7 @@
 //! playground's default flow and a given batch, learning rate and cosine-decay length: the
 //! sweep behind the playground's default batch and learning rate (docs/PERFORMANCE.md).
 //!
-//!   cargo run --release --example time_to_kl -- <batch> <lr> <schedule_iters> [width] [leapfrog_steps] [dt] [blocks]
+//!   cargo run --release --example time_to_kl -- <batch> <lr> <schedule_iters> [width] [leapfrog_steps] [dt] [blocks] [activation]
 //!   e.g. `… -- 192 5e-3 3000`, or `… -- 192 5e-3 3000 24 4 0.25` for another flow
 
 use std::sync::Arc;
@@ -21,8 +21,7 @@ const KL_EVERY: u64 = 50;
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage =
-        "usage: time_to_kl <batch> <lr> <schedule_iters> [width] [leapfrog_steps] [dt] [blocks]";
+    let usage = "usage: time_to_kl <batch> <lr> <schedule_iters> [width] [leapfrog_steps] [dt] [blocks] [activation]";
     let (Some(batch), Some(lr), Some(schedule)) = (args.first(), args.get(1), args.get(2)) else {
         return Err(usage.into());
     };
@@ -47,6 +46,10 @@ fn main() -> Result<(), String> {
     }
     if let Some(k) = args.get(6) {
         flow.blocks = number(k)? as usize;
+    }
+    if let Some(name) = args.get(7) {
+        use nhf_playground::names::Named;
+        flow.activation = nhf_playground::nhf::Activation::parse(name)?;
     }
     let (mut hits, mut ms_per_iter) = (Vec::new(), 0.0);
     // TIME_TO_KL_FIRST_SEED=5 runs seeds 5-9 instead.
@@ -82,11 +85,12 @@ fn main() -> Result<(), String> {
         hits.push(hit.map_or("never".to_string(), |h| h.to_string()));
     }
     println!(
-        "batch {batch}, lr {lr}, cosine over {schedule}, K {}, width {}, L {}, dt {}: KL 0.1 after {} iterations (seeds {first}-{}) | {ms_per_iter:.2} ms/iteration",
+        "batch {batch}, lr {lr}, cosine over {schedule}, K {}, width {}, L {}, dt {}, {:?}: KL 0.1 after {} iterations (seeds {first}-{}) | {ms_per_iter:.2} ms/iteration",
         defaults.flow.blocks,
         defaults.flow.width,
         defaults.flow.leapfrog_steps,
         defaults.flow.dt,
+        defaults.flow.activation,
         hits.join(" "),
         first + 4
     );

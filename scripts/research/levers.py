@@ -13,8 +13,10 @@ tanh MLP potentials, Gaussian momentum encoder, N(0, I) base, Adam with cosine d
   --b2 B        Adam's beta2 (default 0.999, the engine's)
   --act A       the potentials' hidden activation: tanh (the engine's default) or softplus
   --opt O       the update rule: adam (the engine's), nadam, adabelief or lion (optax's)
+  --act1 A      the first hidden layer's activation alone (tanh, softplus or sin; default: --act),
+                with --omega W scaling that layer's initial weights (SIREN's first-layer frequency)
 
-Targets: rings, two-spirals, checkerboard (the engine's recipes).
+Targets: rings, two-spirals, checkerboard, 8gaussians (the engine's recipes).
 
 Prints one JSON line: held-out NLL (IW bound, S = 64, 2000 fresh samples) in the target's own
 units, and seconds. Used by docs/FITS.md; run from the repository root, e.g.
@@ -40,6 +42,10 @@ def sample_target(name, n, rng):
         x1 = 4 * rng.uniform(size=n) - 2
         x2 = rng.uniform(size=n) - 2 * rng.integers(0, 2, n) + np.mod(np.floor(x1), 2)
         return np.stack([2 * x1, 2 * x2], 1) + 0.1 * rng.normal(size=(n, 2))
+    if name == "8gaussians":  # targets/mixtures.rs: centres at radius 4/1.414, sd 0.5/1.414
+        th = rng.integers(0, 8, n) * np.pi / 4
+        c = np.stack([np.cos(th), np.sin(th)], 1) * 4 / 1.414
+        return c + 0.5 / 1.414 * rng.normal(size=(n, 2))
     raise SystemExit(f"unknown target {name}")
 
 def init_mlp(key, w, out_scale=0.5):
@@ -49,11 +55,12 @@ def init_mlp(key, w, out_scale=0.5):
                 w3=out_scale * jax.random.normal(k[3], (w,)) / np.sqrt(w))
 
 # The potentials' hidden activation (--act): tanh, the engine's default, or softplus.
-ACT = {"tanh": jnp.tanh, "softplus": jax.nn.softplus}
+ACT = {"tanh": jnp.tanh, "softplus": jax.nn.softplus, "sin": jnp.sin}
 act = jnp.tanh
+act1 = jnp.tanh
 
 def V(P, q):
-    h = act(q @ P["W1"].T + P["b1"])
+    h = act1(q @ P["W1"].T + P["b1"])
     h = act(h @ P["W2"].T + P["b2"])
     return h @ P["w3"]
 
@@ -134,10 +141,13 @@ def main():
     ap.add_argument("--out_scale", type=float, default=0.5)
     ap.add_argument("--fullcov", action="store_true"); ap.add_argument("--b2", type=float, default=0.999)
     ap.add_argument("--act", choices=sorted(ACT), default="tanh")
+    ap.add_argument("--act1", choices=sorted(ACT), default=None)
+    ap.add_argument("--omega", type=float, default=1.0)
     ap.add_argument("--opt", choices=["adam", "nadam", "adabelief", "lion"], default="adam")
     cfg = ap.parse_args()
-    global act
+    global act, act1
     act = ACT[cfg.act]
+    act1 = ACT[cfg.act1 or cfg.act]
     rng = np.random.default_rng(cfg.seed)
     key = jax.random.PRNGKey(cfg.seed)
     ks = jax.random.split(key, cfg.blocks + 2)
@@ -147,7 +157,10 @@ def main():
              A3=0.1 * jax.random.normal(ks[-2], (5 * m, 32)) / np.sqrt(32), c3=jnp.zeros(5 * m))
     if m > 1:  # spread the components' means so they do not start identical
         E["c3"] = E["c3"].at[:2 * m].set(jnp.asarray(rng.normal(size=2 * m) * 0.5))
-    params = dict(V=[init_mlp(ks[k], cfg.width, cfg.out_scale) for k in range(cfg.blocks)],
+    Vs = [init_mlp(ks[k], cfg.width, cfg.out_scale) for k in range(cfg.blocks)]
+    for P in Vs:
+        P["W1"] = cfg.omega * P["W1"]
+    params = dict(V=Vs,
                   a=jnp.array(1.0), E=E, s=jnp.zeros(cfg.blocks),
                   base=dict(mq=jnp.zeros(2), lsq=jnp.zeros(2), lsp=jnp.zeros(2)))
     probe = sample_target(cfg.target, 100_000, rng)

@@ -9,8 +9,18 @@ shift 3
 bin=${NHF_BIN:-target/release/nhf-playground}
 for t in $targets; do
   for s in $seeds; do
-    line=$("$bin" train --target "$t" --seed "$s" --json "$@" 2>/dev/null | tail -1)
-    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["flags"]=sys.argv[2]; d["seed"]=int(sys.argv[3]); print(json.dumps(d))' \
-      "$line" "$*" "$s" >> "$out"
+    # A run that fails (a diverged training) is recorded with its message as "error", so one
+    # failure neither stops the sweep nor goes unreported.
+    line=$("$bin" train --target "$t" --seed "$s" --json "$@" 2>"$out.err" | tail -1) || true
+    [ -n "$line" ] || line=$(tail -1 "$out.err")
+    python3 -c '
+import json, sys
+try:
+    d = json.loads(sys.argv[1])
+except ValueError:
+    d = {"target": sys.argv[4], "error": sys.argv[1]}
+d["flags"] = sys.argv[2]; d["seed"] = int(sys.argv[3]); print(json.dumps(d))' \
+      "$line" "$*" "$s" "$t" >> "$out"
   done
 done
+rm -f "$out.err"

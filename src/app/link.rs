@@ -18,7 +18,7 @@ use super::view_set::ViewSet;
 use crate::compare::Contender;
 use crate::method::Method;
 use crate::names::Named;
-use crate::nhf::Direction;
+use crate::nhf::{Activation, Direction};
 use crate::targets;
 
 /// The targets the user defines (a mixture file, a formula, a file of samples), which links
@@ -110,6 +110,11 @@ pub fn encode(link: &Link) -> String {
         ("trails", u8::from(s.trails).to_string()),
         ("potential", u8::from(s.potential_background).to_string()),
     ];
+    if s.flow.activation != Activation::Tanh {
+        // Written only when set, as `iw_draws`: a link without it (every link made before the
+        // playground offered a choice) means tanh, whatever the default becomes.
+        pairs.push(("activation", s.flow.activation.name().into()));
+    }
     if s.train.iw_draws != 1 {
         // Written only when set: a link without it (every link made before it existed) means
         // the plain reverse KL, whatever the defaults become.
@@ -259,8 +264,10 @@ fn parse_parts(text: &str) -> Result<Link, String> {
         link.settings = Settings::link_version_1();
     }
     if pairs.clone().next().is_some() {
-        // `iw_draws` is written only when it is not 1, so a link without it means 1.
+        // `iw_draws` is written only when it is not 1, so a link without it means 1;
+        // `activation` only when it is not tanh.
         link.settings.train.iw_draws = 1;
+        link.settings.flow.activation = Activation::Tanh;
     }
     let mut target_given = false;
     let mut objective_given = false;

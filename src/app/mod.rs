@@ -15,6 +15,7 @@ pub mod link;
 pub mod link_payload;
 pub mod loaded_samples;
 pub mod method_controls;
+mod model_controls;
 pub mod panel;
 pub mod presets;
 mod samples_box;

@@ -3,11 +3,10 @@
 use egui::{RichText, Ui};
 
 use super::method_controls::{method_controls, method_picker};
+use super::model_controls::model_controls;
 use super::session::{CONSTANT_LR_RANGE, Command, MethodRun, Session};
-use super::setting_table;
 use super::setting_widgets::{compact_setting_slider, rect_of, setting_slider};
 use super::status::UiReport;
-use crate::nhf::{BaseKind, Kinetic, MomentumModel, Objective};
 use crate::targets;
 
 /// Draws the controls; returns the commands the user gave this frame.
@@ -395,100 +394,4 @@ fn speed_trails_particles(
     ui.checkbox(&mut session.settings.trails, "trails")
         .on_hover_text("Fading trails behind the particles");
     slider(ui, &session.settings, "particles", commands);
-}
-
-/// The model and optimiser settings; any change restarts training from the seed.
-fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command>) {
-    ui.label(RichText::new("Model").strong())
-        .on_hover_text("Changing any of these starts training again from fresh parameters");
-    let flow = &session.settings.flow;
-    let train = &session.settings.train;
-    ui.horizontal(|ui| {
-        ui.label("kinetic").on_hover_text(
-            "Fixed: K(p) = \u{bd}a\u{b2}|p|\u{b2} with one learned scale a, so the learned \
-             potential V alone shapes the flow (Souveton et al. 2023). Learned: K is a neural \
-             network too (the original NHF of Toth et al. 2019).",
-        );
-        for (kind, name) in [(Kinetic::Fixed, "fixed"), (Kinetic::Learned, "learned")] {
-            if ui.selectable_label(flow.kinetic == kind, name).clicked() && flow.kinetic != kind {
-                commands.push(Command::Set("kinetic".into(), name.into()));
-            }
-        }
-    });
-    ui.horizontal(|ui| {
-        ui.label("objective").on_hover_text(
-            "Samples: maximise the ELBO, a lower bound on the log-likelihood of target samples, \
-             with a learned momentum encoder. Density: minimise the reverse KL to the \
-             unnormalised target density (Bayesian inference).",
-        );
-        for (kind, name) in [
-            (Objective::Samples, "samples"),
-            (Objective::Density, "density"),
-        ] {
-            let allowed = session.target.objectives().contains(&kind);
-            let r = ui.add_enabled(
-                allowed,
-                egui::Button::selectable(flow.objective == kind, name),
-            );
-            if r.clicked() && flow.objective != kind {
-                commands.push(Command::Set("objective".into(), name.into()));
-            }
-        }
-    });
-    ui.horizontal(|ui| {
-        ui.label("base").on_hover_text(
-            "Where the flow starts. Standard: q and p drawn from N(0, I). Trained: a Gaussian \
-             whose centre and widths are trained too, so the leapfrog steps only have to \
-             shape the target, not also move and stretch it.",
-        );
-        // Shown as "trained", not "learned": the kinetic row above already has a "learned".
-        for (kind, name, label) in [
-            (BaseKind::Standard, "standard", "standard"),
-            (BaseKind::Learned, "learned", "trained"),
-        ] {
-            if ui.selectable_label(flow.base == kind, label).clicked() && flow.base != kind {
-                commands.push(Command::Set("base".into(), name.into()));
-            }
-        }
-    });
-    if flow.objective == Objective::Density {
-        ui.horizontal(|ui| {
-            ui.label("final momentum").on_hover_text(
-                "How the loss scores where the particles' momenta end. Kinetic: they should \
-                 end as the kinetic energy's Gaussian, the same for every position. Encoder: a \
-                 small network learns which momenta go with each end position, so the flow \
-                 is not penalised for the momenta it needs to shape the target.",
-            );
-            for (kind, name) in [
-                (MomentumModel::Kinetic, "kinetic"),
-                (MomentumModel::Encoder, "encoder"),
-            ] {
-                if ui.selectable_label(flow.momentum == kind, name).clicked()
-                    && flow.momentum != kind
-                {
-                    commands.push(Command::Set("momentum".into(), name.into()));
-                }
-            }
-        });
-        setting_slider(ui, &session.settings, "anneal_iters", commands);
-        setting_slider(ui, &session.settings, "iw_draws", commands);
-    }
-    for key in ["blocks", "leapfrog_steps", "dt", "width", "lr", "batch"] {
-        setting_slider(ui, &session.settings, key, commands);
-    }
-    // A number field, not a slider: a seed from a link can be anything up to 2³² − 1, and a
-    // slider would show the end of its range instead.
-    let Some(seed_setting) = setting_table::number("seed") else {
-        return;
-    };
-    let mut seed = train.seed as f64;
-    ui.horizontal(|ui| {
-        let field = ui
-            .add(egui::DragValue::new(&mut seed).range(seed_setting.range.clone()))
-            .on_hover_text(seed_setting.tip);
-        ui.label(seed_setting.label);
-        if field.changed() {
-            commands.push(Command::Set("seed".into(), seed_setting.json(seed)));
-        }
-    });
 }

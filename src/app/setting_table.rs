@@ -417,12 +417,13 @@ pub enum SettingEffect {
 
 /// The named choices [`Settings::set_field`] knows besides the numbers of
 /// [`NUMBERS`], and the one switch.
-const CHOICE_KEYS: [&str; 6] = [
+const CHOICE_KEYS: [&str; 7] = [
     "method",
     "kinetic",
     "objective",
     "base",
     "momentum",
+    "activation",
     "trails",
 ];
 
@@ -451,6 +452,7 @@ impl Settings {
                 "kinetic" => next.flow.kinetic = choice(value)?,
                 "base" => next.flow.base = choice(value)?,
                 "momentum" => next.flow.momentum = choice(value)?,
+                "activation" => next.flow.activation = choice(value)?,
                 "objective" => next.flow.objective = choice(value)?,
                 "method" => next.method = choice(value)?,
                 "trails" => {

@@ -283,6 +283,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
             "iw_draws": train.iw_draws, "iw_iters": train.iw_iters, "iw_mix": train.iw_mix,
             "batch": train.batch, "lr": train.lr, "update_rule": train.update_rule, "blocks": trainer.flow.config.blocks,
             "leapfrog_steps": trainer.flow.config.leapfrog_steps, "dt": trainer.flow.config.dt,
+            "activation": trainer.flow.config.activation,
             "params": params, "iters": trainer.step, "seconds": seconds, "eval_draws": args.draws,
             "ms_per_iter": 1000.0 * seconds / trainer.step.max(1) as f64,
             "target": target.id(), "objective": objective, "kinetic": trainer.flow.config.kinetic,

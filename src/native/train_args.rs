@@ -52,9 +52,10 @@ pub struct TrainArgs {
     /// density objective's r(p | q)).
     #[arg(long, default_value_t = FlowConfig::default().encoder_width)]
     pub(super) encoder_width: usize,
-    /// The potentials' hidden activation: tanh or softplus.
-    #[arg(long, value_parser = parse_activation, default_value = "tanh")]
-    pub(super) activation: Activation,
+    /// The potentials' hidden activation: tanh, softplus, or sine (sin in the first hidden
+    /// layer, tanh in the second) (default: sine for the samples objective, tanh for density).
+    #[arg(long, value_parser = parse_activation)]
+    pub(super) activation: Option<Activation>,
     /// The base distribution: standard (N(0, I)) or learned (a trained diagonal Gaussian).
     #[arg(long, value_parser = parse_base, default_value = "standard")]
     pub(super) base: BaseKind,
@@ -137,7 +138,7 @@ impl TrainArgs {
             dt: self.dt.unwrap_or(flow_defaults.dt),
             width: self.width,
             encoder_width: self.encoder_width,
-            activation: self.activation,
+            activation: self.activation.unwrap_or(flow_defaults.activation),
             kinetic: match self.kinetic {
                 KineticArg::Fixed => Kinetic::Fixed,
                 KineticArg::Learned => Kinetic::Learned,
@@ -185,9 +186,10 @@ fn parse_update_rule(text: &str) -> Result<UpdateRule, String> {
     by_serde_name(text, "an update rule: adam or nadam")
 }
 
-/// An activation by its serde name.
+/// An activation by its serde name (the message lists them all).
 fn parse_activation(text: &str) -> Result<Activation, String> {
-    by_serde_name(text, "an activation: tanh or softplus")
+    use nhf_playground::names::Named;
+    Activation::parse(text)
 }
 
 #[cfg(test)]
@@ -214,7 +216,10 @@ mod tests {
             let expected = TrainConfig::for_objective(objective);
             assert_eq!(train.batch, expected.batch);
             assert_eq!(train.lr, expected.lr);
-            assert_eq!(flow.blocks, FlowConfig::for_objective(objective).blocks);
+            let flow_expected = FlowConfig::for_objective(objective);
+            assert_eq!(flow.blocks, flow_expected.blocks);
+            assert_eq!(flow.dt, flow_expected.dt);
+            assert_eq!(flow.activation, flow_expected.activation);
         }
         // The samples objective's batch differs from the density one's (docs/FITS.md,
         // "The allowance against the issue day's binary"), so the test above tells them apart.
@@ -222,7 +227,15 @@ mod tests {
             TrainConfig::for_objective(Objective::Samples).batch,
             TrainConfig::for_objective(Objective::Density).batch
         );
-        let (_, train) = configs(&["--batch", "96", "--lr", "1e-3"], Objective::Samples);
+        assert_ne!(
+            FlowConfig::for_objective(Objective::Samples).activation,
+            FlowConfig::for_objective(Objective::Density).activation
+        );
+        let (flow, train) = configs(
+            &["--batch", "96", "--lr", "1e-3", "--activation", "tanh"],
+            Objective::Samples,
+        );
         assert_eq!((train.batch, train.lr), (96, 1e-3));
+        assert_eq!(flow.activation, Activation::Tanh);
     }
 }

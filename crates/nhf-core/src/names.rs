@@ -108,7 +108,7 @@ impl Named for Method {
 }
 
 impl Named for Activation {
-    const ALL: &'static [Self] = &[Self::Tanh, Self::Softplus];
+    const ALL: &'static [Self] = &[Self::Tanh, Self::Softplus, Self::Sine];
     const WHAT: &'static str = "activation";
 }
 
@@ -135,7 +135,7 @@ mod tests {
         check::<Method>(&["nhf", "planar", "radial", "hmc", "l2hmc"]);
         check::<Objective>(&["samples", "density"]);
         check::<Direction>(&["generate", "normalize"]);
-        check::<Activation>(&["tanh", "softplus"]);
+        check::<Activation>(&["tanh", "softplus", "sine"]);
         let err = Kinetic::parse("nope\0").unwrap_err();
         assert_eq!(err, "kinetic is \"fixed\" or \"learned\", got \"nope\\0\"");
     }

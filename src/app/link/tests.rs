@@ -1,5 +1,5 @@
 use super::*;
-use crate::nhf::{BaseKind, Objective};
+use crate::nhf::{Activation, BaseKind, Objective};
 use crate::targets::{CustomMixture, DrawnTarget};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -48,6 +48,32 @@ fn importance_weighted_groups_travel_only_when_set() {
             .unwrap_err()
             .starts_with("iw_draws")
     );
+}
+
+#[test]
+fn the_activation_travels_only_when_not_tanh() {
+    let mut link = Link::default();
+    for act in [Activation::Sine, Activation::Softplus] {
+        link.settings.flow.activation = act;
+        let hash = encode(&link);
+        assert!(
+            hash.contains(&format!("&activation={}&", act.name())),
+            "{hash}"
+        );
+        assert_eq!(parse(&hash).unwrap().settings.flow.activation, act);
+    }
+    // Written only when not tanh; a link without the key (every link made before the choice
+    // existed) means tanh, whatever the playground's default is.
+    link.settings.flow.activation = Activation::Tanh;
+    assert!(!encode(&link).contains("activation"));
+    for old in ["#target=rings&v=2", "#target=rings&blocks=2"] {
+        assert_eq!(
+            parse(old).unwrap().settings.flow.activation,
+            Activation::Tanh
+        );
+    }
+    let err = parse("#activation=relu&v=2").unwrap_err();
+    assert!(err.starts_with("activation"), "{err}");
 }
 
 fn drawn_link() -> Link {

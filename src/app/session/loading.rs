@@ -394,9 +394,9 @@ fn without_research_settings(file: &TrainConfig) -> (TrainConfig, Vec<String>) {
     (train, dropped)
 }
 
-/// Refuses a model whose shape a link cannot carry (the command line's `--encoder-width` and
-/// `--activation`): unlike the research settings, these size and define the parameters, so the
-/// playground can neither drop them nor share them.
+/// Refuses a model whose shape a link cannot carry (the command line's `--encoder-width`):
+/// unlike the research settings, it sizes the parameters, so the playground can neither drop it
+/// nor share it.
 fn unshareable_shape(config: &crate::nhf::FlowConfig) -> Result<(), String> {
     let defaults = crate::nhf::FlowConfig::default();
     let mut odd = Vec::new();
@@ -405,9 +405,6 @@ fn unshareable_shape(config: &crate::nhf::FlowConfig) -> Result<(), String> {
             "a momentum encoder of width {}",
             config.encoder_width
         ));
-    }
-    if config.activation != defaults.activation {
-        odd.push(format!("{:?} potentials", config.activation).to_lowercase());
     }
     if odd.is_empty() {
         return Ok(());

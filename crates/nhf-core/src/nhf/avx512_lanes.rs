@@ -29,6 +29,7 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::lanes::{Lane, TILE};
 use super::real::{TANH_CLAMP, tanh_rational};
+use super::sine::sin_cos_poly;
 use super::unit_lanes::UnitLanes;
 
 /// Two hidden units' lanes of a tile in one AVX-512 register: unit j in the low eight lanes,
@@ -108,6 +109,11 @@ impl<const FMA: bool> UnitLanes<f32> for Avx512F32x16<FMA> {
             Self(_mm512_mask_blend_ps(nan, clamped, self.0))
         };
         tanh_rational(x, c)
+    }
+    /// The shared polynomial of [`super::sine`], in these lanes' + − ×.
+    #[inline(always)]
+    fn sin_cos(self) -> (Self, Self) {
+        sin_cos_poly(self, Self::splat)
     }
     #[inline(always)]
     fn map(self, f: impl Fn(f32) -> f32) -> Self {

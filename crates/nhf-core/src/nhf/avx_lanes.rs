@@ -42,6 +42,7 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 use super::avx512_lanes::{Avx512F32x16, both_halves};
 use super::lanes::{Lane, LaneVec, TILE};
 use super::real::{TANH_CLAMP, tanh_rational};
+use super::sine::sin_cos_poly;
 use super::unit_lanes::{One, UnitLanes};
 
 /// Eight `f32` lanes in one AVX register; with `FMA`, multiply-adds are fused; with `WIDE`,
@@ -363,5 +364,10 @@ where
             Self(_mm256_blendv_ps(clamped, self.0, nan))
         };
         tanh_rational(x, c)
+    }
+    /// The shared polynomial of [`super::sine`], in these lanes' + − ×.
+    #[inline(always)]
+    fn sin_cos(self) -> (Self, Self) {
+        sin_cos_poly(self, Self::splat)
     }
 }

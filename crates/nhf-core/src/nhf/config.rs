@@ -16,6 +16,10 @@ pub enum Activation {
     Tanh,
     /// softplus: s' = σ, s'' = σ(1 − σ).
     Softplus,
+    /// sin in the first hidden layer (s' = cos, s'' = −sin) and tanh in the second: the first
+    /// layer's units are periodic features of q, as in SIREN's first layer (Sitzmann et al.
+    /// 2020; docs/FITS.md, "A sine first layer").
+    Sine,
 }
 
 /// The kinetic energy K(p) of every block (docs/MATH.md §1).
@@ -152,8 +156,8 @@ impl FlowConfig {
 
     /// The research command line's default architecture for an objective: the best measured
     /// setting of docs/FITS.md ("Defaults"). Samples: twelve blocks of two leapfrog steps of
-    /// 0.3 (1.5× the force evaluations of four blocks of five steps, 1.42× the time per
-    /// iteration, inside the allowed 1.5×: "Spending the cost allowance" there); density: four
+    /// 0.3 (1.5× the force evaluations of four blocks of five steps: "Spending the cost
+    /// allowance" there) with the sine first layer ("A sine first layer"); density: four
     /// blocks of five steps of 0.2 with the learned reverse momentum model.
     pub fn for_objective(objective: Objective) -> Self {
         match objective {
@@ -161,6 +165,7 @@ impl FlowConfig {
                 blocks: 12,
                 leapfrog_steps: 2,
                 dt: 0.3,
+                activation: Activation::Sine,
                 objective,
                 ..Self::default()
             },

@@ -26,6 +26,9 @@ impl Real for Dual64 {
     fn tanh(self) -> Self {
         DualNum::tanh(&self)
     }
+    fn sin_cos(self) -> (Self, Self) {
+        DualNum::sin_cos(&self)
+    }
     fn exp(self) -> Self {
         DualNum::exp(&self)
     }
@@ -287,6 +290,15 @@ fn gradient_matches_dual_numbers_with_softplus() {
     for objective in [Objective::Samples, Objective::Density] {
         for kinetic in [Kinetic::Fixed, Kinetic::Learned] {
             check(&case(objective, kinetic, 3, 2, Activation::Softplus));
+        }
+    }
+}
+
+#[test]
+fn gradient_matches_dual_numbers_with_a_sine_first_layer() {
+    for objective in [Objective::Samples, Objective::Density] {
+        for kinetic in [Kinetic::Fixed, Kinetic::Learned] {
+            check(&case(objective, kinetic, 3, 2, Activation::Sine));
         }
     }
 }

@@ -13,6 +13,7 @@
 use std::ops::{Add, Mul, Neg, Sub};
 
 use super::real::{Real, fast_tanh_f32x8};
+use super::sine::sin_cos_poly;
 use super::unit_lanes::{One, UnitLanes};
 
 /// Points processed together in the kernels.
@@ -49,6 +50,8 @@ pub(crate) trait LaneVec<T>:
     fn store(self) -> Lane<T>;
     /// [`Real::tanh`] on every lane.
     fn tanh(self) -> Self;
+    /// [`Real::sin_cos`] on every lane.
+    fn sin_cos(self) -> (Self, Self);
     /// `g[j] += a · x[j] + b · y[j]` for every j (a row of W̄₂'s outer products, docs/MATH.md
     /// §3a), each term with [`LaneVec::mul_add`] and in this order.
     #[inline(always)]
@@ -122,6 +125,10 @@ impl<T: Real> LaneVec<T> for ArrayLanes<T> {
     #[inline(always)]
     fn tanh(self) -> Self {
         map(self, T::tanh)
+    }
+    #[inline(always)]
+    fn sin_cos(self) -> (Self, Self) {
+        (map(self, |x| x.sin_cos().0), map(self, |x| x.sin_cos().1))
     }
 }
 
@@ -374,6 +381,10 @@ impl LaneVec<f32> for wide::f32x8 {
     #[inline(always)]
     fn tanh(self) -> Self {
         fast_tanh_f32x8(self)
+    }
+    #[inline(always)]
+    fn sin_cos(self) -> (Self, Self) {
+        sin_cos_poly(self, wide::f32x8::splat)
     }
 }
 

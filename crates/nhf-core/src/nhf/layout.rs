@@ -7,7 +7,7 @@
 //! as docs/MATH.md §7 counts them.
 
 use super::base::BASE_LEN;
-use super::config::{BaseKind, FlowConfig, Kinetic};
+use super::config::{Activation, BaseKind, FlowConfig, Kinetic};
 use super::real::Real;
 use crate::rng::Rng;
 
@@ -46,6 +46,8 @@ pub struct Layout {
     pub has_encoder: bool,
     /// Whether the base distribution has parameters (a learnable base).
     pub has_base: bool,
+    /// The standard deviation of the first layer's initial weights W₁ of every MLP.
+    pub w1_scale: f64,
 }
 
 impl Layout {
@@ -58,6 +60,7 @@ impl Layout {
             kinetic: cfg.kinetic,
             has_encoder: cfg.has_encoder(),
             has_base: cfg.base == BaseKind::Learned,
+            w1_scale: first_layer_scale(cfg.activation),
         }
     }
 
@@ -193,9 +196,9 @@ impl Layout {
     pub fn init<T: Real>(&self, rng: &mut Rng) -> Vec<T> {
         let mut p = vec![T::zero(); self.len()];
         for k in 0..self.blocks {
-            init_mlp(&mut p[self.potential(k)], self.width, rng);
+            init_mlp(&mut p[self.potential(k)], self.width, self.w1_scale, rng);
             if let Some(r) = self.kinetic_mlp(k) {
-                init_mlp(&mut p[r], self.width, rng);
+                init_mlp(&mut p[r], self.width, self.w1_scale, rng);
             }
         }
         if let Some(i) = self.kinetic_scale() {
@@ -208,6 +211,21 @@ impl Layout {
     }
 }
 
+/// The sine activation's first-layer weights start at this fraction of the variance-preserving
+/// scale: lower frequencies, because at the full scale two runs of fourteen diverged at dt 0.3
+/// (docs/FITS.md, "A sine first layer").
+const SINE_FIRST_LAYER_SCALE: f64 = 0.7;
+
+/// The standard deviation of W₁ at initialisation: variance-preserving (1/√2 for two inputs),
+/// times [`SINE_FIRST_LAYER_SCALE`] for the sine activation.
+fn first_layer_scale(act: Activation) -> f64 {
+    let scale = match act {
+        Activation::Sine => SINE_FIRST_LAYER_SCALE,
+        Activation::Tanh | Activation::Softplus => 1.0,
+    };
+    scale / 2f64.sqrt()
+}
+
 /// Scale of the potential's output weights relative to variance-preserving.
 const OUTPUT_SCALE: f64 = 0.5;
 
@@ -217,12 +235,12 @@ fn fill<T: Real>(dst: &mut [T], scale: f64, rng: &mut Rng) {
     }
 }
 
-fn init_mlp<T: Real>(p: &mut [T], w: usize, rng: &mut Rng) {
+fn init_mlp<T: Real>(p: &mut [T], w: usize, w1_scale: f64, rng: &mut Rng) {
     let (w1, rest) = p.split_at_mut(2 * w);
     let (b1, rest) = rest.split_at_mut(w);
     let (w2, rest) = rest.split_at_mut(w * w);
     let (b2, w3) = rest.split_at_mut(w);
-    fill(w1, 1.0 / 2f64.sqrt(), rng);
+    fill(w1, w1_scale, rng);
     fill(b1, 0.1, rng);
     fill(w2, 1.0 / (w as f64).sqrt(), rng);
     b2.iter_mut().for_each(|x| *x = T::from_f64(0.05));

@@ -114,17 +114,28 @@ impl<T: Real> ForceCache<T> {
     }
 }
 
-/// s(a), s'(a), s''(a) on the lanes of one or two hidden units.
+/// Which hidden layer an activation is applied in (the sine activation differs between them).
+#[derive(Clone, Copy)]
+enum Layer {
+    First,
+    Second,
+}
+
+/// s(a), s'(a), s''(a) of hidden layer `layer` on the lanes of one or two hidden units.
 #[inline(always)]
-fn activate<T: Real, U: UnitLanes<T>>(act: Activation, a: U) -> (U, U, U) {
+fn activate<T: Real, U: UnitLanes<T>>(act: Activation, layer: Layer, a: U) -> (U, U, U) {
     let one = U::splat(T::one());
-    match act {
-        Activation::Tanh => {
+    match (act, layer) {
+        (Activation::Sine, Layer::First) => {
+            let (s, c) = a.sin_cos();
+            (s, c, -s)
+        }
+        (Activation::Tanh, _) | (Activation::Sine, Layer::Second) => {
             let h = a.tanh();
             let d = one - h * h;
             (h, d, U::splat(T::from_f64(-2.0)) * h * d)
         }
-        Activation::Softplus => {
+        (Activation::Softplus, _) => {
             let sig = a.map(T::sigmoid);
             (a.map(T::softplus), sig, sig * (one - sig))
         }
@@ -178,7 +189,7 @@ fn first_layer<T: Real, U: UnitLanes<T>>(
         let a = U::per_unit(mlp.w1, 2, 0, j) * qx
             + U::per_unit(mlp.w1, 2, 1, j) * qy
             + U::per_unit(mlp.b1, 1, 0, j);
-        let (h, d, dd) = activate::<T, U>(mlp.act, a);
+        let (h, d, dd) = activate::<T, U>(mlp.act, Layer::First, a);
         h.store_units(&mut cache.h1, 1, 0, j);
         d.store_units(&mut cache.d1, 1, 0, j);
         dd.store_units(&mut cache.dd1, 1, 0, j);
@@ -216,7 +227,8 @@ fn second_layer<T: Real, U: UnitLanes<T>>(
 ) {
     let mut k = units.start;
     while k < units.end {
-        let (_, d2, dd2) = activate::<T, U>(mlp.act, U::load_units(&cache.a2, 1, 0, k));
+        let (_, d2, dd2) =
+            activate::<T, U>(mlp.act, Layer::Second, U::load_units(&cache.a2, 1, 0, k));
         d2.store_units(&mut cache.d2, 1, 0, k);
         dd2.store_units(&mut cache.dd2, 1, 0, k);
         (U::per_unit(mlp.w3, 1, 0, k) * d2).store_units(&mut cache.delta2, 1, 0, k);
@@ -373,7 +385,10 @@ fn energy_body<T: Real, V: LaneVec<T>>(
     let (qx, qy) = (V::load(q[0]), V::load(q[1]));
     for j in 0..w {
         let a = sp(mlp.w1[2 * j]) * qx + sp(mlp.w1[2 * j + 1]) * qy + sp(mlp.b1[j]);
-        cache.h1[j] = activate::<T, One<V>>(mlp.act, One(a)).0.0.store();
+        cache.h1[j] = activate::<T, One<V>>(mlp.act, Layer::First, One(a))
+            .0
+            .0
+            .store();
     }
     matvec::<T, V>(
         mlp.w2,
@@ -385,7 +400,7 @@ fn energy_body<T: Real, V: LaneVec<T>>(
     );
     let mut v = sp(T::zero());
     for k in 0..w {
-        let (h2, _, _) = activate::<T, One<V>>(mlp.act, One(V::load(&cache.a2[k])));
+        let (h2, _, _) = activate::<T, One<V>>(mlp.act, Layer::Second, One(V::load(&cache.a2[k])));
         v = sp(mlp.w3[k]).mul_add(h2.0, v);
     }
     v.store()
@@ -417,6 +432,7 @@ mod tests {
             (32, Activation::Tanh),
             (13, Activation::Tanh),
             (8, Activation::Softplus),
+            (13, Activation::Sine),
         ] {
             let params: Vec<f32> = (0..mlp_len(width)).map(|_| rng.normal() as f32).collect();
             let mut w2t = vec![0.0; width * width];

@@ -29,6 +29,7 @@ pub mod objective;
 mod outer_sums;
 pub mod real;
 pub mod reference;
+pub mod sine;
 pub mod step_bench;
 pub mod trainer;
 mod unit_lanes;

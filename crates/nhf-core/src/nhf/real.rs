@@ -54,6 +54,9 @@ pub trait Real:
     /// tanh as used by the activation (a fast rational approximation for `f32`, exact for
     /// `f64`).
     fn tanh(self) -> Self;
+    /// (sin x, cos x) as used by the sine activation (the polynomial of [`super::sine`] for
+    /// `f32`, exact for `f64`).
+    fn sin_cos(self) -> (Self, Self);
     /// eˣ.
     fn exp(self) -> Self;
     /// Natural logarithm.
@@ -104,6 +107,9 @@ impl Real for f64 {
     fn tanh(self) -> Self {
         libm::tanh(self)
     }
+    fn sin_cos(self) -> (Self, Self) {
+        (libm::sin(self), libm::cos(self))
+    }
     fn exp(self) -> Self {
         libm::exp(self)
     }
@@ -126,6 +132,9 @@ impl Real for f32 {
     }
     fn tanh(self) -> Self {
         fast_tanh_f32(self)
+    }
+    fn sin_cos(self) -> (Self, Self) {
+        super::sine::fast_sin_cos_f32(self)
     }
     fn exp(self) -> Self {
         libm::expf(self)

@@ -27,6 +27,8 @@ pub(crate) trait UnitLanes<T>:
     fn splat(x: T) -> Self;
     /// [`Real::tanh`] on every lane.
     fn tanh(self) -> Self;
+    /// [`Real::sin_cos`] on every lane.
+    fn sin_cos(self) -> (Self, Self);
     /// `f` on every lane (for the functions without a vector form).
     fn map(self, f: impl Fn(T) -> T) -> Self;
     /// The lanes of unit j + u hold the scalar `vals[stride·(j + u) + offset]` (a weight of the
@@ -93,6 +95,11 @@ impl<T: Real, V: LaneVec<T>> UnitLanes<T> for One<V> {
     #[inline(always)]
     fn tanh(self) -> Self {
         One(self.0.tanh())
+    }
+    #[inline(always)]
+    fn sin_cos(self) -> (Self, Self) {
+        let (s, c) = self.0.sin_cos();
+        (One(s), One(c))
     }
     #[inline(always)]
     fn map(self, f: impl Fn(T) -> T) -> Self {

@@ -60,10 +60,12 @@ fn log_normal(x: Vec2, mu: Vec2, log_sd: Vec2) -> f64 {
     -0.5 * dot(&z, &z) - log_sd[0] - log_sd[1] - LN_2PI
 }
 
-/// s(a) and s'(a), elementwise, for the hidden activation s (docs/MATH.md §1).
-fn activate(act: Activation, a: Vec<f64>) -> (Vec<f64>, Vec<f64>) {
+/// s(a) and s'(a), elementwise, for the hidden activation s of the first (`first`) or second
+/// hidden layer (docs/MATH.md §1).
+fn activate(act: Activation, first: bool, a: Vec<f64>) -> (Vec<f64>, Vec<f64>) {
     let s = |x: f64| match act {
-        Activation::Tanh => (x.tanh(), 1.0 - x.tanh() * x.tanh()),
+        Activation::Sine if first => (x.sin(), x.cos()),
+        Activation::Tanh | Activation::Sine => (x.tanh(), 1.0 - x.tanh() * x.tanh()),
         // ln(1 + eˣ) in a form that cannot overflow; s' is the logistic function σ(x).
         Activation::Softplus => (
             x.max(0.0) + (-x.abs()).exp().ln_1p(),
@@ -109,8 +111,8 @@ impl<'a> ReferenceFlow<'a> {
     /// h₁ = s(a₁), a₂ = W₂h₁ + b₂.
     fn hidden(&self, k: usize, q: Vec2) -> [Vec<f64>; 4] {
         let [w1, b1, w2, b2, _] = self.weights(k);
-        let (h1, d1) = activate(self.config.activation, affine(w1, b1, &q));
-        let (h2, d2) = activate(self.config.activation, affine(w2, b2, &h1));
+        let (h1, d1) = activate(self.config.activation, true, affine(w1, b1, &q));
+        let (h2, d2) = activate(self.config.activation, false, affine(w2, b2, &h1));
         [h1, d1, h2, d2]
     }
 

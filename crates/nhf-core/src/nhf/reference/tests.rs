@@ -106,7 +106,7 @@ fn reference_with_zero_parameters_is_the_free_drift() {
 #[test]
 fn reference_force_is_the_derivative_of_the_potential_and_the_maps_invert() {
     let mut rng = Rng::seed_from_u64(11);
-    for act in [Activation::Tanh, Activation::Softplus] {
+    for act in [Activation::Tanh, Activation::Softplus, Activation::Sine] {
         let cfg = config(13, 2, 3, act, BaseKind::Learned);
         let params = random_params(&Layout::new(&cfg), &mut rng);
         let flow = ReferenceFlow::new(&cfg, &params);
@@ -146,6 +146,7 @@ fn fast_kernels_agree_with_the_reference() {
         (8, 2, 4, Activation::Softplus, BaseKind::Standard),
         (13, 1, 3, Activation::Softplus, BaseKind::Learned),
         (8, 3, 1, Activation::Tanh, BaseKind::Learned),
+        (13, 2, 2, Activation::Sine, BaseKind::Standard),
     ];
     for (seed, (width, blocks, steps, act, base)) in cases.into_iter().enumerate() {
         let mut rng = Rng::seed_from_u64(seed as u64);
