@@ -2,12 +2,13 @@
 //! widgets scaled up for a projector.
 
 /// Panels a classroom link can hide (see [`Classroom::hide`]).
-pub const PANELS: [&str; 7] = [
+pub const PANELS: [&str; 8] = [
     "controls",
     "method",
     "model",
     "training",
     "animation",
+    "files",
     "views",
     "status",
 ];

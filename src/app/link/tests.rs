@@ -243,3 +243,16 @@ fn a_formula_travels_in_a_link_and_a_broken_one_is_refused() {
     let other = parse_parts("#target=banana&formula=x&box=0,1,0,1&v=2").unwrap();
     assert_eq!(other.settings.formula, None);
 }
+
+/// Every panel the page can hide is one a link may name (the file buttons were once checked by
+/// the panel but refused by the link).
+#[test]
+fn a_link_can_hide_the_file_buttons() {
+    let link = parse("#target=rings&hide=files,model&v=2").unwrap();
+    assert!(link.classroom.hides("files") && link.classroom.hides("model"));
+    assert!(
+        encode(&link).contains("hide=files,model"),
+        "{}",
+        encode(&link)
+    );
+}

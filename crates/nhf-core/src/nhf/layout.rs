@@ -212,7 +212,7 @@ impl Layout {
 }
 
 /// The sine activation's first-layer weights start at this fraction of the variance-preserving
-/// scale: lower frequencies, because at the full scale five runs of 27 diverged at dt 0.3
+/// scale: lower frequencies, because at the full scale four runs of 27 diverged at dt 0.3
 /// (docs/FITS.md, "A sine first layer").
 const SINE_FIRST_LAYER_SCALE: f64 = 0.7;
 
