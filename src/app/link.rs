@@ -18,7 +18,7 @@ use super::view_set::ViewSet;
 use crate::compare::Contender;
 use crate::method::Method;
 use crate::names::Named;
-use crate::nhf::{Activation, Direction};
+use crate::nhf::{Activation, Direction, Estimator};
 use crate::targets;
 
 /// The targets the user defines (a mixture file, a formula, a file of samples), which links
@@ -114,6 +114,10 @@ pub fn encode(link: &Link) -> String {
         // Written only when set, as `iw_draws`: a link without it (every link made before the
         // playground offered a choice) means tanh, whatever the default becomes.
         pairs.push(("activation", s.flow.activation.name().into()));
+    }
+    if s.train.estimator != Estimator::Standard {
+        // Written only when set, as `iw_draws`: a link without it means the standard gradient.
+        pairs.push(("estimator", s.train.estimator.name().into()));
     }
     if s.train.iw_draws != 1 {
         // Written only when set: a link without it (every link made before it existed) means
@@ -265,9 +269,10 @@ fn parse_parts(text: &str) -> Result<Link, String> {
     }
     if pairs.clone().next().is_some() {
         // `iw_draws` is written only when it is not 1, so a link without it means 1;
-        // `activation` only when it is not tanh.
+        // `activation` only when it is not tanh; `estimator` only when it is not standard.
         link.settings.train.iw_draws = 1;
         link.settings.flow.activation = Activation::Tanh;
+        link.settings.train.estimator = Estimator::Standard;
     }
     let mut target_given = false;
     let mut objective_given = false;

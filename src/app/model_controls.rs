@@ -7,7 +7,7 @@ use super::session::{Command, Session};
 use super::setting_table;
 use super::setting_widgets::setting_slider;
 use crate::names::Named;
-use crate::nhf::{Activation, BaseKind, Kinetic, MomentumModel, Objective};
+use crate::nhf::{Activation, BaseKind, Estimator, Kinetic, MomentumModel, Objective};
 
 /// One named choice as a row: its label (with a tooltip for a student), then a button per
 /// option, shown as `shown` (the command carries the option's own name).
@@ -118,6 +118,19 @@ pub fn model_controls(ui: &mut Ui, session: &Session, commands: &mut Vec<Command
         );
         setting_slider(ui, &session.settings, "anneal_iters", commands);
         setting_slider(ui, &session.settings, "iw_draws", commands);
+        choice_row(
+            ui,
+            (
+                "estimator",
+                "gradient",
+                "How each step's gradient is estimated from the draws. Standard: as the loss \
+                 is written. DReG: the same gradient on average, with a noise term left out \
+                 that grows with the draws per group, so groups of draws fit more closely.",
+            ),
+            train.estimator,
+            &[(Estimator::Standard, "standard"), (Estimator::Dreg, "DReG")],
+            commands,
+        );
     }
     for key in ["blocks", "leapfrog_steps", "dt", "width", "lr", "batch"] {
         setting_slider(ui, &session.settings, key, commands);

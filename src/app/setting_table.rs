@@ -417,13 +417,14 @@ pub enum SettingEffect {
 
 /// The named choices [`Settings::set_field`] knows besides the numbers of
 /// [`NUMBERS`], and the one switch.
-const CHOICE_KEYS: [&str; 7] = [
+const CHOICE_KEYS: [&str; 8] = [
     "method",
     "kinetic",
     "objective",
     "base",
     "momentum",
     "activation",
+    "estimator",
     "trails",
 ];
 
@@ -453,6 +454,7 @@ impl Settings {
                 "base" => next.flow.base = choice(value)?,
                 "momentum" => next.flow.momentum = choice(value)?,
                 "activation" => next.flow.activation = choice(value)?,
+                "estimator" => next.train.estimator = choice(value)?,
                 "objective" => next.flow.objective = choice(value)?,
                 "method" => next.method = choice(value)?,
                 "trails" => {

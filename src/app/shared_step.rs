@@ -51,6 +51,8 @@ pub struct PieceOrder {
     pub draws: usize,
     /// The density objective's mix α of the group score at this step.
     pub mix: f64,
+    /// Whether the density objective's gradient is the doubly reparameterised one.
+    pub dreg: bool,
     /// How many workers share the step, this side included.
     pub workers: usize,
     /// Which of them the order is for (1 and up; 0 is the runner).
@@ -119,6 +121,7 @@ impl PieceHelper {
             Groups {
                 draws: order.draws,
                 mix: order.mix,
+                dreg: order.dreg,
             },
         );
         let n = self.flow.params.len();
@@ -186,6 +189,7 @@ impl JobRunner {
             beta,
             draws: groups.draws,
             mix: groups.mix,
+            dreg: groups.dreg,
             workers,
             worker,
         }

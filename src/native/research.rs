@@ -281,6 +281,7 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
             "momentum": trainer.flow.config.momentum,
             "anneal_iters": train.anneal_iters, "warmup_iters": train.warmup_iters,
             "iw_draws": train.iw_draws, "iw_iters": train.iw_iters, "iw_mix": train.iw_mix,
+            "estimator": train.estimator,
             "batch": train.batch, "lr": train.lr, "update_rule": train.update_rule, "blocks": trainer.flow.config.blocks,
             "leapfrog_steps": trainer.flow.config.leapfrog_steps, "dt": trainer.flow.config.dt,
             "activation": trainer.flow.config.activation,

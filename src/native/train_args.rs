@@ -8,7 +8,7 @@ use clap::Args;
 use super::{KineticArg, ObjectiveArg};
 use nhf_playground::nhf::adam::UpdateRule;
 use nhf_playground::nhf::{
-    Activation, BaseKind, FlowConfig, Kinetic, MomentumModel, Objective, TrainConfig,
+    Activation, BaseKind, Estimator, FlowConfig, Kinetic, MomentumModel, Objective, TrainConfig,
 };
 
 /// Options of `train`.
@@ -78,6 +78,11 @@ pub struct TrainArgs {
     /// Density objective: the group score's share α of each group's loss (0 to 1; 1: alone).
     #[arg(long, requires = "iw_draws")]
     pub(super) iw_mix: Option<f64>,
+    /// Density objective: how the gradient is estimated: standard, or dreg (the doubly
+    /// reparameterised gradient: path derivatives only, weighted by the squared importance
+    /// weights; needs --iw-mix 1).
+    #[arg(long, value_parser = parse_estimator)]
+    pub(super) estimator: Option<Estimator>,
     /// Points per training step (default: 640 samples, 512 density).
     #[arg(long)]
     pub(super) batch: Option<usize>,
@@ -157,6 +162,7 @@ impl TrainArgs {
             iw_draws: self.iw_draws.unwrap_or(train_defaults.iw_draws),
             iw_iters: self.iw_iters,
             iw_mix: self.iw_mix.unwrap_or(train_defaults.iw_mix),
+            estimator: self.estimator.unwrap_or(train_defaults.estimator),
             update_rule: self.update_rule,
             ..train_defaults
         };
@@ -184,6 +190,12 @@ fn parse_momentum(text: &str) -> Result<MomentumModel, String> {
 /// An update rule by its serde name.
 fn parse_update_rule(text: &str) -> Result<UpdateRule, String> {
     by_serde_name(text, "an update rule: adam or nadam")
+}
+
+/// A gradient estimator by its serde name (the message lists them all).
+fn parse_estimator(text: &str) -> Result<Estimator, String> {
+    use nhf_playground::names::Named;
+    Estimator::parse(text)
 }
 
 /// An activation by its serde name (the message lists them all).

@@ -25,6 +25,7 @@ pub(super) fn order_to_js(order: &PieceOrder) -> JsValue {
     set(&object, "beta", &JsValue::from_f64(order.beta));
     set(&object, "draws", &JsValue::from_f64(order.draws as f64));
     set(&object, "mix", &JsValue::from_f64(order.mix));
+    set(&object, "dreg", &JsValue::from_bool(order.dreg));
     set(&object, "worker", &JsValue::from_f64(order.worker as f64));
     set(&object, "workers", &JsValue::from_f64(order.workers as f64));
     object.into()
@@ -38,6 +39,7 @@ fn order_from_js(data: &JsValue) -> Result<PieceOrder, String> {
         beta: number(data, "beta")?,
         draws: number(data, "draws")? as usize,
         mix: number(data, "mix")?,
+        dreg: get(data, "dreg")?.as_bool().unwrap_or(false),
         worker: number(data, "worker")? as usize,
         workers: number(data, "workers")? as usize,
     })

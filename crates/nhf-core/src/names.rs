@@ -6,7 +6,7 @@
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::method::Method;
-use crate::nhf::{Activation, BaseKind, Direction, Kinetic, MomentumModel};
+use crate::nhf::{Activation, BaseKind, Direction, Estimator, Kinetic, MomentumModel};
 use crate::targets::Objective;
 
 /// An enum of named choices whose names are its serde spelling.
@@ -105,6 +105,11 @@ impl Named for Method {
         Self::L2hmc,
     ];
     const WHAT: &'static str = "method";
+}
+
+impl Named for Estimator {
+    const ALL: &'static [Self] = &[Self::Standard, Self::Dreg];
+    const WHAT: &'static str = "estimator";
 }
 
 impl Named for Activation {

@@ -51,6 +51,32 @@ fn importance_weighted_groups_travel_only_when_set() {
 }
 
 #[test]
+fn the_gradient_estimator_travels_only_when_not_standard() {
+    use crate::nhf::Estimator;
+    let mut link = Link::default();
+    link.settings.train.estimator = Estimator::Dreg;
+    let hash = encode(&link);
+    assert!(hash.contains("&estimator=dreg&"), "{hash}");
+    assert_eq!(
+        parse(&hash).unwrap().settings.train.estimator,
+        Estimator::Dreg
+    );
+    // A link without the key (every link made before it existed) means the standard one.
+    link.settings.train.estimator = Estimator::Standard;
+    assert!(!encode(&link).contains("estimator"));
+    assert_eq!(
+        parse("#target=banana&v=2")
+            .unwrap()
+            .settings
+            .train
+            .estimator,
+        Estimator::Standard
+    );
+    let err = parse("#estimator=fast&v=2").unwrap_err();
+    assert!(err.starts_with("estimator"), "{err}");
+}
+
+#[test]
 fn the_activation_travels_only_when_not_tanh() {
     let mut link = Link::default();
     for act in [Activation::Sine, Activation::Softplus] {

@@ -219,6 +219,10 @@ pub struct TrainConfig {
     /// group's loss, the rest being the plain per-draw loss (docs/MATH.md §2b; 1: the bound
     /// alone). Matters only when `iw_draws` > 1.
     pub iw_mix: f64,
+    /// Density objective: how the gradient of the loss is estimated (docs/MATH.md §3d; a
+    /// research setting, left out of files while it is the standard one).
+    #[serde(skip_serializing_if = "Estimator::is_standard")]
+    pub estimator: Estimator,
     /// How Adam's moments become an update: Adam itself or NAdam (a research setting of the
     /// command line; left out of files while it is Adam, so they stay as they were).
     #[serde(skip_serializing_if = "UpdateRule::is_adam")]
@@ -227,6 +231,27 @@ pub struct TrainConfig {
     /// first schedule). Not part of links or the panel: it is the run's own history.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation: Option<Continuation>,
+}
+
+/// How the density objective's gradient is estimated from its draws (docs/MATH.md §3d).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Estimator {
+    /// The gradient of the draws' loss as written: the reparameterised path and the score of
+    /// the flow's density, which cancel draw by draw.
+    #[default]
+    Standard,
+    /// The doubly reparameterised gradient (Tucker et al. 2019): path derivatives only, each
+    /// weighted by its squared normalised importance weight; with single draws it is the
+    /// "sticking the landing" gradient (Roeder et al. 2017).
+    Dreg,
+}
+
+impl Estimator {
+    /// Whether this is the standard estimate (files leave the field out then).
+    pub fn is_standard(&self) -> bool {
+        *self == Self::Standard
+    }
 }
 
 /// A deliberate continuation of a run past the end of its cosine schedule.
@@ -270,6 +295,7 @@ impl Default for TrainConfig {
             iw_draws: 1,
             iw_iters: 0,
             iw_mix: 1.0,
+            estimator: Estimator::Standard,
             update_rule: UpdateRule::Adam,
             continuation: None,
         }
@@ -328,12 +354,17 @@ impl TrainConfig {
     /// How the density objective scores its draws at accepted step `step` (0-based): groups
     /// of `iw_draws` mixed by `iw_mix`, or single draws once `iw_iters` iterations are past.
     pub fn iw_groups_at(&self, step: u64) -> Groups {
+        let dreg = self.estimator == Estimator::Dreg;
         if self.iw_iters > 0 && step >= self.iw_iters as u64 {
-            Groups::PLAIN
+            Groups {
+                dreg,
+                ..Groups::PLAIN
+            }
         } else {
             Groups {
                 draws: self.iw_draws,
                 mix: self.iw_mix,
+                dreg,
             }
         }
     }
@@ -361,6 +392,13 @@ impl TrainConfig {
             return Err(ConfigError {
                 field: "iw_draws",
                 message: format!("must be one of {IW_DRAWS:?}, got {}", self.iw_draws),
+            });
+        }
+        if self.estimator == Estimator::Dreg && self.iw_mix != 1.0 {
+            return Err(ConfigError {
+                field: "estimator",
+                message: "the doubly reparameterised gradient needs iw_mix 1 (the bound alone)"
+                    .into(),
             });
         }
         if !(0.0..=1.0).contains(&self.iw_mix) {

@@ -9,7 +9,8 @@ use super::layout::Layout;
 use super::objective::{Groups, Inputs, Workspace, loss_and_grad};
 use super::real::Real;
 use crate::rng::Rng;
-use crate::targets::{Bounds, Target};
+use crate::targets::Target;
+use test_banana::TestBanana;
 
 impl Real for Dual64 {
     type V = crate::nhf::lanes::ArrayLanes<Dual64>;
@@ -37,60 +38,6 @@ impl Real for Dual64 {
     }
     fn is_finite(self) -> bool {
         self.re.is_finite() && self.eps.is_finite()
-    }
-}
-
-/// A smooth, non-Gaussian test density (the banana of docs/TARGETS.md, written out here so the
-/// engine's tests do not depend on the target library).
-struct TestBanana;
-
-impl Target for TestBanana {
-    fn id(&self) -> &str {
-        "test-banana"
-    }
-    fn name(&self) -> &str {
-        "test banana"
-    }
-    fn caption(&self) -> &str {
-        "banana for gradient tests"
-    }
-    fn bounds(&self) -> Bounds {
-        Bounds::square(4.0)
-    }
-    fn log_prob(&self, q: [f64; 2]) -> f64 {
-        let y = [q[0] / 2.0, 2.0 * q[1] + 0.8 * (q[0] * q[0] + 4.0) - 4.0];
-        // Σ⁻¹ of [[1, .5], [.5, 1]] is (4/3)[[1, −.5], [−.5, 1]].
-        -0.5 * (4.0 / 3.0) * (y[0] * y[0] - y[0] * y[1] + y[1] * y[1])
-    }
-    fn grad_log_prob(&self, q: [f64; 2]) -> [f64; 2] {
-        let y = [q[0] / 2.0, 2.0 * q[1] + 0.8 * (q[0] * q[0] + 4.0) - 4.0];
-        let gy = [
-            -(4.0 / 3.0) * (y[0] - 0.5 * y[1]),
-            -(4.0 / 3.0) * (y[1] - 0.5 * y[0]),
-        ];
-        [gy[0] * 0.5 + gy[1] * 1.6 * q[0], gy[1] * 2.0]
-    }
-    fn hessian_log_prob(&self, q: [f64; 2]) -> [[f64; 2]; 2] {
-        let y = [q[0] / 2.0, 2.0 * q[1] + 0.8 * (q[0] * q[0] + 4.0) - 4.0];
-        let gy1 = -(4.0 / 3.0) * (y[1] - 0.5 * y[0]);
-        // Jᵀ(−Σ⁻¹)J with J's columns c₀ = (½, 1.6 q₀), c₁ = (0, 2), plus gy₁ ∇²y₁ where
-        // ∇²y₁ = [[1.6, 0], [0, 0]]: −cₖᵀΣ⁻¹cₗ written out.
-        let xy = -(4.0 / 3.0) * (3.2 * q[0] - 0.5);
-        [
-            [
-                -(4.0 / 3.0) * (0.25 - 0.8 * q[0] + 2.56 * q[0] * q[0]) + 1.6 * gy1,
-                xy,
-            ],
-            [xy, -16.0 / 3.0],
-        ]
-    }
-    fn sample_into(&self, rng: &mut Rng, out: &mut [[f64; 2]]) {
-        for o in out {
-            *o = [rng.normal(), rng.normal()];
-        }
-    }
-    fn normalized(&self) -> bool {
-        false
     }
 }
 
@@ -208,7 +155,26 @@ fn check(c: &Case) -> (f64, f64) {
         (l0 - l_plain).abs() <= 1e-12 * l0.abs().max(1.0),
         "loss with and without gradient differ"
     );
-    let mut rng = Rng::seed_from_u64(9);
+    check_against(
+        c,
+        &grad,
+        |p: &[f64]| loss(c, p, None),
+        |p: &[Dual64]| loss(c, p, None),
+        9,
+    )
+}
+
+/// Checks `grad` against the exact derivative (dual numbers) and the five-point difference of
+/// `value` (its f64 and dual forms) along a random direction in every parameter group (seeded
+/// by `seed`); returns the worst relative errors.
+fn check_against(
+    c: &Case,
+    grad: &[f64],
+    value: impl Fn(&[f64]) -> f64,
+    value_dual: impl Fn(&[Dual64]) -> Dual64,
+    seed: u64,
+) -> (f64, f64) {
+    let mut rng = Rng::seed_from_u64(seed);
     let (mut worst_dual, mut worst_fd) = (0.0f64, 0.0f64);
     for group in c.layout.groups() {
         let mut v = vec![0.0; c.layout.len()];
@@ -222,7 +188,7 @@ fn check(c: &Case) -> (f64, f64) {
             .zip(&v)
             .map(|(p, v)| Dual64::new(*p, *v))
             .collect();
-        let exact = loss(c, &dual_params, None).eps;
+        let exact = value_dual(&dual_params).eps;
         // Five-point central differences (truncation error O(h⁴)): the plain two-point
         // stencil's O(h²) error reaches 1e-6 on the long K = 3, L = 10 trajectories.
         let h = 1e-4;
@@ -233,7 +199,7 @@ fn check(c: &Case) -> (f64, f64) {
                 .zip(&v)
                 .map(|(p, v)| p + s * h * v)
                 .collect();
-            loss(c, &shifted, None)
+            value(&shifted)
         };
         let fd = (8.0 * (at(1.0) - at(-1.0)) - (at(2.0) - at(-2.0))) / (12.0 * h);
         let scale = exact.abs().max(1e-3);
@@ -241,12 +207,15 @@ fn check(c: &Case) -> (f64, f64) {
         let e_fd = (analytic - fd).abs() / scale;
         assert!(
             e_dual <= 1e-6 && e_fd <= 1e-6,
-            "{} ({:?}, {:?}, K={}, L={}): analytic {analytic:.12e}, dual {exact:.12e}, fd {fd:.12e}",
+            "{} ({:?}, {:?}, K={}, L={}, S={}, {:?}, {:?}): analytic {analytic:.12e}, dual {exact:.12e}, fd {fd:.12e}",
             group.name,
             c.config.objective,
             c.config.kinetic,
             c.config.blocks,
-            c.config.leapfrog_steps
+            c.config.leapfrog_steps,
+            c.groups.draws,
+            c.config.base,
+            c.config.momentum
         );
         worst_dual = worst_dual.max(e_dual);
         worst_fd = worst_fd.max(e_fd);
@@ -419,7 +388,11 @@ fn gradient_matches_dual_numbers_with_the_importance_weighted_bound() {
                 base,
                 beta,
             );
-            c.groups = Groups { draws, mix };
+            c.groups = Groups {
+                draws,
+                mix,
+                dreg: false,
+            };
             c.config.momentum = momentum;
             relayout(&mut c, 78);
             let (d, f) = check(&c);
@@ -474,3 +447,6 @@ fn f32_gradient_agrees_with_f64_reference() {
     let den: f64 = g64.iter().map(|a| a * a).sum::<f64>().sqrt();
     assert!(num / den < 1e-4, "relative error {}", num / den);
 }
+
+mod dreg;
+mod test_banana;

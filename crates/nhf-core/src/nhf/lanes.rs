@@ -128,7 +128,12 @@ impl<T: Real> LaneVec<T> for ArrayLanes<T> {
     }
     #[inline(always)]
     fn sin_cos(self) -> (Self, Self) {
-        (map(self, |x| x.sin_cos().0), map(self, |x| x.sin_cos().1))
+        // One polynomial per lane gives both: mapping twice would evaluate it twice.
+        let (mut sin, mut cos) = (self.0, self.0);
+        for ((s, c), x) in sin.iter_mut().zip(&mut cos).zip(self.0) {
+            (*s, *c) = x.sin_cos();
+        }
+        (Self(sin), Self(cos))
     }
 }
 

@@ -313,3 +313,52 @@ pub fn backward<T: Real>(
         }
     }
 }
+
+/// Pushes a tangent (δq, δp) at the start of the flow to its end through the tape of the last
+/// [`forward`]: (δq, δp) ← J·(δq, δp), J the Jacobian of the flow's state map
+/// (docs/MATH.md §3d). Kicks at the stored positions use the potential's Hessian–vector
+/// products, merged as in [`backward`] (the end of step n − 1 and the start of step n kick
+/// with the same δq). Overwrites the VJP scratch of the tape's force caches, which
+/// [`backward`] refills.
+pub fn tangent<T: Real>(
+    fp: &FlowParams<T>,
+    direction: Direction,
+    dx: &mut [Lane<T>; 2],
+    dp: &mut [Lane<T>; 2],
+    work: &mut TileWork<T>,
+) {
+    let l = work.tape.steps;
+    let a = fp.scale();
+    let a2 = a * a;
+    let half = T::from_f64(0.5);
+    for s in 0..fp.config.blocks {
+        let (k, h) = fp.leg(direction, s);
+        let v = fp.potential(k);
+        let kin = fp.kinetic_mlp(k);
+        for n in 0..=l {
+            // δp −= f ∇²V(x_n) δq, with f = dt/2 at the block's ends and dt inside.
+            let f = if n == 0 || n == l { half * h } else { h };
+            let cache = &mut work.tape.forces[s * (l + 1) + n];
+            let [hx, hy] = mlp::force_hvp(&v, [&dx[0], &dx[1]], cache);
+            axpy(&mut dp[0], -f, &hx);
+            axpy(&mut dp[1], -f, &hy);
+            if n == l {
+                break;
+            }
+            // Drift: δq += dt ∇²K(p½) δp½.
+            match &kin {
+                None => {
+                    axpy(&mut dx[0], h * a2, &dp[0]);
+                    axpy(&mut dx[1], h * a2, &dp[1]);
+                }
+                Some(kin) => {
+                    let ph = work.tape.half_momenta[s * l + n];
+                    mlp::force(kin, [&ph[0], &ph[1]], &mut work.cache);
+                    let [kx, ky] = mlp::force_hvp(kin, [&dp[0], &dp[1]], &mut work.cache);
+                    axpy(&mut dx[0], h, &kx);
+                    axpy(&mut dx[1], h, &ky);
+                }
+            }
+        }
+    }
+}

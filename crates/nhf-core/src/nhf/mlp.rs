@@ -17,6 +17,9 @@ use std::ops::Range;
 
 pub use super::lanes::{Lane, TILE, zeros};
 
+mod hessian;
+pub use hessian::force_hvp;
+
 /// A read-only view of one scalar MLP's weights inside the flat parameter vector, with W₂ also
 /// stored transposed (`w2t[j·W + k] = W₂[k, j]`) so that W₂ᵀ-products read memory in order.
 #[derive(Clone, Copy, Debug)]

@@ -17,6 +17,7 @@ pub mod config;
 pub mod encoder;
 pub mod eval;
 pub mod flow;
+pub mod groups;
 pub mod integrators;
 pub mod lanes;
 pub mod layout;
@@ -40,8 +41,8 @@ mod gradient_tests;
 
 pub use base::Base;
 pub use config::{
-    Activation, BaseKind, ConfigError, Continuation, FlowConfig, Kinetic, MomentumModel, Objective,
-    TrainConfig,
+    Activation, BaseKind, ConfigError, Continuation, Estimator, FlowConfig, Kinetic, MomentumModel,
+    Objective, TrainConfig,
 };
 pub use flow::Flow;
 pub use trainer::{StepError, Trainer};

@@ -1,7 +1,7 @@
 //! The versioned JSON model file: configuration, weights, target, seed and training state.
 //!
 //! ```json
-//! { "format": "nhf-playground-model", "version": 3,
+//! { "format": "nhf-playground-model", "version": 4,
 //!   "target": "8gaussians", "target_definition": null,
 //!   "config": { "blocks": 4, "leapfrog_steps": 5, "dt": 0.2, "width": 32, "base": "learned", ... },
 //!   "train": { "lr": 0.003, "schedule_iters": 3000, "batch": 512, "clip_norm": 100, "seed": 0 },
@@ -24,7 +24,9 @@ pub const FORMAT: &str = "nhf-playground-model";
 /// has neither, and reads as a flow with the standard base and no annealing, as it was saved.
 /// Version 3 added the density objective's importance-weighted groups (`train.iw_draws`); an
 /// older file reads with groups of one, the plain reverse KL it was trained with.
-pub const VERSION: u32 = 3;
+/// Version 4 added the density objective's gradient estimator (`train.estimator`, written only
+/// when it is `dreg`); an older file reads with the standard estimator it was trained with.
+pub const VERSION: u32 = 4;
 /// The oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
 
@@ -230,6 +232,29 @@ mod tests {
     }
 
     #[test]
+    fn version_3_files_read_with_the_standard_gradient_and_dreg_round_trips() {
+        use crate::nhf::Estimator;
+        let text = sample_file().to_json();
+        // The standard estimator is left out of files, so they read as version 3 did.
+        assert!(!text.contains("estimator"), "{text}");
+        let mut v3: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v3["version"] = 3.into();
+        let f = ModelFile::from_json(&v3.to_string()).unwrap();
+        assert_eq!(f.train.estimator, Estimator::Standard);
+        let mut dreg = sample_file();
+        dreg.train.estimator = Estimator::Dreg;
+        let text = dreg.to_json();
+        assert!(text.contains("\"estimator\":\"dreg\""), "{text}");
+        assert!(text.contains("\"version\":4"), "{text}");
+        assert_eq!(ModelFile::from_json(&text).unwrap(), dreg);
+        // With a mix, the estimate is not defined: refused, naming the field.
+        dreg.train.iw_draws = 4;
+        dreg.train.iw_mix = 0.5;
+        let err = ModelFile::from_json(&dreg.to_json()).unwrap_err();
+        assert!(err.0.contains("estimator"), "{err}");
+    }
+
+    #[test]
     fn truncated_and_mismatched_files_are_refused_with_reasons() {
         let text = sample_file().to_json();
         let err = ModelFile::from_json(&text[..text.len() / 2]).unwrap_err();
@@ -237,7 +262,7 @@ mod tests {
         let err = ModelFile::from_json("{\"hello\": 1}").unwrap_err();
         assert!(err.0.contains("not a model file"), "{err}");
         let err =
-            ModelFile::from_json(&text.replace("\"version\":3", "\"version\":99")).unwrap_err();
+            ModelFile::from_json(&text.replace("\"version\":4", "\"version\":99")).unwrap_err();
         assert!(err.0.contains("version 99"), "{err}");
         let mut f = sample_file();
         f.params.pop();

@@ -5,6 +5,8 @@
 use super::base::Base;
 use super::config::FlowConfig;
 use super::encoder::{Encoder, Gaussian};
+pub use super::groups::Groups;
+use super::groups::iw_group;
 use super::layout::Layout;
 use super::leapfrog::{self, Direction, FlowParams};
 use super::mlp::{Lane, TILE, zeros};
@@ -40,22 +42,6 @@ pub enum Inputs<'a> {
         /// importance-weighted bound (docs/MATH.md §2b).
         groups: Groups,
     },
-}
-
-/// How the density objective scores its draws (docs/MATH.md §2b).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Groups {
-    /// S, the draws per group of the importance-weighted bound: 1 is the plain reverse KL;
-    /// S > 1 (a divisor of [`TILE`]) scores each S consecutive draws together.
-    pub draws: usize,
-    /// α ∈ [0, 1], the share of the group score in each group's loss; the rest, 1 − α, is
-    /// the plain per-draw loss of the same draws. 1 is the bound alone.
-    pub mix: f64,
-}
-
-impl Groups {
-    /// Every draw scored alone: the plain reverse KL.
-    pub const PLAIN: Groups = Groups { draws: 1, mix: 1.0 };
 }
 
 impl Inputs<'_> {
@@ -273,6 +259,28 @@ pub fn loss_and_grad<T: Real>(
                     &mut ws.tile,
                     |_, _, _, _| {},
                 );
+                let dreg = groups.dreg && want_grad;
+                // §3d: ∇_z log q(z) = J⁻ᵀ∇log π₀(q₀, p₀) = Ω J Ωᵀ ∇log π₀ (the flow is
+                // symplectic), so one tangent pass from Ωᵀ∇log π₀ = (ε_p e^{−ℓ_p}, −ε_q e^{−ℓ_q})
+                // gives it as (δp_T, −δq_T).
+                let mut score_q = [zeros(); 2];
+                let mut score_p = [zeros(); 2];
+                if dreg {
+                    let (mut dq, mut dp) = ([zeros(); 2], [zeros(); 2]);
+                    for d in 0..2 {
+                        for t in 0..TILE {
+                            dq[d][t] = ep[d][t] * inv_sp[d];
+                            dp[d][t] = -eq[d][t] * inv_sq[d];
+                        }
+                    }
+                    leapfrog::tangent(&fp, Direction::Generate, &mut dq, &mut dp, &mut ws.tile);
+                    for d in 0..2 {
+                        for t in 0..TILE {
+                            score_q[d][t] = dp[d][t];
+                            score_p[d][t] = -dq[d][t];
+                        }
+                    }
+                }
                 let learned = layout.kinetic_scale().is_none();
                 // The learned reverse model r_ψ(p_T | q_T), when the flow has one.
                 let reverse = layout
@@ -289,6 +297,9 @@ pub fn loss_and_grad<T: Real>(
                 // so the importance-weighted bound can weight them by group.
                 let mut point_loss: Lane<T> = zeros();
                 let mut point_a: Lane<T> = zeros();
+                // The ratio of a draw's path weight to its direct weight: wₛ under the doubly
+                // reparameterised gradient, else 1.
+                let mut point_path: Lane<T> = [T::one(); TILE];
                 for t in 0..live {
                     let xt = [x[0][t].to_f64(), x[1][t].to_f64()];
                     let g = target.grad_log_prob(xt);
@@ -332,6 +343,12 @@ pub fn loss_and_grad<T: Real>(
                                 }
                             }
                         }
+                        // §3d: the path derivative of log q(z_T), which the score term of the
+                        // standard estimate cancels exactly.
+                        for d in 0..2 {
+                            x_bar[d][t] += score_q[d][t] * inv_b;
+                            p_bar[d][t] += score_p[d][t] * inv_b;
+                        }
                     }
                 }
                 if groups.draws <= 1 {
@@ -346,13 +363,24 @@ pub fn loss_and_grad<T: Real>(
                     let mut weight: Lane<T> = zeros();
                     for group in (0..live).step_by(groups.draws) {
                         let g = group..(group + groups.draws).min(live);
-                        loss_sum += iw_group(&point_loss[g.clone()], &mut weight[g], groups.mix);
+                        loss_sum +=
+                            iw_group(&point_loss[g.clone()], &mut weight[g.clone()], groups.mix);
+                        if dreg {
+                            // wₛ itself: the weight is |g|·wₛ (a tile's last group may be short).
+                            let inv_size = T::from_f64(1.0 / g.len() as f64);
+                            for t in g {
+                                point_path[t] = weight[t] * inv_size;
+                            }
+                        }
                     }
                     for t in 0..live {
                         a_direct += point_a[t] * weight[t];
+                        // §3d: the path seeds weighted by S·wₛ² instead of S·wₛ; r_ψ's own
+                        // parameters (and a's direct term) keep S·wₛ.
+                        let path = weight[t] * point_path[t];
                         for d in 0..2 {
-                            x_bar[d][t] *= weight[t];
-                            p_bar[d][t] *= weight[t];
+                            x_bar[d][t] *= path;
+                            p_bar[d][t] *= path;
                             r_bar.mu[d][t] *= weight[t];
                             r_bar.log_sigma[d][t] *= weight[t];
                         }
@@ -368,7 +396,7 @@ pub fn loss_and_grad<T: Real>(
                     );
                     for d in 0..2 {
                         for t in 0..TILE {
-                            x_bar[d][t] += q_bar[d][t];
+                            x_bar[d][t] += q_bar[d][t] * point_path[t];
                         }
                     }
                 }
@@ -398,7 +426,12 @@ pub fn loss_and_grad<T: Real>(
             }
         }
     }
-    if matches!(inputs, Inputs::Density { .. }) && want_grad {
+    // log π₀'s −Σℓ: the direct (score) term of the learnable base, which the doubly
+    // reparameterised gradient leaves out (its path term came through the seeds).
+    if let Inputs::Density { groups, .. } = inputs
+        && want_grad
+        && !groups.dreg
+    {
         for b in &mut base_bar[2..] {
             *b -= T::one();
         }
@@ -417,39 +450,4 @@ pub fn loss_and_grad<T: Real>(
         }
     }
     loss_sum * inv_b
-}
-
-/// One group of the importance-weighted bound (docs/MATH.md §2b): given the group's per-draw
-/// losses ℓₛ (the plain reverse-KL terms), returns |g|·(−log (1/|g|) Σ e^{−ℓₛ}) and writes
-/// each draw's gradient weight |g|·wₛ, wₛ = e^{−ℓₛ} / Σ e^{−ℓ} (stabilised by the smallest ℓ).
-/// With the mix α < 1 the group's loss is α times that plus (1 − α) Σₛ ℓₛ, and each weight
-/// α|g|wₛ + (1 − α).
-fn iw_group<T: Real>(losses: &[T], weight: &mut [T], mix: f64) -> T {
-    let mut low = losses[0];
-    for &l in &losses[1..] {
-        if l.to_f64() < low.to_f64() {
-            low = l;
-        }
-    }
-    let mut total = T::zero();
-    for (w, &l) in weight.iter_mut().zip(losses) {
-        *w = (low - l).exp();
-        total += *w;
-    }
-    let size = T::from_f64(losses.len() as f64);
-    for w in weight.iter_mut() {
-        *w = *w * size / total;
-    }
-    let bound = size * (low - (total / size).ln());
-    if mix == 1.0 {
-        // The bound alone, computed exactly as it was before the mix existed.
-        return bound;
-    }
-    let (alpha, rest) = (T::from_f64(mix), T::from_f64(1.0 - mix));
-    let mut plain = T::zero();
-    for (w, &l) in weight.iter_mut().zip(losses) {
-        *w = alpha * *w + rest;
-        plain += l;
-    }
-    alpha * bound + rest * plain
 }

@@ -286,7 +286,11 @@ fn fast_kernels_agree_with_the_reference() {
                     p0: &p0,
                     target: target.as_ref(),
                     beta,
-                    groups: Groups { draws, mix },
+                    groups: Groups {
+                        draws,
+                        mix,
+                        dreg: false,
+                    },
                 };
                 let mut want = 0.0;
                 for tile in losses.chunks(8) {
