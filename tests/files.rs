@@ -153,7 +153,7 @@ fn bad_model_files_are_refused_and_change_nothing() {
         (good[..good.len() / 2].to_string(), "not valid JSON"),
         ("{\"hello\":1}".to_string(), "not a model file"),
         (
-            good.replace("\"version\":3", "\"version\":99"),
+            good.replace("\"version\":4", "\"version\":99"),
             "version 99",
         ),
         (
