@@ -41,6 +41,7 @@ impl Real for Dual64 {
     }
 }
 
+#[derive(Clone)]
 struct Case {
     config: FlowConfig,
     /// The density objective's annealing weight β.

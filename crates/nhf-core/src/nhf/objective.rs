@@ -345,9 +345,11 @@ pub fn loss_and_grad<T: Real>(
                         }
                         // §3d: the path derivative of log q(z_T), which the score term of the
                         // standard estimate cancels exactly.
-                        for d in 0..2 {
-                            x_bar[d][t] += score_q[d][t] * inv_b;
-                            p_bar[d][t] += score_p[d][t] * inv_b;
+                        if dreg {
+                            for d in 0..2 {
+                                x_bar[d][t] += score_q[d][t] * inv_b;
+                                p_bar[d][t] += score_p[d][t] * inv_b;
+                            }
                         }
                     }
                 }

@@ -97,7 +97,7 @@ fn the_tangent_pass_matches_differences_of_the_flow() {
             let (dx, dp) = jvp(&c, unit(i));
             // Central differences of the end state along coordinate i of the start.
             let mut shifted = |s: f64| {
-                let mut c2 = clone_case(&c);
+                let mut c2 = c.clone();
                 let points = if i < 2 { &mut c2.a } else { &mut c2.b };
                 for pt in &mut points[..TILE] {
                     pt[i % 2] += s * h;
@@ -125,18 +125,6 @@ fn the_tangent_pass_matches_differences_of_the_flow() {
                 }
             }
         }
-    }
-}
-
-fn clone_case(c: &Case) -> Case {
-    Case {
-        config: c.config.clone(),
-        beta: c.beta,
-        groups: c.groups,
-        layout: c.layout.clone(),
-        params: c.params.clone(),
-        a: c.a.clone(),
-        b: c.b.clone(),
     }
 }
 
