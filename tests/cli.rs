@@ -122,21 +122,27 @@ fn bad_files_get_errors_that_name_the_problem() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// `--iw-mix` weighs the score of groups of draws, so without `--iw-draws` or with one draw
-/// (where the mix changes nothing) it is refused instead of silently doing nothing.
+/// `--iw-mix` weighs the score of groups of draws, so with single draws (where the mix changes
+/// nothing) it is refused instead of silently doing nothing: asked for, or the default of the
+/// samples objective. The density objective's default groups of two take it.
 #[test]
 fn iw_mix_without_groups_of_draws_is_refused() {
-    for draws in [None, Some("1")] {
-        let mut args = vec![
-            "train", "--target", "banana", "--iters", "1", "--iw-mix", "0.5",
-        ];
-        if let Some(d) = draws {
-            args.extend(["--iw-draws", d]);
-        }
+    let refused: [&[&str]; 2] = [
+        &["--target", "banana", "--iw-draws", "1"],
+        &["--target", "8gaussians"],
+    ];
+    for flags in refused {
+        let mut args = vec!["train", "--iters", "1", "--iw-mix", "0.5"];
+        args.extend(flags);
         let (ok, _, err) = cli(&args);
-        assert!(!ok, "{draws:?}");
-        assert!(err.contains("--iw-draws"), "{draws:?}: {err}");
+        assert!(!ok, "{flags:?}");
+        assert!(err.contains("--iw-draws"), "{flags:?}: {err}");
     }
+    let (ok, _, err) = cli(&[
+        "train", "--target", "banana", "--iters", "1", "--iw-mix", "0.5", "--grid", "8", "--draws",
+        "1",
+    ]);
+    assert!(ok, "{err}");
 }
 
 /// A model saved from a painted target keeps the painting; `eval` scores the model against

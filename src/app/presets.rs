@@ -114,7 +114,8 @@ pub const PRESETS: [Preset; 11] = [
             iterations). The gradient is DReG's, which leaves out a noise term that grows with \
             the draws per group (64 % with the standard one). Then set 'draws per group' to 1 \
             and the base to standard, Reset and Train, and compare. On thin bands (u2-u4) \
-            the groups blur the fit instead: a setting, not a default.",
+            groups of 4 blur the fit instead, so the command line's density default takes \
+            groups of 2 with sine units.",
         link: "#target=banana&objective=density&blocks=4&leapfrog_steps=5&dt=0.2&lr=0.003\
             &batch=512&schedule_iters=3000&anneal_iters=1000&momentum=encoder&base=learned\
             &iw_draws=4&estimator=dreg&views=position,densities,training&dir=generate",
@@ -163,12 +164,12 @@ mod tests {
         }
     }
 
-    /// The groups-of-draws preset carries the setting docs/FITS.md measured ("The bound with a
-    /// learnable base"): the density defaults of the command line with the learnable base and
-    /// groups of 4 draws.
+    /// The groups-of-draws preset carries the setting docs/FITS.md measured ("The doubly
+    /// reparameterised gradient"): the density defaults of the command line with tanh units,
+    /// groups of 4 draws and DReG.
     #[test]
     fn groups_of_draws_preset_is_the_measured_setting() {
-        use crate::nhf::{BaseKind, FlowConfig, Objective, TrainConfig};
+        use crate::nhf::{Activation, FlowConfig, Objective, TrainConfig};
         let s = link::parse(by_id("groups-of-draws").unwrap().link)
             .unwrap()
             .settings;
@@ -178,7 +179,7 @@ mod tests {
         assert_eq!(
             s.flow,
             FlowConfig {
-                base: BaseKind::Learned,
+                activation: Activation::Tanh,
                 ..flow
             }
         );

@@ -53,12 +53,13 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = FlowConfig::default().encoder_width)]
     pub(super) encoder_width: usize,
     /// The potentials' hidden activation: tanh, softplus, or sine (sin in the first hidden
-    /// layer, tanh in the second) (default: sine for the samples objective, tanh for density).
+    /// layer, tanh in the second) (default: sine).
     #[arg(long, value_parser = parse_activation)]
     pub(super) activation: Option<Activation>,
-    /// The base distribution: standard (N(0, I)) or learned (a trained diagonal Gaussian).
-    #[arg(long, value_parser = parse_base, default_value = "standard")]
-    pub(super) base: BaseKind,
+    /// The base distribution: standard (N(0, I)) or learned (a trained diagonal Gaussian)
+    /// (default: standard for the samples objective, learned for density).
+    #[arg(long, value_parser = parse_base)]
+    pub(super) base: Option<BaseKind>,
     /// Density objective: how the final momentum is scored: kinetic (r ∝ e^{−K}) or encoder
     /// (a learned Gaussian r_ψ(p | q); the density objective's default).
     #[arg(long, value_parser = parse_momentum)]
@@ -68,7 +69,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub(super) anneal_iters: Option<usize>,
     /// Density objective: score each group of this many draws by the importance-weighted
-    /// bound (1, 2, 4 or 8; 1: the plain reverse KL).
+    /// bound (1, 2, 4 or 8; 1: the plain reverse KL; default 2).
     #[arg(long)]
     pub(super) iw_draws: Option<usize>,
     /// Density objective: use the groups of --iw-draws over this many first iterations only,
@@ -76,7 +77,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = TrainConfig::default().iw_iters)]
     pub(super) iw_iters: usize,
     /// Density objective: the group score's share α of each group's loss (0 to 1; 1: alone).
-    #[arg(long, requires = "iw_draws")]
+    #[arg(long)]
     pub(super) iw_mix: Option<f64>,
     /// Density objective: how the gradient is estimated: standard, or dreg (the doubly
     /// reparameterised gradient: path derivatives only, weighted by the squared importance
@@ -149,7 +150,7 @@ impl TrainArgs {
                 KineticArg::Learned => Kinetic::Learned,
             },
             objective,
-            base: self.base,
+            base: self.base.unwrap_or(flow_defaults.base),
             momentum: self.momentum.unwrap_or(flow_defaults.momentum),
         };
         let train = TrainConfig {
@@ -232,6 +233,8 @@ mod tests {
             assert_eq!(flow.blocks, flow_expected.blocks);
             assert_eq!(flow.dt, flow_expected.dt);
             assert_eq!(flow.activation, flow_expected.activation);
+            assert_eq!(flow.base, flow_expected.base);
+            assert_eq!(train.iw_draws, expected.iw_draws);
         }
         // The samples objective's batch differs from the density one's (docs/FITS.md,
         // "The allowance against the issue day's binary"), so the test above tells them apart.
@@ -240,8 +243,12 @@ mod tests {
             TrainConfig::for_objective(Objective::Density).batch
         );
         assert_ne!(
-            FlowConfig::for_objective(Objective::Samples).activation,
-            FlowConfig::for_objective(Objective::Density).activation
+            FlowConfig::for_objective(Objective::Samples).base,
+            FlowConfig::for_objective(Objective::Density).base
+        );
+        assert_ne!(
+            TrainConfig::for_objective(Objective::Samples).iw_draws,
+            TrainConfig::for_objective(Objective::Density).iw_draws
         );
         let (flow, train) = configs(
             &["--batch", "96", "--lr", "1e-3", "--activation", "tanh"],
@@ -249,5 +256,21 @@ mod tests {
         );
         assert_eq!((train.batch, train.lr), (96, 1e-3));
         assert_eq!(flow.activation, Activation::Tanh);
+        // The density default's levers each turn off with their own flag.
+        let (flow, train) = configs(
+            &[
+                "--base",
+                "standard",
+                "--iw-draws",
+                "1",
+                "--activation",
+                "tanh",
+            ],
+            Objective::Density,
+        );
+        assert_eq!(
+            (flow.base, train.iw_draws, flow.activation),
+            (BaseKind::Standard, 1, Activation::Tanh)
+        );
     }
 }

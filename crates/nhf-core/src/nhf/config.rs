@@ -158,7 +158,8 @@ impl FlowConfig {
     /// setting of docs/FITS.md ("Defaults"). Samples: twelve blocks of two leapfrog steps of
     /// 0.3 (1.5× the force evaluations of four blocks of five steps: "Spending the cost
     /// allowance" there) with the sine first layer ("A sine first layer"); density: four
-    /// blocks of five steps of 0.2 with the learned reverse momentum model.
+    /// blocks of five steps of 0.2 with the learned reverse momentum model, the sine first
+    /// layer and the learnable base ("The density default").
     pub fn for_objective(objective: Objective) -> Self {
         match objective {
             Objective::Samples => Self {
@@ -169,9 +170,13 @@ impl FlowConfig {
                 objective,
                 ..Self::default()
             },
+            // The learnable base lets the group bound below spread the flow over every mode;
+            // the sine keeps the thin bands (u2, u4) sharper than tanh did with single draws.
             Objective::Density => Self {
                 objective,
                 momentum: MomentumModel::Encoder,
+                activation: Activation::Sine,
+                base: BaseKind::Learned,
                 ..Self::default()
             },
         }
@@ -305,9 +310,10 @@ impl Default for TrainConfig {
 impl TrainConfig {
     /// The research command line's default training for an objective (docs/FITS.md,
     /// "Defaults"): Adam at 2e-2 and batch 640 for the samples objective, 3e-3 with 1000
-    /// iterations of annealing and batch 512 for the density objective (2000 raised the ESS of
-    /// banana, donut and u1 but doubled u2's grid KL, so it is a setting); cosine over 3000
-    /// iterations.
+    /// iterations of annealing, batch 512 and groups of two draws scored by the
+    /// importance-weighted bound (docs/MATH.md §2b) for the density objective (annealing over
+    /// 2000 raised the ESS of banana, donut and u1 but doubled u2's grid KL, so it is a
+    /// setting); cosine over 3000 iterations.
     pub fn for_objective(objective: Objective) -> Self {
         match objective {
             // Batch 640 spends the rest of the cost allowance (docs/FITS.md, "The allowance
@@ -317,9 +323,11 @@ impl TrainConfig {
                 batch: 640,
                 ..Self::default()
             },
+            // Groups of two: four blur the thin bands more for no bar gained (docs/FITS.md).
             Objective::Density => Self {
                 lr: 3e-3,
                 anneal_iters: 1000,
+                iw_draws: 2,
                 ..Self::default()
             },
         }
