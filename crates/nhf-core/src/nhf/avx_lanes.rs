@@ -161,6 +161,7 @@ where
     Width<WIDE>: UnitsOf<FMA>,
 {
     const ROWS: usize = if FMA { 8 } else { 4 };
+    const FUSED_OUTER_ROWS: bool = !WIDE;
     type Units = <Width<WIDE> as UnitsOf<FMA>>::Units;
     #[inline(always)]
     fn splat(x: f32) -> Self {

@@ -4,7 +4,7 @@
 
 use super::config::{Activation, FlowConfig, Kinetic};
 use super::layout::Layout;
-use super::mlp::{self, ForceCache, Lane, Mlp, TILE, zeros};
+use super::mlp::{self, ForceCache, Lane, Mlp, TILE, W2Products, zeros};
 use super::real::Real;
 
 /// Which way the flow is run.
@@ -261,6 +261,7 @@ pub fn backward<T: Real>(
                 force_cache,
                 &mut grad[v_range.clone()],
                 &mut sums[v_range.clone()],
+                W2Products::Later,
             );
             for t in 0..TILE {
                 x_bar[0][t] += qbx[t];
@@ -297,6 +298,7 @@ pub fn backward<T: Real>(
                         &mut work.cache,
                         &mut grad[range.clone()],
                         &mut sums[range],
+                        W2Products::Now,
                     );
                     for t in 0..TILE {
                         p_bar[0][t] += pbx[t];
@@ -311,6 +313,14 @@ pub fn backward<T: Real>(
             let cache = &mut work.tape.forces[s * (l + 1) + n];
             kick(f, &xn, x_bar, p_bar, cache, grad, sums);
         }
+        // The block's kicks left their W̄₂ products in their caches: one pass adds them all.
+        let caches = &work.tape.forces[s * (l + 1)..(s + 1) * (l + 1)];
+        mlp::add_w2_products(
+            v.width,
+            caches,
+            &mut grad[v_range.clone()],
+            &mut sums[v_range],
+        );
     }
 }
 

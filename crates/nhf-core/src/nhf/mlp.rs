@@ -18,7 +18,9 @@ use std::ops::Range;
 pub use super::lanes::{Lane, TILE, zeros};
 
 mod hessian;
+mod w2_products;
 pub use hessian::force_hvp;
+pub use w2_products::{W2Products, add_w2_products};
 
 /// A read-only view of one scalar MLP's weights inside the flat parameter vector, with W₂ also
 /// stored transposed (`w2t[j·W + k] = W₂[k, j]`) so that W₂ᵀ-products read memory in order.
@@ -316,7 +318,7 @@ with_avx_clone! {
     /// `grad`, a per-lane accumulator laid out like the parameters (docs/MATH.md §3a, reverse).
     /// The fast kernels add W̄₂ summed over the tile's points into `sums` instead (one
     /// value per parameter, the same layout; see [`super::outer_sums`]): the gradient is the
-    /// sum of both.
+    /// sum of both. With [`W2Products::Later`], W̄₂ is left to [`add_w2_products`].
     pub fn force_vjp<T: Real>(
         mlp: &Mlp<T>,
         q: [&Lane<T>; 2],
@@ -324,6 +326,7 @@ with_avx_clone! {
         cache: &mut ForceCache<T>,
         grad: &mut [Lane<T>],
         sums: &mut [T],
+        w2_products: W2Products,
     ) -> [Lane<T>; 2] = force_vjp_body;
 }
 
@@ -336,9 +339,9 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
     cache: &mut ForceCache<T>,
     grad: &mut [Lane<T>],
     sums: &mut [T],
+    w2_products: W2Products,
 ) -> [Lane<T>; 2] {
     let w = mlp.width;
-    let ld = V::load;
     // W̄₁ and b̄₁ stay one slice (b̄₁ after W̄₁'s 2W entries), for `vjp_first_layer`.
     let (g_w1_b1, rest) = grad.split_at_mut(3 * w);
     let (g_w2, rest) = rest.split_at_mut(w * w);
@@ -349,13 +352,8 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
     // α₂ = W₂β₁, e₂ = w₃ ⊙ d̃₂ ⊙ α₂; w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂, W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ.
     matvec::<T, V>(mlp.w2, Some(mlp.w2t), w, &cache.beta1, None, &mut cache.a2);
     each_unit!(T, V, w, vjp_second_layer(mlp, cache, g_w3, g_b2));
-    let (h1, beta1) = (&cache.h1[..w], &cache.beta1[..w]);
-    let sums_w2 = &mut sums[3 * w..3 * w + w * w];
-    if !V::add_outer_sums(sums_w2, &cache.e2[..w], h1, &cache.delta2[..w], beta1) {
-        for k in 0..w {
-            let (e2, delta2) = (ld(&cache.e2[k]), ld(&cache.delta2[k]));
-            V::add_outer_row(&mut g_w2[k * w..(k + 1) * w], e2, h1, delta2, beta1);
-        }
+    if w2_products == W2Products::Now {
+        w2_products::add_now::<T, V>(w, cache, g_w2, &mut sums[3 * w..3 * w + w * w]);
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
     matvec::<T, V>(mlp.w2t, Some(mlp.w2), w, &cache.e2, None, &mut cache.t);
@@ -457,8 +455,10 @@ mod tests {
                 let mut grad1 = vec![zeros(); params.len()];
                 let mut grad2 = grad1.clone();
                 let mut sums = vec![0.0; params.len()];
-                let q1 = force_vjp(&mlp, q, u, &mut c1, &mut grad1, &mut sums);
-                let q2 = force_vjp_body::<f32, Base>(&mlp, q, u, &mut c2, &mut grad2, &mut sums);
+                let q1 = force_vjp(&mlp, q, u, &mut c1, &mut grad1, &mut sums, W2Products::Now);
+                let now = W2Products::Now;
+                let q2 =
+                    force_vjp_body::<f32, Base>(&mlp, q, u, &mut c2, &mut grad2, &mut sums, now);
                 assert!(
                     sums.iter().all(|&s| s == 0.0),
                     "the exact kernels sum per lane"
