@@ -9,8 +9,4 @@
 set -euo pipefail
 here=$(dirname "$0")
 out=${1:-docs/fits/density_blocks.jsonl}
-seeds=${2:-1 2 3}
-. "$here/lanes.sh"
-lane a "banana donut u1 u2" "$seeds" --objective density --blocks 5
-lane b "u3 u4 docs/fits/two_far_modes.json" "$seeds" --objective density --blocks 5
-join_lanes
+SEEDS=${2:-1 2 3} "$here/dreg_screen.sh" "$out" --blocks 5

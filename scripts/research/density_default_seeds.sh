@@ -9,10 +9,8 @@ set -euo pipefail
 here=$(dirname "$0")
 out=${1:-docs/fits/density_default_seeds.jsonl}
 . "$here/lanes.sh"
-flags=(--objective density --activation sine --base learned --iw-draws 2)
-lane a "banana donut u1 u2" "4 5 6 7 8" "${flags[@]}"
-lane b "u3 u4 docs/fits/two_far_modes.json" "4 5 6 7 8" "${flags[@]}"
-join_lanes
-lane a "funnel squiggle" "1 2 3" "${flags[@]}"
-lane b "jla" "1 2 3" "${flags[@]}"
+flags=(--activation sine --base learned --iw-draws 2)
+SEEDS="4 5 6 7 8" "$here/dreg_screen.sh" "$out" "${flags[@]}"
+lane a "funnel squiggle" "1 2 3" --objective density "${flags[@]}"
+lane b "jla" "1 2 3" --objective density "${flags[@]}"
 join_lanes

@@ -10,7 +10,7 @@ use crate::classic_flows;
 use crate::hmc::HmcConfig;
 use crate::l2hmc::L2hmcConfig;
 use crate::method::Method;
-use crate::nhf::{BaseKind, FlowConfig, MomentumModel, TrainConfig};
+use crate::nhf::{BaseKind, FlowConfig, MomentumModel, Objective, TrainConfig};
 use crate::targets::{self, DrawnGrid, FormulaSpec, MixtureSpec, Target, TargetError};
 
 /// The user's settings.
@@ -177,6 +177,37 @@ impl Settings {
                 .map(|s| targets::sample_set::definition(&s.spec)),
             _ => None,
         }
+    }
+
+    /// Makes `objective` the one trained, with the settings it fits best with on the page: for
+    /// the density objective the command line's density levers (sine first layer, trained
+    /// base, encoder momentum, annealing, groups of two draws: `FlowConfig::for_objective`,
+    /// `TrainConfig::for_objective`), which at the page's own shape took banana's ESS from 22
+    /// to 59 % and covered the whole donut on every seed (docs/FITS.md, "The playground's
+    /// density targets"); for the samples objective the page's defaults of the same settings.
+    /// The rest (blocks, batch, rate…) stays as it is, and nothing changes when the objective
+    /// does not. Links and model files set each field themselves and never come through here.
+    pub fn switch_objective(&mut self, objective: Objective) {
+        if self.flow.objective == objective {
+            return;
+        }
+        let (flow, train) = match objective {
+            Objective::Density => (
+                FlowConfig::for_objective(objective),
+                TrainConfig::for_objective(objective),
+            ),
+            Objective::Samples => {
+                let page = Settings::default();
+                (page.flow, page.train)
+            }
+        };
+        self.flow.objective = objective;
+        self.flow.activation = flow.activation;
+        self.flow.base = flow.base;
+        self.flow.momentum = flow.momentum;
+        self.train.anneal_iters = train.anneal_iters;
+        self.train.iw_draws = train.iw_draws;
+        self.train.estimator = train.estimator;
     }
 
     /// The target these settings name ([`targets::resolve`] with the user's definition; the

@@ -230,6 +230,12 @@ impl Session {
         self.halt_job();
         let mut next = self.settings.clone();
         let effect = next.set_field(key, value)?;
+        // Another objective comes with its own settings (`Settings::switch_objective`).
+        if next.flow.objective != self.settings.flow.objective {
+            let objective = next.flow.objective;
+            next.flow.objective = self.settings.flow.objective;
+            next.switch_objective(objective);
+        }
         if !self.target.objectives().contains(&next.flow.objective) {
             return Err(format!(
                 "{} cannot be fitted with the {:?} objective",
@@ -259,7 +265,8 @@ impl Session {
         self.settings.target = next.target;
         self.settings.formula = next.formula;
         self.settings.samples = next.samples;
-        self.settings.flow.objective = self.target.default_objective();
+        self.settings
+            .switch_objective(self.target.default_objective());
         self.sync_canvas();
         self.rebuild();
         Ok(format!("target {}", self.settings.target))

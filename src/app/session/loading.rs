@@ -170,7 +170,7 @@ impl Session {
         let mut next = self.settings.clone();
         next.target = "custom".into();
         next.mixture = Some(mixture.spec().clone());
-        next.flow.objective = mixture.default_objective();
+        next.switch_objective(mixture.default_objective());
         self.shareable(&next)
             .map_err(|e| format!("mixture file: it cannot travel in a link ({e})"))?;
         self.settings = next;

@@ -216,7 +216,7 @@ impl Session {
         error: &mut Option<String>,
     ) -> (Trainer, Settings) {
         if !target.objectives().contains(&settings.flow.objective) {
-            settings.flow.objective = target.default_objective();
+            settings.switch_objective(target.default_objective());
         }
         match Trainer::new(
             settings.flow.clone(),
@@ -226,15 +226,14 @@ impl Session {
             Ok(t) => (t, settings),
             Err(e) => {
                 *error = Some(format!("{e}; default settings restored"));
-                let defaults = Settings {
+                let mut defaults = Settings {
                     target: settings.target.clone(),
                     ..Settings::default()
                 };
-                let mut flow = defaults.flow.clone();
-                flow.objective = target.default_objective();
-                let trainer = Trainer::new(flow.clone(), defaults.train.clone(), target)
+                defaults.switch_objective(target.default_objective());
+                let trainer = Trainer::new(defaults.flow.clone(), defaults.train.clone(), target)
                     .expect("default settings are valid");
-                (trainer, Settings { flow, ..defaults })
+                (trainer, defaults)
             }
         }
     }
