@@ -161,7 +161,7 @@ where
     Width<WIDE>: UnitsOf<FMA>,
 {
     const ROWS: usize = if FMA { 8 } else { 4 };
-    const FUSED_OUTER_ROWS: bool = !WIDE;
+    const KICKS_PER_PASS: usize = if WIDE { 1 } else { 4 };
     type Units = <Width<WIDE> as UnitsOf<FMA>>::Units;
     #[inline(always)]
     fn splat(x: f32) -> Self {

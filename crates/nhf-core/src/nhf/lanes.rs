@@ -39,10 +39,12 @@ pub(crate) trait LaneVec<T>:
     /// clone on an Intel Xeon (docs/PERFORMANCE.md; the AVX + FMA clone and 8 rows in the
     /// exact lanes were not measured). The bits do not depend on it.
     const ROWS: usize = 4;
-    /// Whether [`super::mlp::add_w2_products`] adds several kicks' W̄₂ products in one pass
-    /// over each row (the same bits either way): not in the AVX-512 clones, whose two-tile rows
-    /// ([`LaneVec::add_outer_row`]) were measured kick by kick and not since.
-    const FUSED_OUTER_ROWS: bool = true;
+    /// How many kicks' W̄₂ products [`super::mlp::add_w2_products`] adds in one pass over each
+    /// row (the same bits for any count; 1 is kick by kick, [`LaneVec::add_outer_row`]). One
+    /// here, in the lanes wasm runs: four measured 1.1× slower in Chromium (docs/PERFORMANCE.md,
+    /// "W̄₂'s products once per block"). The AVX lanes take four, the AVX-512 ones one (their
+    /// two-tile rows were measured kick by kick, and not since).
+    const KICKS_PER_PASS: usize = 1;
     /// The lanes the kernels' loops over hidden units take: two units at a time in the
     /// AVX-512 clones, one ([`One`]) everywhere else (see [`super::unit_lanes`]).
     type Units: UnitLanes<T>;

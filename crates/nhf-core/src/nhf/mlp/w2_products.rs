@@ -21,11 +21,6 @@ pub enum W2Products {
     Later,
 }
 
-/// Kicks whose products one pass over W̄₂ adds together; more are done in several passes.
-/// Four pairs of row factors stay in registers beside the accumulator, the row's two loads
-/// and their products (16 AVX registers).
-const KICKS_PER_PASS: usize = 4;
-
 /// One kick's W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ, into `sums_w2` where the lanes sum over points (the fast
 /// kernels) or else into `g_w2`, per lane.
 #[inline(always)]
@@ -84,20 +79,23 @@ fn add_w2_products_body<T: Real, V: LaneVec<T>>(
         }
         return;
     }
-    if !V::FUSED_OUTER_ROWS {
+    if V::KICKS_PER_PASS == 1 {
         for cache in caches.iter().rev() {
             add_now::<T, V>(w, cache, g_w2, sums_w2);
         }
         return;
     }
-    // Last kick first: `rchunks` takes the last four, then the four before them, and so on.
-    for pass in caches.rchunks(KICKS_PER_PASS) {
+    // Last kick first: `rchunks` takes the last few, then the few before them, and so on.
+    // Up to four kicks per pass: four pairs of row factors stay in registers beside the
+    // accumulator, the row's two loads and their products (16 AVX registers).
+    debug_assert!(V::KICKS_PER_PASS <= 4, "passes of up to four kicks");
+    for pass in caches.rchunks(V::KICKS_PER_PASS) {
         match pass {
             [c0] => add_rows::<T, V, 1>(w, g_w2, [c0]),
             [c0, c1] => add_rows::<T, V, 2>(w, g_w2, [c1, c0]),
             [c0, c1, c2] => add_rows::<T, V, 3>(w, g_w2, [c2, c1, c0]),
             [c0, c1, c2, c3] => add_rows::<T, V, 4>(w, g_w2, [c3, c2, c1, c0]),
-            _ => unreachable!("rchunks gives 1 to {KICKS_PER_PASS} caches"),
+            _ => unreachable!("passes of up to four kicks"),
         }
     }
 }
@@ -185,11 +183,9 @@ mod tests {
                     force_vjp(&mlp, q, u, cache, &mut grad, &mut sums, W2Products::Later);
                     // Everything but W̄₂ from the VJP itself, W̄₂ kick by kick in the baseline.
                     let w2 = 3 * width..3 * width + width * width;
-                    for (i, g) in grad.iter().enumerate() {
+                    for (i, (sum, g)) in at_once.iter_mut().zip(&grad).enumerate() {
                         if !w2.contains(&i) {
-                            for t in 0..8 {
-                                at_once[i][t] += g[t];
-                            }
+                            sum.iter_mut().zip(g).for_each(|(s, x)| *s += x);
                         }
                     }
                     add_now::<f32, Base>(width, cache, &mut at_once[w2.clone()], &mut sums[w2]);
