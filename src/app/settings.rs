@@ -186,7 +186,8 @@ impl Settings {
     /// to 59 % and covered the whole donut on every seed (docs/FITS.md, "The playground's
     /// density targets"); for the samples objective the page's defaults of the same settings.
     /// The rest (blocks, batch, rate…) stays as it is, and nothing changes when the objective
-    /// does not. Links and model files set each field themselves and never come through here.
+    /// does not. Links and model files set each of these fields themselves (a link without
+    /// `activation` or `iw_draws` means tanh and 1), so they open as they were made.
     pub fn switch_objective(&mut self, objective: Objective) {
         if self.flow.objective == objective {
             return;
