@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Where the samples default's time per iteration goes on this CPU (docs/FITS.md, "The samples
+# default's cost on AVX2, taken apart"). Prints:
+#   - the core's clock (examples/cpu_clock.rs);
+#   - the time per iteration against the number of blocks K (1 to 16 blocks' tapes and
+#     gradients, from well inside the core's 512 KB L2 cache to well outside it);
+#   - HEAD against four patched builds of itself, each built in a worktree, alternating:
+#     patches/one_block_of_force_caches.patch  every block writes and reads the same block's
+#         force caches (wrong numbers, the same arithmetic; a tape of 3 caches, not 36), which
+#         bounds what the tape's memory traffic costs;
+#     patches/one_block_of_gradients.patch  every block adds into the first block's gradient
+#         (wrong numbers, the same arithmetic), which bounds what the per-lane gradients'
+#         traffic costs;
+#     patches/w2_products_once_per_piece.patch  a real candidate, the same bits: each tile of a
+#         batch piece keeps its tape and a block's W̄₂ products are added once per piece;
+#     patches/eight_rows_exact_matvec.patch  a real candidate, the same bits: the exact AVX
+#         matrix–vector products take eight rows at a time instead of four.
+# Everything pinned to core 1 (taskset), ITERS (300) iterations of checkerboard at the samples
+# default. docs/fits/samples_cost_anatomy.txt has a run of five rounds (its clock line from an
+# earlier form of this script, the same loop of dependent adds in C), then the two candidates
+# against HEAD again over ten rounds of 600 iterations, run by hand with the same `ms`.
+#   [ITERS=300] scripts/research/samples_cost_anatomy.sh [ROUNDS]
+set -euo pipefail
+rounds=${1:-3}
+root=$(pwd)
+bin=$root/target/release/nhf-playground
+iters=${ITERS:-300}
+ms() { taskset -c 1 "$1" train --iters "$iters" --grid 8 --draws 1 --json --target checkerboard "${@:2}" 2>/dev/null |
+  tail -1 | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ms_per_iter"], 2))'; }
+tmp=$(mktemp -d)
+taskset -c 1 cargo run --release -q --example cpu_clock
+grep -m1 'model name' /proc/cpuinfo
+grep -m1 'cpu family' /proc/cpuinfo
+echo "ms per iteration against blocks K:"
+for r in $(seq "$rounds"); do
+  line="  round $r:"
+  for k in 2 4 6 8 10 12 16; do line="$line K$k $(ms "$bin" --blocks "$k")"; done
+  echo "$line"
+done
+patches=(one_block_of_force_caches one_block_of_gradients w2_products_once_per_piece eight_rows_exact_matvec)
+for p in "${patches[@]}"; do
+  wt="$tmp/$p"
+  git worktree add -q --detach "$wt" HEAD
+  (cd "$wt" && git apply "$root/scripts/research/patches/$p.patch" &&
+    CARGO_TARGET_DIR="$tmp/target" cargo build --release -q --bin nhf-playground &&
+    cp "$tmp/target/release/nhf-playground" "$tmp/$p.bin")
+  git worktree remove --force "$wt"
+done
+for r in $(seq "$rounds"); do
+  line="  round $r: HEAD $(ms "$bin")"
+  for p in "${patches[@]}"; do line="$line | $p $(ms "$tmp/$p.bin")"; done
+  echo "$line"
+done
+echo "bits of the two candidates against HEAD (model files after 30 iterations):"
+for p in w2_products_once_per_piece eight_rows_exact_matvec; do
+  echo "  $p:"; scripts/same_bits.sh "$bin" "$tmp/$p.bin" 30 | sed 's/^/    /'
+done
+rm -rf "$tmp"
