@@ -5,7 +5,8 @@
 # spread wider before it sharpens, annealing over 1500 iterations instead of 1000 (same cost per
 # iteration; groups of three draws, the other candidate, are not allowed: S divides a tile):
 # stage 1 the two checks it failed, seeds 1–8; stage 2 the thin bands and banana, seeds 1–3.
-# Summarised by scripts/research/density_bars.py; docs/FITS.md, "What is still short".
+# Summarised by scripts/research/density_bars.py; docs/FITS.md, "Five blocks with longer
+# annealing".
 #   scripts/research/density_blocks_modes.sh [OUT.jsonl] [STAGE]
 set -euo pipefail
 here=$(dirname "$0")
