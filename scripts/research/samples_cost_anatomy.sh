@@ -2,7 +2,7 @@
 # Where the samples default's time per iteration goes on this CPU (docs/FITS.md, "The samples
 # default's cost on AVX2, taken apart"). Prints:
 #   - the core's clock (examples/cpu_clock.rs);
-#   - the time per iteration against the number of blocks K (1 to 16 blocks' tapes and
+#   - the time per iteration against the number of blocks K (2 to 16 blocks' tapes and
 #     gradients, from well inside the core's 512 KB L2 cache to well outside it);
 #   - HEAD against four patched builds of itself, each built in a worktree, alternating:
 #     patches/one_block_of_force_caches.patch  every block writes and reads the same block's
