@@ -20,7 +20,7 @@
 //   E2E_DIST              directory to serve (default ../dist next to this file)
 //   E2E_PORT              port for the static server (default: a free one)
 //   E2E_RESULTS           where screenshots and logs go (default ./results next to this file)
-//   E2E_TIMEOUT_MS        overall time limit (default 240000)
+//   E2E_TIMEOUT_MS        overall time limit (default 480000)
 //   E2E_LOAD_TIMEOUT_MS   time allowed for the first frames (default 60000)
 //   E2E_MIN_COLOURS       distinct colours required in the first screenshot (default 50)
 //   E2E_QUIET_CONSOLE=1   do not echo every browser console message live (errors still shown)
