@@ -18,15 +18,17 @@
 # Everything pinned to core 1 (taskset), ITERS (300) iterations of checkerboard at the samples
 # default. docs/fits/samples_cost_anatomy.txt has a run of five rounds (its clock line from an
 # earlier form of this script, the same loop of dependent adds in C), then the two candidates
-# against HEAD again over ten rounds of 600 iterations, run by hand with the same `ms`.
+# against HEAD again over ten rounds of 600 iterations, run by hand with the same `ms`
+# (iteration_ms.sh's, which this script sources).
 #   [ITERS=300] scripts/research/samples_cost_anatomy.sh [ROUNDS]
 set -euo pipefail
 rounds=${1:-3}
 root=$(pwd)
-bin=$root/target/release/nhf-playground
-iters=${ITERS:-300}
-ms() { taskset -c 1 "$1" train --iters "$iters" --grid 8 --draws 1 --json --target checkerboard "${@:2}" 2>/dev/null |
-  tail -1 | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ms_per_iter"], 2))'; }
+head=$root/target/release/nhf-playground
+export ITERS=${ITERS:-300} PIN=1
+. "$root/scripts/research/iteration_ms.sh"
+# `ms BINARY FLAGS…`: the shared `ms` of iteration_ms.sh on another binary, on checkerboard.
+ms_of() { bin=$1 ms --target checkerboard "${@:2}"; }
 tmp=$(mktemp -d)
 taskset -c 1 cargo run --release -q --example cpu_clock
 grep -m1 'model name' /proc/cpuinfo
@@ -34,7 +36,7 @@ grep -m1 'cpu family' /proc/cpuinfo
 echo "ms per iteration against blocks K:"
 for r in $(seq "$rounds"); do
   line="  round $r:"
-  for k in 2 4 6 8 10 12 16; do line="$line K$k $(ms "$bin" --blocks "$k")"; done
+  for k in 2 4 6 8 10 12 16; do line="$line K$k $(ms_of "$head" --blocks "$k")"; done
   echo "$line"
 done
 patches=(one_block_of_force_caches one_block_of_gradients w2_products_once_per_piece eight_rows_exact_matvec)
@@ -47,12 +49,12 @@ for p in "${patches[@]}"; do
   git worktree remove --force "$wt"
 done
 for r in $(seq "$rounds"); do
-  line="  round $r: HEAD $(ms "$bin")"
-  for p in "${patches[@]}"; do line="$line | $p $(ms "$tmp/$p.bin")"; done
+  line="  round $r: HEAD $(ms_of "$head")"
+  for p in "${patches[@]}"; do line="$line | $p $(ms_of "$tmp/$p.bin")"; done
   echo "$line"
 done
 echo "bits of the two candidates against HEAD (model files after 30 iterations):"
 for p in w2_products_once_per_piece eight_rows_exact_matvec; do
-  echo "  $p:"; scripts/same_bits.sh "$bin" "$tmp/$p.bin" 30 | sed 's/^/    /'
+  echo "  $p:"; scripts/same_bits.sh "$head" "$tmp/$p.bin" 30 | sed 's/^/    /'
 done
 rm -rf "$tmp"
