@@ -160,7 +160,7 @@ impl<const FMA: bool, const WIDE: bool> LaneVec<f32> for AvxF32x8<FMA, WIDE>
 where
     Width<WIDE>: UnitsOf<FMA>,
 {
-    const ROWS: usize = if FMA { 8 } else { 4 };
+    const ROWS: usize = 8;
     const KICKS_PER_PASS: usize = if WIDE { 1 } else { 4 };
     type Units = <Width<WIDE> as UnitsOf<FMA>>::Units;
     #[inline(always)]

@@ -34,10 +34,10 @@ pub(crate) trait LaneVec<T>:
     Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
 {
     /// Rows of a matrix–vector product computed together (independent accumulators in
-    /// flight): 4 or 8, the two the product knows. 8 in the fast lanes, where each
-    /// accumulator's chain is all fused multiply-adds; it measured 3 % faster in the AVX-512VL
-    /// clone on an Intel Xeon (docs/PERFORMANCE.md; the AVX + FMA clone and 8 rows in the
-    /// exact lanes were not measured). The bits do not depend on it.
+    /// flight): 4 or 8, the two the product knows. 8 in the AVX lanes: 3 % faster in the fast
+    /// AVX-512VL clone on an Intel Xeon, and 1.5 % in the exact AVX2 clone on an AMD EPYC
+    /// (docs/PERFORMANCE.md, "Eight rows in the exact AVX2 kernels"). 4 here, in the lanes wasm
+    /// runs, whose eight lanes are two registers each. The bits do not depend on it.
     const ROWS: usize = 4;
     /// How many kicks' W̄₂ products [`super::mlp::add_w2_products`] adds in one pass over each
     /// row (the same bits for any count; 1 is kick by kick, [`LaneVec::add_outer_row`]). One

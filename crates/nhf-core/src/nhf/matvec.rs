@@ -11,9 +11,9 @@ use super::real::Real;
 ///
 /// Four rows at a time share each load of x[j] and keep several independent accumulators in
 /// flight: one accumulator alone would wait on the add latency every step. Lanes whose
-/// [`LaneVec::ROWS`] is 8 (the fused multiply-adds, where the chain of each accumulator is all
-/// there is) take eight rows at a time first. Each row is the same chain of operations either
-/// way, so the bits do not depend on it.
+/// [`LaneVec::ROWS`] is 8 (the AVX lanes, sixteen registers of eight floats) take eight rows
+/// at a time first. Each row is the same chain of operations either way, so the bits do not
+/// depend on it.
 #[inline(always)]
 pub(crate) fn matvec<T: Real, V: LaneVec<T>>(
     mat: &[T],
