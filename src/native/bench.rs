@@ -4,6 +4,9 @@
 
 use clap::Args;
 
+use super::train_args::parse_activation;
+use nhf_playground::names::Named;
+use nhf_playground::nhf::Activation;
 use nhf_playground::nhf::step_bench::{BenchConfig, time_steps};
 
 /// Options of `bench`.
@@ -27,6 +30,10 @@ pub struct BenchArgs {
     /// Threads the batch is split across (scoped threads over whole tiles).
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    /// The potentials' hidden activation: tanh (the standard configuration's), softplus, or
+    /// sine (the samples default's).
+    #[arg(long, default_value = "tanh", value_parser = parse_activation)]
+    activation: Activation,
     /// Print a JSON result line last.
     #[arg(long)]
     json: bool,
@@ -40,15 +47,17 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         leapfrog_steps: args.leapfrog_steps,
         blocks: args.blocks,
         threads: args.threads.max(1),
+        activation: args.activation,
     };
     let t = time_steps(config, args.reps)?;
     let kernels = nhf_playground::nhf::lanes::kernels_in_use();
     println!(
-        "B={} W={} L={} K={} ({} thread(s), {kernels} kernels): median {:.2} ms/step (min {:.2}, max {:.2}) | {:.1} GFLOP/s (model flops {:.3e})",
+        "B={} W={} L={} K={} {} ({} thread(s), {kernels} kernels): median {:.2} ms/step (min {:.2}, max {:.2}) | {:.1} GFLOP/s (model flops {:.3e})",
         args.batch,
         args.width,
         args.leapfrog_steps,
         args.blocks,
+        args.activation.name(),
         config.threads,
         t.median_ms,
         t.min_ms,
@@ -59,7 +68,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     if args.json {
         let line = serde_json::json!({
             "ms_per_step": t.median_ms, "gflops": t.gflops, "kernels": kernels,
-            "config": {"batch": args.batch, "width": args.width, "leapfrog_steps": args.leapfrog_steps, "blocks": args.blocks, "threads": config.threads},
+            "config": {"batch": args.batch, "width": args.width, "leapfrog_steps": args.leapfrog_steps, "blocks": args.blocks, "threads": config.threads, "activation": args.activation.name()},
         });
         println!("{line}");
     }

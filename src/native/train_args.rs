@@ -200,7 +200,7 @@ fn parse_estimator(text: &str) -> Result<Estimator, String> {
 }
 
 /// An activation by its serde name (the message lists them all).
-fn parse_activation(text: &str) -> Result<Activation, String> {
+pub(super) fn parse_activation(text: &str) -> Result<Activation, String> {
     use nhf_playground::names::Named;
     Activation::parse(text)
 }

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use serde::Serialize;
 use web_time::Instant;
 
-use super::{FlowConfig, Objective, TrainConfig, Trainer};
+use super::{Activation, FlowConfig, Objective, TrainConfig, Trainer};
 use crate::targets;
 
-/// The configuration timed: batch B, hidden width W, leapfrog steps L, blocks K, threads.
+/// The configuration timed: batch B, hidden width W, leapfrog steps L, blocks K, threads and
+/// the activation.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct BenchConfig {
     /// Batch size B.
@@ -24,6 +25,9 @@ pub struct BenchConfig {
     pub blocks: usize,
     /// Threads the batch is split across (1 on the web).
     pub threads: usize,
+    /// The potentials' hidden activation (tanh in the named configurations; the sine for the
+    /// samples default's own step).
+    pub activation: Activation,
 }
 
 impl BenchConfig {
@@ -34,6 +38,7 @@ impl BenchConfig {
         leapfrog_steps: 10,
         blocks: 4,
         threads: 1,
+        activation: Activation::Tanh,
     };
     /// The small configuration of docs/PERFORMANCE.md: B = 256, W = 16, L = 5, K = 2.
     pub const SMALL: Self = Self {
@@ -42,6 +47,7 @@ impl BenchConfig {
         leapfrog_steps: 5,
         blocks: 2,
         threads: 1,
+        activation: Activation::Tanh,
     };
 
     /// The configuration named `name` ("standard" or "small"), or a message saying which
@@ -64,6 +70,7 @@ impl BenchConfig {
             leapfrog_steps: self.leapfrog_steps,
             dt: 0.1,
             width: self.width,
+            activation: self.activation,
             objective: Objective::Samples,
             ..FlowConfig::default()
         };
