@@ -1,6 +1,6 @@
 //! What one core's AVX pipes sustain on the exact kernels' patterns, in operations per
 //! nanosecond (divide by `cpu_clock`'s GHz for per cycle): the ceilings that docs/FITS.md ("The
-//! samples default's cost on AVX2, taken apart") sets the training step against.
+//! step against the core's ceilings") sets the training step against.
 //!
 //! - `mul`: independent 8-lane multiplies, twelve chains (the multiply pipes' peak);
 //! - `mul+add`: six independent multiplies and six independent adds side by side;

@@ -3,7 +3,7 @@
 # `bench --reps 200` (extra arguments go to `bench`, e.g. --fast, or --batch 256 --width 16 --leapfrog-steps 5 --blocks 2 for the small configuration); prints
 # each pair and the minimum of each side (the least disturbed run on a shared machine): of the
 # runs' medians, and of their fastest steps, which on a noisy machine (the AMD EPYC of
-# docs/PERFORMANCE.md, whose run medians wander by ±10 %) repeat to within about 0.5 %.
+# docs/PERFORMANCE.md, whose run medians wander by ±10 %) vary by only 1–3 %.
 # Used for commit-against-commit figures in docs/PERFORMANCE.md: copy each build's
 # target/release/nhf-playground aside first.
 #   [REPS=200] scripts/bench_ab.sh ROUNDS BIN_A BIN_B [bench args…]

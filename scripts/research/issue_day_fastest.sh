@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The samples default's time per training step against the issue day's (#17's cost allowance,
-# 1.5×), by the fastest of `bench`'s steps: on a noisy machine the fastest step repeats to about
-# 0.5 % where `issue_day_cost.sh`'s time per iteration of `train` wanders by 10 %. Both sides
+# 1.5×), by the fastest of `bench`'s steps: on a noisy machine the fastest step varies by 1–3 %
+# from run to run where `issue_day_cost.sh`'s time per iteration of `train` wanders by 10 %. Both sides
 # run `bench`'s training step on 8gaussians (the samples objective; its dt of 0.1 does not
 # change the work): the issue day's binary (commit 604ae65) at its defaults' shape (K = 4,
 # L = 5, batch 512, tanh) and today's at the samples default's (K = 12, L = 2, batch 640, the

@@ -14,7 +14,9 @@
 #     patches/w2_products_once_per_piece.patch  a real candidate, the same bits: each tile of a
 #         batch piece keeps its tape and a block's W̄₂ products are added once per piece;
 #     patches/eight_rows_exact_matvec.patch  a real candidate, the same bits: the exact AVX
-#         matrix–vector products take eight rows at a time instead of four.
+#         matrix–vector products take eight rows at a time instead of four. Since 867c14e
+#         HEAD has eight rows, so with EIGHT_ROWS_IN_HEAD=1 (the default from then on) the
+#         script builds patches/four_rows_exact_matvec.patch instead, the old four rows.
 # Everything pinned to core 1 (taskset), ITERS (300) iterations of checkerboard at the samples
 # default. docs/fits/samples_cost_anatomy.txt has a run of five rounds (its clock line from an
 # earlier form of this script, the same loop of dependent adds in C), then the two candidates
@@ -39,7 +41,9 @@ for r in $(seq "$rounds"); do
   for k in 2 4 6 8 10 12 16; do line="$line K$k $(ms_of "$head" --blocks "$k")"; done
   echo "$line"
 done
-patches=(one_block_of_force_caches one_block_of_gradients w2_products_once_per_piece eight_rows_exact_matvec)
+rows=eight_rows_exact_matvec
+[ "${EIGHT_ROWS_IN_HEAD:-1}" = 1 ] && rows=four_rows_exact_matvec
+patches=(one_block_of_force_caches one_block_of_gradients w2_products_once_per_piece "$rows")
 for p in "${patches[@]}"; do
   wt="$tmp/$p"
   git worktree add -q --detach "$wt" HEAD
@@ -54,7 +58,7 @@ for r in $(seq "$rounds"); do
   echo "$line"
 done
 echo "bits of the two candidates against HEAD (model files after 30 iterations):"
-for p in w2_products_once_per_piece eight_rows_exact_matvec; do
+for p in w2_products_once_per_piece "$rows"; do
   echo "  $p:"; scripts/same_bits.sh "$head" "$tmp/$p.bin" 30 | sed 's/^/    /'
 done
 rm -rf "$tmp"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The training step at the samples default's shape against what the core can do and against
-# deliberately altered builds of itself (docs/FITS.md, "The samples default's cost on AVX2,
-# taken apart", its second measurement). Prints:
+# deliberately altered builds of itself (docs/FITS.md, "The step against the core's
+# ceilings"). Prints:
 #   - the CPU, its clock (examples/cpu_clock.rs) and the AVX pipes' ceilings on the exact
 #     kernels' patterns (examples/avx_throughput.rs);
 #   - the fastest step of `bench --reps REPS --batch 640 --blocks 12 --leapfrog-steps 2`
 #     (the samples default's batch, blocks and steps, with bench's tanh) for HEAD and for
 #     builds of HEAD with one patch of patches/ each, in alternating rounds on one pinned core.
-#     The fastest step repeats to about 0.5 % on this noisy machine, where the time per
-#     iteration of `train` wanders by 10 %. The builds:
+#     The fastest step varies by 1–3 % from run to run on this noisy machine, where the time
+#     per iteration of `train` wanders by 10 %. The builds:
 #     four_rows_exact_matvec  the exact AVX2 products four rows at a time, as before 867c14e
 #         (the same bits);
 #     two_units_avx2  the loops over hidden units two units at a time in the AVX2 clones, as

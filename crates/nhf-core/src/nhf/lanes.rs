@@ -35,9 +35,10 @@ pub(crate) trait LaneVec<T>:
 {
     /// Rows of a matrix–vector product computed together (independent accumulators in
     /// flight): 4 or 8, the two the product knows. 8 in the AVX lanes: 3 % faster in the fast
-    /// AVX-512VL clone on an Intel Xeon, and 1.5 % in the exact AVX2 clone on an AMD EPYC
-    /// (docs/PERFORMANCE.md, "Eight rows in the exact AVX2 kernels"). 4 here, in the lanes wasm
-    /// runs, whose eight lanes are two registers each. The bits do not depend on it.
+    /// AVX-512VL clone on an Intel Xeon, and 0.5–1.5 % in the exact AVX2 clone on an AMD EPYC
+    /// (docs/PERFORMANCE.md, "Eight rows in the exact AVX2 kernels, and the step's ceilings").
+    /// 4 here, in the lanes wasm runs, whose eight lanes are two registers each. The bits do
+    /// not depend on it.
     const ROWS: usize = 4;
     /// How many kicks' W̄₂ products [`super::mlp::add_w2_products`] adds in one pass over each
     /// row (the same bits for any count; 1 is kick by kick, [`LaneVec::add_outer_row`]). One
