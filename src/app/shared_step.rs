@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use crate::nhf::batch_pieces::{piece_loss_and_grad, pieces_of_worker};
+use crate::nhf::batch_pieces::{pieces_loss_and_grad, pieces_of_worker};
 use crate::nhf::objective::{Groups, Workspace};
 use crate::nhf::trainer::batch_inputs;
 use crate::nhf::{Flow, Objective};
@@ -130,10 +130,14 @@ impl PieceHelper {
             losses: vec![0.0; run.len()],
             grads: vec![0.0; run.len() * n],
         };
-        for (k, i) in run.enumerate() {
-            let grad = &mut reply.grads[k * n..(k + 1) * n];
-            reply.losses[k] = piece_loss_and_grad(&self.flow, &inputs, i, &mut self.ws, grad);
-        }
+        pieces_loss_and_grad(
+            &self.flow,
+            &inputs,
+            run.start,
+            &mut self.ws,
+            &mut reply.losses,
+            &mut reply.grads,
+        );
         Ok(reply)
     }
 }

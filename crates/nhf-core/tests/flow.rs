@@ -363,7 +363,7 @@ fn a_restored_checkpoint_continues_the_run_bit_for_bit() {
 /// helper Web Worker holds — and handed back through `piece_slot` is the same bits as `step`.
 #[test]
 fn pieces_computed_elsewhere_give_the_step_bit_for_bit() {
-    use nhf_core::nhf::batch_pieces::piece_loss_and_grad;
+    use nhf_core::nhf::batch_pieces::pieces_loss_and_grad;
     use nhf_core::nhf::objective::Workspace;
     use nhf_core::nhf::trainer::batch_inputs;
     for (target, objective) in [
@@ -385,7 +385,7 @@ fn pieces_computed_elsewhere_give_the_step_bit_for_bit() {
             // The helper takes the second half of the pieces; this side the first.
             for i in pieces / 2..pieces {
                 let (l, g) = shared.piece_slot(i);
-                *l = piece_loss_and_grad(&helper, &inputs, i, &mut ws, g);
+                pieces_loss_and_grad(&helper, &inputs, i, &mut ws, std::slice::from_mut(l), g);
             }
             shared.compute_pieces(0..pieces / 2);
             assert_eq!(shared.finish_step().unwrap().to_bits(), loss.to_bits());

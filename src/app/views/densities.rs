@@ -204,7 +204,7 @@ fn marginal_plot(ui: &mut Ui, grid: &DensityGrid, axis: usize, width: f32, heigh
     };
     let name = ["q\u{2081}", "q\u{2082}"][axis];
     let plot = Plot::new(("marginal", axis)).height(height).width(width);
-    super::short_x_labels(plot, name)
+    super::short_x_labels(plot, name, width)
         .show_axes([true, false])
         .allow_scroll(false)
         .show(ui, |plot| {

@@ -55,14 +55,51 @@ pub fn make(name: &str) -> Option<Box<dyn View>> {
 /// apart (made for long numbers) and steps by powers of ten, so a 200-point-wide plot of
 /// −5 … 5 labelled only 0. Short labels may stand 24 points apart, and steps of powers of
 /// two put them at −4, −2, 0, 2, 4.
-pub(crate) fn short_x_labels<'a>(plot: egui_plot::Plot<'a>, label: &str) -> egui_plot::Plot<'a> {
+///
+/// `width` is the plot's width in points: a label whose tick sits closer to the plot's edge
+/// than half the label's width is left out, since egui_plot clips it there, and the half of
+/// "12" that stays ("1") reads as another number.
+pub(crate) fn short_x_labels<'a>(
+    plot: egui_plot::Plot<'a>,
+    label: &str,
+    width: f32,
+) -> egui_plot::Plot<'a> {
     plot.custom_x_axes(vec![
         egui_plot::AxisHints::new_x()
             .label(label.to_owned())
             .label_spacing(30.0..=45.0)
-            .formatter(|mark, _| tick_label(mark.value, mark.step_size)),
+            .formatter(move |mark, range| {
+                let text = tick_label(mark.value, mark.step_size);
+                if inside_the_axis(mark.value, range, &text, width) {
+                    text
+                } else {
+                    String::new()
+                }
+            }),
     ])
     .x_grid_spacer(egui_plot::log_grid_spacer(2))
+}
+
+/// Points a tick label's character may take at most (digits, sign and point at the body size).
+const TICK_CHAR_WIDTH: f64 = 8.0;
+/// Points the y axis's labels take from the plot's width, to the left of the x axis.
+const Y_AXIS_WIDTH: f64 = 30.0;
+
+/// Whether `text`, centred on the tick at `value`, lies whole inside an x axis that shows
+/// `range` in a plot `width` points wide.
+fn inside_the_axis(
+    value: f64,
+    range: &std::ops::RangeInclusive<f64>,
+    text: &str,
+    width: f32,
+) -> bool {
+    let span = range.end() - range.start();
+    if span.is_nan() || span <= 0.0 {
+        return true;
+    }
+    let axis_points = (f64::from(width) - Y_AXIS_WIDTH).max(1.0);
+    let to_edge = (value - range.start()).min(range.end() - value) / span * axis_points;
+    to_edge >= 0.5 * TICK_CHAR_WIDTH * text.chars().count() as f64
 }
 
 /// A tick's value with as many decimals as its step needs (0.25 → two), no more.
@@ -84,5 +121,19 @@ mod tests {
         assert_eq!(super::tick_label(-3.5, 0.5), "-3.5");
         assert_eq!(super::tick_label(0.75, 0.25), "0.75");
         assert_eq!(super::tick_label(0.125, 0.125), "0.125");
+    }
+
+    #[test]
+    fn a_label_at_the_plot_edge_is_left_out() {
+        // −10 … 12.2 on 430 points: 400 points of axis, 18 points per unit.
+        let range = -10.0..=12.2;
+        assert!(super::inside_the_axis(8.0, &range, "8", 430.0));
+        assert!(
+            !super::inside_the_axis(12.0, &range, "12", 430.0),
+            "4 points from the edge"
+        );
+        assert!(super::inside_the_axis(-8.0, &range, "-8", 430.0));
+        assert!(!super::inside_the_axis(-10.0, &range, "-10", 430.0));
+        assert!(super::inside_the_axis(0.0, &(0.0..=0.0), "0", 430.0));
     }
 }

@@ -38,7 +38,7 @@ fn plane(ui: &mut Ui, session: &Session, axis: usize, height: f32) {
              momentum): both are shears, so areas in phase space are preserved.",
         );
     let b = session.target.bounds().0[axis];
-    super::short_x_labels(Plot::new(("phase", axis)), name)
+    super::short_x_labels(Plot::new(("phase", axis)), name, ui.available_width())
         .height(height.max(60.0))
         .y_axis_label(pname)
         .include_x(b[0])

@@ -111,6 +111,20 @@ pub fn loss_and_grad<T: Real>(
     grad: Option<&mut [T]>,
 ) -> T {
     leapfrog::transpose_all(params, layout, &mut ws.w2t);
+    loss_and_grad_transposed(params, config, layout, inputs, ws, grad)
+}
+
+/// [`loss_and_grad`] with `ws.w2t` already holding the transposes of `params`' W₂
+/// ([`leapfrog::transpose_all`]): for a caller that evaluates several pieces of one batch at
+/// the same parameters and transposes once for all of them.
+pub fn loss_and_grad_transposed<T: Real>(
+    params: &[T],
+    config: &FlowConfig,
+    layout: &Layout,
+    inputs: &Inputs,
+    ws: &mut Workspace<T>,
+    grad: Option<&mut [T]>,
+) -> T {
     let fp = FlowParams {
         params,
         w2t: &ws.w2t,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::adam::Adam;
-use super::batch_pieces::{piece_count, piece_loss_and_grad, pieces_of_worker, sum_pieces};
+use super::batch_pieces::{piece_count, pieces_loss_and_grad, pieces_of_worker, sum_pieces};
 use super::config::{ConfigError, FlowConfig, Objective, TrainConfig};
 use super::flow::Flow;
 use super::objective::{Groups, Inputs, Workspace};
@@ -313,9 +313,7 @@ impl Trainer {
         let grads = &mut self.piece_grads[range.start * n..range.end * n];
         let (flow, first) = (&self.flow, range.start);
         let run = |ws: &mut Workspace<f32>, at: usize, losses: &mut [f32], grads: &mut [f32]| {
-            for (k, (l, g)) in losses.iter_mut().zip(grads.chunks_exact_mut(n)).enumerate() {
-                *l = piece_loss_and_grad(flow, &inputs, at + k, ws, g);
-            }
+            pieces_loss_and_grad(flow, &inputs, at, ws, losses, grads);
         };
         let threads = self.thread_ws.len() + 1;
         if threads == 1 {
