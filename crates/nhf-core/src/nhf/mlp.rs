@@ -79,22 +79,30 @@ pub fn transpose_w2<T: Real>(params: &[T], width: usize, out: &mut [T]) {
 }
 
 /// Intermediate values of one force evaluation that its VJP needs (docs/MATH.md §3a names).
+///
+/// The training step keeps one per force evaluation of the flow (the tape), so every buffer
+/// the kernels touch is memory traffic: [`force`] and [`force_vjp`] write their short-lived
+/// values over ones already used up rather than into buffers of their own (a₂ into d₂'s,
+/// α₂ into e₂'s, W₂ᵀe₂ into d̃₂'s), and what one multiply recomputes is not stored (δ₁ = d₁ ⊙ c₁,
+/// and the sine's d̃₁ = −h₁). So the VJP uses up its cache: a cache takes one VJP per force.
 #[derive(Clone, Debug)]
 pub struct ForceCache<T> {
     h1: Vec<Lane<T>>,
     d1: Vec<Lane<T>>,
+    /// d̃₁, except for the sine (whose d̃₁ is −h₁).
     dd1: Vec<Lane<T>>,
+    /// a₂ = W₂h₁ + b₂ for a moment in the forward pass, then d₂.
     d2: Vec<Lane<T>>,
+    /// d̃₂; W₂ᵀe₂ in the VJP, once d̃₂ is used.
     dd2: Vec<Lane<T>>,
     delta2: Vec<Lane<T>>,
     c1: Vec<Lane<T>>,
-    delta1: Vec<Lane<T>>,
     beta1: Vec<Lane<T>>,
+    /// α₂ = W₂β₁ in the VJP for a moment, then e₂.
     e2: Vec<Lane<T>>,
-    /// Output of the W₂ products: a₂ = W₂h₁ + b₂ in the forward pass, then α₂ = W₂β₁ in the
-    /// VJP (which needs only d₂ and d̃₂ from the forward pass, not a₂ itself).
+    /// Scratch of [`energy`] (a₂) and [`force_hvp`] (α₂ and W₂ᵀe₂), which keep the forward
+    /// pass's values for the VJP that may follow.
     a2: Vec<Lane<T>>,
-    /// W₂ᵀe₂ in the VJP.
     t: Vec<Lane<T>>,
 }
 
@@ -110,7 +118,6 @@ impl<T: Real> ForceCache<T> {
             dd2: v(),
             delta2: v(),
             c1: v(),
-            delta1: v(),
             beta1: v(),
             e2: v(),
             a2: v(),
@@ -163,17 +170,17 @@ fn force_body<T: Real, V: LaneVec<T>>(
 ) -> [Lane<T>; 2] {
     let w = mlp.width;
     each_unit!(T, V, w, first_layer(mlp, q, cache));
-    // a₂ = W₂h₁ + b₂, d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂
+    // a₂ = W₂h₁ + b₂ (into d₂'s buffer), d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂
     matvec::<T, V>(
         mlp.w2,
         Some(mlp.w2t),
         w,
         &cache.h1,
         Some(mlp.b2),
-        &mut cache.a2,
+        &mut cache.d2,
     );
     each_unit!(T, V, w, second_layer(mlp, cache));
-    // c₁ = W₂ᵀδ₂, δ₁ = d₁ ⊙ c₁, g = W₁ᵀδ₁
+    // c₁ = W₂ᵀδ₂, δ₁ = d₁ ⊙ c₁ (not stored: the VJP recomputes it), g = W₁ᵀδ₁
     matvec::<T, V>(mlp.w2t, Some(mlp.w2), w, &cache.delta2, None, &mut cache.c1);
     let mut g = [zeros(); 2];
     each_unit!(T, V, w, first_layer_back(mlp, cache, &mut g));
@@ -197,7 +204,9 @@ fn first_layer<T: Real, U: UnitLanes<T>>(
         let (h, d, dd) = activate::<T, U>(mlp.act, Layer::First, a);
         h.store_units(&mut cache.h1, 1, 0, j);
         d.store_units(&mut cache.d1, 1, 0, j);
-        dd.store_units(&mut cache.dd1, 1, 0, j);
+        if mlp.act != Activation::Sine {
+            dd.store_units(&mut cache.dd1, 1, 0, j);
+        }
         j += U::UNITS;
     }
 }
@@ -215,7 +224,6 @@ fn first_layer_back<T: Real, U: UnitLanes<T>>(
     let mut j = units.start;
     while j < units.end {
         let d = U::load_units(&cache.d1, 1, 0, j) * U::load_units(&cache.c1, 1, 0, j);
-        d.store_units(&mut cache.delta1, 1, 0, j);
         gx = d.chain(mlp.w1, 2, 0, j, gx);
         gy = d.chain(mlp.w1, 2, 1, j, gy);
         j += U::UNITS;
@@ -223,7 +231,8 @@ fn first_layer_back<T: Real, U: UnitLanes<T>>(
     *g = [U::acc_store(gx), U::acc_store(gy)];
 }
 
-/// Hidden units `units` of the second layer, from a₂: d₂ = s'(a₂), d̃₂ = s''(a₂), δ₂ = w₃ ⊙ d₂.
+/// Hidden units `units` of the second layer, from a₂ in d₂'s buffer: d₂ = s'(a₂), d̃₂ = s''(a₂),
+/// δ₂ = w₃ ⊙ d₂.
 #[inline(always)]
 fn second_layer<T: Real, U: UnitLanes<T>>(
     units: Range<usize>,
@@ -233,11 +242,22 @@ fn second_layer<T: Real, U: UnitLanes<T>>(
     let mut k = units.start;
     while k < units.end {
         let (_, d2, dd2) =
-            activate::<T, U>(mlp.act, Layer::Second, U::load_units(&cache.a2, 1, 0, k));
+            activate::<T, U>(mlp.act, Layer::Second, U::load_units(&cache.d2, 1, 0, k));
         d2.store_units(&mut cache.d2, 1, 0, k);
         dd2.store_units(&mut cache.dd2, 1, 0, k);
         (U::per_unit(mlp.w3, 1, 0, k) * d2).store_units(&mut cache.delta2, 1, 0, k);
         k += U::UNITS;
+    }
+}
+
+/// d̃₁ = s''(a₁) at hidden units j, j + 1, …: stored, or for the sine −h₁ (−sin a₁, the same
+/// bits as the −s that [`activate`] gives).
+#[inline(always)]
+fn first_dd<T: Real, U: UnitLanes<T>>(act: Activation, cache: &ForceCache<T>, j: usize) -> U {
+    if act == Activation::Sine {
+        -U::load_units(&cache.h1, 1, 0, j)
+    } else {
+        U::load_units(&cache.dd1, 1, 0, j)
     }
 }
 
@@ -258,8 +278,8 @@ fn vjp_beta1<T: Real, U: UnitLanes<T>>(
     }
 }
 
-/// The VJP at hidden units `units` of the second layer, from α₂ = W₂β₁: e₂ = w₃ ⊙ d̃₂ ⊙ α₂,
-/// w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂.
+/// The VJP at hidden units `units` of the second layer, from α₂ = W₂β₁ in e₂'s buffer:
+/// e₂ = w₃ ⊙ d̃₂ ⊙ α₂, w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂.
 #[inline(always)]
 fn vjp_second_layer<T: Real, U: UnitLanes<T>>(
     units: Range<usize>,
@@ -270,7 +290,7 @@ fn vjp_second_layer<T: Real, U: UnitLanes<T>>(
 ) {
     let mut k = units.start;
     while k < units.end {
-        let alpha2 = U::load_units(&cache.a2, 1, 0, k);
+        let alpha2 = U::load_units(&cache.e2, 1, 0, k);
         let e2 = U::per_unit(mlp.w3, 1, 0, k) * U::load_units(&cache.dd2, 1, 0, k) * alpha2;
         (U::load_units(&cache.d2, 1, 0, k) * alpha2).add_into_units(g_w3, 1, 0, k);
         e2.add_into_units(g_b2, 1, 0, k);
@@ -279,7 +299,7 @@ fn vjp_second_layer<T: Real, U: UnitLanes<T>>(
     }
 }
 
-/// The VJP at hidden units `units` of the first layer, from W₂ᵀe₂ in `cache.t`:
+/// The VJP at hidden units `units` of the first layer, from W₂ᵀe₂ in d̃₂'s buffer:
 /// e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁, W̄₁ += e₁qᵀ + δ₁uᵀ, b̄₁ += e₁, q̄ += W₁ᵀe₁ (one chain
 /// over the units, in their order).
 #[inline(always)]
@@ -300,8 +320,9 @@ fn vjp_first_layer<T: Real, U: UnitLanes<T>>(
     while j < units.end {
         let alpha1 = U::per_unit(mlp.w1, 2, 0, j) * ux + U::per_unit(mlp.w1, 2, 1, j) * uy;
         let ld = |buf: &[Lane<T>]| U::load_units(buf, 1, 0, j);
-        let e1 = ld(&cache.d1) * ld(&cache.t) + ld(&cache.dd1) * ld(&cache.c1) * alpha1;
-        let delta1 = ld(&cache.delta1);
+        let (d1, c1) = (ld(&cache.d1), ld(&cache.c1));
+        let e1 = d1 * ld(&cache.dd2) + first_dd::<T, U>(mlp.act, cache, j) * c1 * alpha1;
+        let delta1 = d1 * c1;
         (e1 * qx + delta1 * ux).add_into_units(g_w1_b1, 2, 0, j);
         (e1 * qy + delta1 * uy).add_into_units(g_w1_b1, 2, 1, j);
         e1.add_into_units(g_w1_b1, 1, 2 * w, j);
@@ -349,14 +370,16 @@ fn force_vjp_body<T: Real, V: LaneVec<T>>(
     // α₁ = W₁u, β₁ = d₁ ⊙ α₁ (α₁ itself is recomputed below where it is needed: two
     // multiply-adds are cheaper than another buffer's traffic)
     each_unit!(T, V, w, vjp_beta1(mlp, u, cache));
-    // α₂ = W₂β₁, e₂ = w₃ ⊙ d̃₂ ⊙ α₂; w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂, W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ.
-    matvec::<T, V>(mlp.w2, Some(mlp.w2t), w, &cache.beta1, None, &mut cache.a2);
+    // α₂ = W₂β₁ (into e₂'s buffer), e₂ = w₃ ⊙ d̃₂ ⊙ α₂; w̄₃ += d₂ ⊙ α₂, b̄₂ += e₂,
+    // W̄₂ += e₂h₁ᵀ + δ₂β₁ᵀ.
+    matvec::<T, V>(mlp.w2, Some(mlp.w2t), w, &cache.beta1, None, &mut cache.e2);
     each_unit!(T, V, w, vjp_second_layer(mlp, cache, g_w3, g_b2));
     if w2_products == W2Products::Now {
         w2_products::add_now::<T, V>(w, cache, g_w2, &mut sums[3 * w..3 * w + w * w]);
     }
     // e₁ = d₁ ⊙ (W₂ᵀe₂) + d̃₁ ⊙ c₁ ⊙ α₁; q̄ = W₁ᵀe₁; W̄₁ += e₁qᵀ + δ₁uᵀ; b̄₁ += e₁
-    matvec::<T, V>(mlp.w2t, Some(mlp.w2), w, &cache.e2, None, &mut cache.t);
+    // (W₂ᵀe₂ into d̃₂'s buffer: d̃₂ is used up)
+    matvec::<T, V>(mlp.w2t, Some(mlp.w2), w, &cache.e2, None, &mut cache.dd2);
     let mut q_bar = [zeros(); 2];
     each_unit!(
         T,
@@ -415,7 +438,10 @@ mod tests {
     use crate::rng::Rng;
 
     /// The public kernels take the AVX clones on a CPU with AVX; the clones must give the bits
-    /// of the baseline lanes (the ones wasm runs), including −0, infinities and NaN.
+    /// of the baseline lanes (the ones wasm runs), including −0 and infinities; a NaN where the
+    /// baseline has a NaN. (Not the NaN's own bits: wasm leaves a NaN's sign and payload to the
+    /// machine, and the compiler may move a negation across a product, −a·b to −(a·b), which
+    /// changes only a NaN's sign. A NaN stops training either way.)
     #[test]
     fn the_avx_clones_give_the_baseline_bits() {
         #[cfg(target_arch = "x86_64")]
@@ -426,8 +452,16 @@ mod tests {
             );
         }
         type Base = <f32 as Real>::V;
-        let bits =
-            |l: &[Lane<f32>]| -> Vec<u32> { l.iter().flatten().map(|x| x.to_bits()).collect() };
+        let bits = |l: &[Lane<f32>]| -> Vec<u32> {
+            let bits = |x: &f32| {
+                if x.is_nan() {
+                    f32::NAN.to_bits()
+                } else {
+                    x.to_bits()
+                }
+            };
+            l.iter().flatten().map(bits).collect()
+        };
         let mut rng = Rng::seed_from_u64(5);
         for (width, act) in [
             (32, Activation::Tanh),

@@ -3,7 +3,8 @@
 //! without the weights' cotangents: half its work, the outer products left out.
 
 use super::{
-    ForceCache, Lane, LaneVec, Mlp, Range, Real, UnitLanes, each_unit, matvec, vjp_beta1, zeros,
+    ForceCache, Lane, LaneVec, Mlp, Range, Real, UnitLanes, each_unit, first_dd, matvec, vjp_beta1,
+    zeros,
 };
 use crate::nhf::lanes::with_avx_clone;
 
@@ -70,7 +71,8 @@ fn hvp_first_layer<T: Real, U: UnitLanes<T>>(
     while j < units.end {
         let alpha1 = U::per_unit(mlp.w1, 2, 0, j) * ux + U::per_unit(mlp.w1, 2, 1, j) * uy;
         let ld = |buf: &[Lane<T>]| U::load_units(buf, 1, 0, j);
-        let e1 = ld(&cache.d1) * ld(&cache.t) + ld(&cache.dd1) * ld(&cache.c1) * alpha1;
+        let e1 = ld(&cache.d1) * ld(&cache.t)
+            + first_dd::<T, U>(mlp.act, cache, j) * ld(&cache.c1) * alpha1;
         ox = e1.chain(mlp.w1, 2, 0, j, ox);
         oy = e1.chain(mlp.w1, 2, 1, j, oy);
         j += U::UNITS;

@@ -179,7 +179,9 @@ mod tests {
                         &mut sums,
                         W2Products::Later,
                     );
+                    // A VJP uses up its cache: the force again for the second.
                     let mut grad = vec![zeros(); params.len()];
+                    force(&mlp, q, cache);
                     force_vjp(&mlp, q, u, cache, &mut grad, &mut sums, W2Products::Later);
                     // Everything but W̄₂ from the VJP itself, W̄₂ kick by kick in the baseline.
                     let w2 = 3 * width..3 * width + width * width;
