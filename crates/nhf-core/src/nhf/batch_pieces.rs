@@ -10,8 +10,10 @@
 use std::ops::Range;
 
 use super::flow::Flow;
+use super::lanes::{Lane, LaneVec, TILE, with_avx_clone};
 use super::leapfrog::transpose_all;
 use super::objective::{Inputs, Workspace, loss_and_grad_transposed};
+use super::real::Real;
 
 /// Points in one piece: four tiles. Small enough that a batch of 256 is eight pieces to share
 /// out, large enough that the per-piece bookkeeping (zeroing and reducing the per-lane
@@ -81,9 +83,28 @@ pub fn sum_pieces(batch: usize, losses: &[f32], grads: &[f32], out: &mut [f32]) 
     for (i, (l, g)) in losses.iter().zip(grads.chunks_exact(n)).enumerate() {
         let w = piece_range(batch, i).len() as f32 / batch as f32;
         loss += w * l;
-        out.iter_mut().zip(g).for_each(|(o, x)| *o += w * x);
+        add_scaled(out, w, g);
     }
     loss
+}
+
+with_avx_clone! {
+    /// `out[i] += w · g[i]`, a multiply then an add, element by element: compiled for AVX where
+    /// the CPU has it, which only widens the loop, so the bits are the same.
+    fn add_scaled<T: Real>(out: &mut [T], w: T, g: &[T]) -> () = add_scaled_body;
+}
+
+/// The body of [`add_scaled`], compiled once per instruction set.
+#[inline(always)]
+fn add_scaled_body<T: Real, V: LaneVec<T>>(out: &mut [T], w: T, g: &[T]) {
+    let (mut out8, mut g8) = (out.chunks_exact_mut(TILE), g.chunks_exact(TILE));
+    for (o, x) in (&mut out8).zip(&mut g8) {
+        let (o, x): (&mut Lane<T>, &Lane<T>) = (o.try_into().unwrap(), x.try_into().unwrap());
+        *o = (V::load(o) + V::splat(w) * V::load(x)).store();
+    }
+    for (o, x) in out8.into_remainder().iter_mut().zip(g8.remainder()) {
+        *o += w * *x;
+    }
 }
 
 #[cfg(test)]
