@@ -19,17 +19,18 @@
 use std::arch::x86_64::{
     __m256, __m512, _CMP_UNORD_Q, _mm256_add_ps, _mm256_castpd_ps, _mm256_castps_pd,
     _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_mul_ps, _mm256_set1_ps, _mm256_storeu_ps,
-    _mm512_add_ps, _mm512_castpd_ps, _mm512_castps_pd, _mm512_castps256_ps512,
+    _mm512_add_ps, _mm512_castpd_ps, _mm512_castps_pd, _mm512_castps_si512, _mm512_castps256_ps512,
     _mm512_castps512_ps256, _mm512_castsi512_ps, _mm512_cmp_ps_mask, _mm512_div_ps,
     _mm512_extractf64x4_pd, _mm512_insertf64x4, _mm512_loadu_ps, _mm512_mask_blend_ps,
     _mm512_max_ps, _mm512_min_ps, _mm512_mul_ps, _mm512_set1_epi32, _mm512_set1_ps,
-    _mm512_shuffle_f32x4, _mm512_storeu_ps, _mm512_sub_ps, _mm512_xor_ps,
+    _mm512_shuffle_f32x4, _mm512_slli_epi32, _mm512_storeu_ps, _mm512_sub_ps, _mm512_xor_epi32,
+    _mm512_xor_ps,
 };
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::lanes::{Lane, TILE};
 use super::real::{TANH_CLAMP, tanh_rational};
-use super::sine::sin_cos_poly;
+use super::sine::{OddSign, sin_cos_poly};
 use super::unit_lanes::UnitLanes;
 
 /// Two hidden units' lanes of a tile in one AVX-512 register: unit j in the low eight lanes,
@@ -87,6 +88,24 @@ pub(super) fn both_halves(v: __m256) -> __m512 {
     unsafe {
         let z = _mm512_castps256_ps512(v);
         _mm512_shuffle_f32x4::<0x44>(z, z)
+    }
+}
+
+impl<const FMA: bool> OddSign for Avx512F32x16<FMA> {
+    #[inline(always)]
+    fn odd_sign(t: Self) -> Self {
+        // SAFETY: reached only inside the AVX-512 clones (module comment).
+        Self(unsafe { _mm512_castsi512_ps(_mm512_slli_epi32::<31>(_mm512_castps_si512(t.0))) })
+    }
+    #[inline(always)]
+    fn flip_sign(self, sign: Self) -> Self {
+        // SAFETY: as above.
+        Self(unsafe {
+            _mm512_castsi512_ps(_mm512_xor_epi32(
+                _mm512_castps_si512(self.0),
+                _mm512_castps_si512(sign.0),
+            ))
+        })
     }
 }
 

@@ -30,19 +30,20 @@
 #![allow(unsafe_code)]
 
 use std::arch::x86_64::{
-    __m256, __m512, _CMP_UNORD_Q, _mm256_add_ps, _mm256_blendv_ps, _mm256_cmp_ps, _mm256_div_ps,
-    _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_max_ps, _mm256_min_ps, _mm256_mul_ps,
-    _mm256_permute2f128_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_shuffle_ps, _mm256_storeu_ps,
-    _mm256_sub_ps, _mm256_unpackhi_ps, _mm256_unpacklo_ps, _mm256_xor_ps, _mm512_add_ps,
-    _mm512_castpd_ps, _mm512_castps256_ps512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_mul_ps,
-    _mm512_permutexvar_ps, _mm512_set_epi32, _mm512_set1_pd, _mm512_setzero_ps, _mm512_storeu_ps,
+    __m256, __m512, _CMP_NEQ_OQ, _CMP_UNORD_Q, _mm256_add_ps, _mm256_and_ps, _mm256_blendv_ps,
+    _mm256_castsi256_ps, _mm256_cmp_ps, _mm256_div_ps, _mm256_fmadd_ps, _mm256_loadu_ps,
+    _mm256_max_ps, _mm256_min_ps, _mm256_mul_ps, _mm256_permute2f128_ps, _mm256_set1_epi32,
+    _mm256_set1_ps, _mm256_setzero_ps, _mm256_shuffle_ps, _mm256_storeu_ps, _mm256_sub_ps,
+    _mm256_unpackhi_ps, _mm256_unpacklo_ps, _mm256_xor_ps, _mm512_add_ps, _mm512_castpd_ps,
+    _mm512_castps256_ps512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_mul_ps, _mm512_permutexvar_ps,
+    _mm512_set_epi32, _mm512_set1_pd, _mm512_setzero_ps, _mm512_storeu_ps,
 };
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::avx512_lanes::{Avx512F32x16, both_halves};
 use super::lanes::{Lane, LaneVec, TILE};
 use super::real::{TANH_CLAMP, tanh_rational};
-use super::sine::sin_cos_poly;
+use super::sine::{OddSign, sin_cos_poly};
 use super::unit_lanes::{One, UnitLanes};
 
 /// Eight `f32` lanes in one AVX register; with `FMA`, multiply-adds are fused; with `WIDE`,
@@ -370,5 +371,24 @@ where
     #[inline(always)]
     fn sin_cos(self) -> (Self, Self) {
         sin_cos_poly(self, Self::splat)
+    }
+}
+
+/// AVX (without AVX2) has no 256-bit integer shift: the lowest bit is masked out and compared
+/// with zero as a float (a subnormal or zero: an exact comparison), then turned into −0.0.
+impl<const FMA: bool, const WIDE: bool> OddSign for AvxF32x8<FMA, WIDE> {
+    #[inline(always)]
+    fn odd_sign(t: Self) -> Self {
+        // SAFETY: reached only inside the AVX clones (module comment).
+        unsafe {
+            let low = _mm256_and_ps(t.0, _mm256_castsi256_ps(_mm256_set1_epi32(1)));
+            let odd = _mm256_cmp_ps::<_CMP_NEQ_OQ>(low, _mm256_setzero_ps());
+            Self(_mm256_and_ps(odd, _mm256_set1_ps(-0.0)))
+        }
+    }
+    #[inline(always)]
+    fn flip_sign(self, sign: Self) -> Self {
+        // SAFETY: as above.
+        Self(unsafe { _mm256_xor_ps(self.0, sign.0) })
     }
 }

@@ -4,7 +4,9 @@
 //!
 //! The argument is reduced to r = x − kπ with k the nearest integer to x/π, so |r| ≤ π/2;
 //! then sin x = (−1)ᵏ sin r and cos x = (−1)ᵏ cos r, with sin r and cos r from their Taylor
-//! series (through r¹¹ and r¹²: the first term left out is below 6e-8 on |r| ≤ π/2).
+//! series (through r¹¹ and r¹²: the first term left out is below 6e-8 on |r| ≤ π/2). The sign
+//! (−1)ᵏ is a flip of the sign bit, read off k's lowest bit ([`OddSign`]): the same bits as a
+//! product by ±1, in three bit operations instead of ten arithmetic ones.
 
 use std::ops::{Add, Mul, Sub};
 
@@ -19,6 +21,39 @@ const PI_HEAD: f32 = 3.140_625;
 #[allow(clippy::excessive_precision)]
 const PI_TAIL: f32 = 9.676_535_897_932_794e-4;
 
+/// Lanes that turn the parity of a rounded integer into a sign with bit operations.
+pub trait OddSign: Copy {
+    /// −0.0 in the lanes where `t` is odd, +0.0 where it is even; `t` is an integer in
+    /// [2²³, 2²⁴), where an `f32`'s lowest mantissa bit is the integer's lowest bit.
+    fn odd_sign(t: Self) -> Self;
+    /// `self` with its sign bit flipped where `sign` has it set: −v or v, exactly what a product
+    /// by −1 or 1 gives (for a NaN, possibly another NaN).
+    fn flip_sign(self, sign: Self) -> Self;
+}
+
+impl OddSign for f32 {
+    #[inline(always)]
+    fn odd_sign(t: Self) -> Self {
+        f32::from_bits(t.to_bits() << 31)
+    }
+    #[inline(always)]
+    fn flip_sign(self, sign: Self) -> Self {
+        f32::from_bits(self.to_bits() ^ sign.to_bits())
+    }
+}
+
+impl OddSign for wide::f32x8 {
+    #[inline(always)]
+    fn odd_sign(t: Self) -> Self {
+        use wide::{bytemuck::cast, u32x8};
+        cast(cast::<Self, u32x8>(t) << 31u32)
+    }
+    #[inline(always)]
+    fn flip_sign(self, sign: Self) -> Self {
+        self ^ sign
+    }
+}
+
 /// (sin x, cos x) for a scalar or a tile of lanes (`c` makes a constant of the type).
 ///
 /// Beyond |x| ≈ 1.3·10⁷ the rounding of x/π is no longer exact and the result is not accurate
@@ -27,14 +62,13 @@ const PI_TAIL: f32 = 9.676_535_897_932_794e-4;
 #[inline(always)]
 pub fn sin_cos_poly<V>(x: V, c: impl Fn(f32) -> V) -> (V, V)
 where
-    V: Copy + Add<Output = V> + Sub<Output = V> + Mul<Output = V>,
+    V: OddSign + Add<Output = V> + Sub<Output = V> + Mul<Output = V>,
 {
-    let k = (x * c(INV_PI) + c(ROUND)) - c(ROUND);
+    // t = k + 1.5·2²³, an even number plus k: its lowest bit is k's parity.
+    let t = x * c(INV_PI) + c(ROUND);
+    let k = t - c(ROUND);
     let r = (x - k * c(PI_HEAD)) - k * c(PI_TAIL);
-    // The parity of k, without integers: k − 2·round(k/2) is 0 for even k and ±1 for odd k,
-    // so its square picks the sign (−1)ᵏ = 1 − 2·parity².
-    let parity = k - c(2.0) * ((k * c(0.5) + c(ROUND)) - c(ROUND));
-    let sign = c(1.0) - c(2.0) * parity * parity;
+    let sign = V::odd_sign(t);
     let r2 = r * r;
     // Horner on r² of the Taylor series: sin r = r(1 − r²/3! + r⁴/5! − …), cos r = 1 − r²/2! + ….
     let mut s = r2 * c(-1.0 / 39_916_800.0) + c(1.0 / 362_880.0);
@@ -49,7 +83,7 @@ where
     co = r2 * co + c(1.0 / 24.0);
     co = r2 * co + c(-0.5);
     co = r2 * co + c(1.0);
-    (sign * s, sign * co)
+    (s.flip_sign(sign), co.flip_sign(sign))
 }
 
 /// [`sin_cos_poly`] on one `f32`.

@@ -117,7 +117,31 @@ fn add_rows<T: Real, V: LaneVec<T>, const N: usize>(
         beta1[i] = &kicks[i].beta1[..w];
     }
     let zero = V::splat(T::zero());
-    for k in 0..w {
+    // Two rows at a time: each load of h₁[j] and β₁[j] serves both, which the loop's loads
+    // (not its arithmetic) were waiting on.
+    let mut k = 0;
+    while k + 2 <= w {
+        let (mut e2a, mut d2a, mut e2b, mut d2b) = ([zero; N], [zero; N], [zero; N], [zero; N]);
+        for i in 0..N {
+            e2a[i] = V::load(&kicks[i].e2[k]);
+            d2a[i] = V::load(&kicks[i].delta2[k]);
+            e2b[i] = V::load(&kicks[i].e2[k + 1]);
+            d2b[i] = V::load(&kicks[i].delta2[k + 1]);
+        }
+        let (row_a, row_b) = g_w2[k * w..(k + 2) * w].split_at_mut(w);
+        for j in 0..w {
+            let (mut acc_a, mut acc_b) = (V::load(&row_a[j]), V::load(&row_b[j]));
+            for i in 0..N {
+                let (h, b) = (V::load(&h1[i][j]), V::load(&beta1[i][j]));
+                acc_a = acc_a + e2a[i].mul_add(h, d2a[i] * b);
+                acc_b = acc_b + e2b[i].mul_add(h, d2b[i] * b);
+            }
+            row_a[j] = acc_a.store();
+            row_b[j] = acc_b.store();
+        }
+        k += 2;
+    }
+    while k < w {
         let (mut e2, mut delta2) = ([zero; N], [zero; N]);
         for i in 0..N {
             e2[i] = V::load(&kicks[i].e2[k]);
@@ -131,6 +155,7 @@ fn add_rows<T: Real, V: LaneVec<T>, const N: usize>(
             }
             *g = acc.store();
         }
+        k += 1;
     }
 }
 
