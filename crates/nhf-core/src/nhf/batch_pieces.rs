@@ -126,6 +126,25 @@ mod tests {
         }
     }
 
+    /// The dispatched `out += w·g` (eight lanes at a time in the AVX clones) gives the scalar
+    /// loop's bits, over a length that leaves a remainder.
+    #[test]
+    fn the_scaled_sum_gives_the_scalar_bits() {
+        let mut rng = crate::rng::Rng::seed_from_u64(3);
+        let n = 8 * 6 + 5;
+        let g: Vec<f32> = (0..n).map(|_| rng.normal() as f32).collect();
+        let start: Vec<f32> = (0..n).map(|_| rng.normal() as f32).collect();
+        let w = 0.3f32;
+        let mut got = start.clone();
+        add_scaled(&mut got, w, &g);
+        let want: Vec<u32> = start
+            .iter()
+            .zip(&g)
+            .map(|(o, x)| (o + w * x).to_bits())
+            .collect();
+        assert_eq!(got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want);
+    }
+
     #[test]
     fn the_sum_starts_from_the_first_piece_exactly() {
         // 0 + 1·x is x: one piece alone is its own sum, bit for bit.
