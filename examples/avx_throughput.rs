@@ -7,7 +7,10 @@
 //! - `matvec N`: the exact kernels' matrix–vector inner loop for N rows (`nhf::matvec`): per
 //!   column j one load of x[j], then for each row a broadcast of M[r, j] from memory, a
 //!   multiply and an add into the row's accumulator; counted in products (one multiply and one
-//!   add each).
+//!   add each);
+//! - `matvec N×2`: the same loop for N rows of two tiles at once, each broadcast weight used by
+//!   both tiles (a loop the kernels do not have: it measures what sharing the broadcasts
+//!   between two tiles would give).
 //!
 //! `taskset -c 0 cargo run --release --example avx_throughput` (x86-64 with AVX only).
 #![allow(unsafe_code)]
@@ -143,6 +146,75 @@ mod pipes {
         }
         total(&[a0, a1, a2, a3, a4, a5, a6, a7])
     }
+
+    /// Two tiles' steps of one row: the weight broadcast once for both.
+    ///
+    /// # Safety
+    /// AVX, and `w` points to a float.
+    #[inline(always)]
+    unsafe fn row2(acc: (__m256, __m256), w: *const f32, x: (__m256, __m256)) -> (__m256, __m256) {
+        // SAFETY: by the caller's contract.
+        unsafe {
+            let wj = _mm256_broadcast_ss(&*w);
+            (
+                _mm256_add_ps(acc.0, _mm256_mul_ps(wj, x.0)),
+                _mm256_add_ps(acc.1, _mm256_mul_ps(wj, x.1)),
+            )
+        }
+    }
+
+    /// `n` columns over four rows of two tiles (the second tile's x half the array further on).
+    #[target_feature(enable = "avx")]
+    pub fn matvec4x2(n: usize, m: &[f32], x: &[f32]) -> f32 {
+        assert!(m.len() >= 32 * 32 && x.len() >= 2 * 32 * 8);
+        let z = (_mm256_setzero_ps(), _mm256_setzero_ps());
+        let (mut a0, mut a1, mut a2, mut a3) = (z, z, z, z);
+        for i in 0..n {
+            let j = i % 32;
+            // SAFETY: as in `matvec4`, with the second tile at x[256 + 8j..].
+            unsafe {
+                let xj = (
+                    _mm256_loadu_ps(x.as_ptr().add(8 * j)),
+                    _mm256_loadu_ps(x.as_ptr().add(256 + 8 * j)),
+                );
+                let c = m.as_ptr().add(32 * j);
+                a0 = row2(a0, c, xj);
+                a1 = row2(a1, c.add(1), xj);
+                a2 = row2(a2, c.add(2), xj);
+                a3 = row2(a3, c.add(3), xj);
+            }
+        }
+        total(&[a0.0, a1.0, a2.0, a3.0, a0.1, a1.1, a2.1, a3.1])
+    }
+
+    /// The same over six rows (twelve accumulators, two tiles and a broadcast: fifteen of the
+    /// sixteen registers).
+    #[target_feature(enable = "avx")]
+    pub fn matvec6x2(n: usize, m: &[f32], x: &[f32]) -> f32 {
+        assert!(m.len() >= 32 * 32 && x.len() >= 2 * 32 * 8);
+        let z = (_mm256_setzero_ps(), _mm256_setzero_ps());
+        let (mut a0, mut a1, mut a2, mut a3, mut a4, mut a5) = (z, z, z, z, z, z);
+        for i in 0..n {
+            let j = i % 32;
+            // SAFETY: as in `matvec4x2`, with the weights m[32j..32j + 6].
+            unsafe {
+                let xj = (
+                    _mm256_loadu_ps(x.as_ptr().add(8 * j)),
+                    _mm256_loadu_ps(x.as_ptr().add(256 + 8 * j)),
+                );
+                let c = m.as_ptr().add(32 * j);
+                a0 = row2(a0, c, xj);
+                a1 = row2(a1, c.add(1), xj);
+                a2 = row2(a2, c.add(2), xj);
+                a3 = row2(a3, c.add(3), xj);
+                a4 = row2(a4, c.add(4), xj);
+                a5 = row2(a5, c.add(5), xj);
+            }
+        }
+        total(&[
+            a0.0, a1.0, a2.0, a3.0, a4.0, a5.0, a0.1, a1.1, a2.1, a3.1, a4.1, a5.1,
+        ])
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -150,12 +222,12 @@ fn main() {
     use std::time::Instant;
     assert!(is_x86_feature_detected!("avx"), "this CPU has no AVX");
     let m: Vec<f32> = (0..1024).map(|i| 1e-3 * (i % 7) as f32).collect();
-    let x: Vec<f32> = (0..256).map(|i| 1e-2 * (i % 5) as f32).collect();
+    let x: Vec<f32> = (0..512).map(|i| 1e-2 * (i % 5) as f32).collect();
     let n = 20_000_000;
     // (name, operations per round, the run); the best of five runs of each.
     type Run<'a> = Box<dyn Fn() -> f32 + 'a>;
     let runs: Vec<(&str, usize, Run)> = vec![
-        // SAFETY (all four): AVX was detected above.
+        // SAFETY (all six): AVX was detected above.
         ("mul", 12, Box::new(|| unsafe { pipes::mul(n) })),
         ("mul+add", 12, Box::new(|| unsafe { pipes::mul_add(n) })),
         (
@@ -167,6 +239,16 @@ fn main() {
             "matvec 8",
             8,
             Box::new(|| unsafe { pipes::matvec8(n, &m, &x) }),
+        ),
+        (
+            "matvec 4×2",
+            8,
+            Box::new(|| unsafe { pipes::matvec4x2(n, &m, &x) }),
+        ),
+        (
+            "matvec 6×2",
+            12,
+            Box::new(|| unsafe { pipes::matvec6x2(n, &m, &x) }),
         ),
     ];
     for (name, per_round, run) in runs {
