@@ -10,7 +10,11 @@
 //!   add each);
 //! - `matvec N×2`: the same loop for N rows of two tiles at once, each broadcast weight used by
 //!   both tiles (a loop the kernels do not have: it measures what sharing the broadcasts
-//!   between two tiles would give).
+//!   between two tiles would give);
+//! - `columns 2`: the product with lanes over rows instead of points, for two points at once:
+//!   per column j, the column's 32 rows as four vector loads shared by both points and one
+//!   broadcast of each point's x[j] (a layout the kernels do not have: one broadcast per four
+//!   products instead of one per product); counted in 8-lane products like the others.
 //!
 //! `taskset -c 0 cargo run --release --example avx_throughput` (x86-64 with AVX only).
 #![allow(unsafe_code)]
@@ -215,6 +219,37 @@ mod pipes {
             a0.0, a1.0, a2.0, a3.0, a4.0, a5.0, a0.1, a1.1, a2.1, a3.1, a4.1, a5.1,
         ])
     }
+
+    /// `n` columns of the product with lanes over the 32 rows, for two points: per column, four
+    /// vector loads of the column and one broadcast of each point's x[j].
+    #[target_feature(enable = "avx")]
+    pub fn columns2(n: usize, m: &[f32], x: &[f32]) -> f32 {
+        assert!(m.len() >= 32 * 32 && x.len() >= 2 * 32);
+        let z = _mm256_setzero_ps();
+        let (mut a0, mut a1, mut a2, mut a3) = (z, z, z, z);
+        let (mut b0, mut b1, mut b2, mut b3) = (z, z, z, z);
+        for i in 0..n {
+            let j = i % 32;
+            // SAFETY: j < 32: the column m[32j..32j + 32] and x[j], x[32 + j] are inside the
+            // lengths asserted above; AVX by this function's feature.
+            unsafe {
+                let c = m.as_ptr().add(32 * j);
+                let (c0, c1) = (_mm256_loadu_ps(c), _mm256_loadu_ps(c.add(8)));
+                let (c2, c3) = (_mm256_loadu_ps(c.add(16)), _mm256_loadu_ps(c.add(24)));
+                let xa = _mm256_broadcast_ss(&*x.as_ptr().add(j));
+                let xb = _mm256_broadcast_ss(&*x.as_ptr().add(32 + j));
+                a0 = _mm256_add_ps(a0, _mm256_mul_ps(c0, xa));
+                a1 = _mm256_add_ps(a1, _mm256_mul_ps(c1, xa));
+                a2 = _mm256_add_ps(a2, _mm256_mul_ps(c2, xa));
+                a3 = _mm256_add_ps(a3, _mm256_mul_ps(c3, xa));
+                b0 = _mm256_add_ps(b0, _mm256_mul_ps(c0, xb));
+                b1 = _mm256_add_ps(b1, _mm256_mul_ps(c1, xb));
+                b2 = _mm256_add_ps(b2, _mm256_mul_ps(c2, xb));
+                b3 = _mm256_add_ps(b3, _mm256_mul_ps(c3, xb));
+            }
+        }
+        total(&[a0, a1, a2, a3, b0, b1, b2, b3])
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -227,7 +262,7 @@ fn main() {
     // (name, operations per round, the run); the best of five runs of each.
     type Run<'a> = Box<dyn Fn() -> f32 + 'a>;
     let runs: Vec<(&str, usize, Run)> = vec![
-        // SAFETY (all six): AVX was detected above.
+        // SAFETY (all seven): AVX was detected above.
         ("mul", 12, Box::new(|| unsafe { pipes::mul(n) })),
         ("mul+add", 12, Box::new(|| unsafe { pipes::mul_add(n) })),
         (
@@ -249,6 +284,11 @@ fn main() {
             "matvec 6×2",
             12,
             Box::new(|| unsafe { pipes::matvec6x2(n, &m, &x) }),
+        ),
+        (
+            "columns 2",
+            8,
+            Box::new(|| unsafe { pipes::columns2(n, &m, &x) }),
         ),
     ];
     for (name, per_round, run) in runs {
