@@ -339,7 +339,8 @@ with_avx_clone! {
     /// `grad`, a per-lane accumulator laid out like the parameters (docs/MATH.md §3a, reverse).
     /// The fast kernels add W̄₂ summed over the tile's points into `sums` instead (one
     /// value per parameter, the same layout; see [`super::outer_sums`]): the gradient is the
-    /// sum of both. With [`W2Products::Later`], W̄₂ is left to [`add_w2_products`].
+    /// sum of both. With [`W2Products::Later`], W̄₂ is left to [`add_w2_products`]. It uses
+    /// up the cache ([`ForceCache`]): another VJP at these points needs the force again.
     pub fn force_vjp<T: Real>(
         mlp: &Mlp<T>,
         q: [&Lane<T>; 2],
