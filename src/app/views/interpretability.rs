@@ -155,7 +155,7 @@ fn maps(ui: &mut Ui, c: &Comparison, side: f32) {
 fn scatter_plot(ui: &mut Ui, c: &Comparison, width: f32, height: f32) {
     let fit_end = c.scatter.iter().map(|p| p[0]).fold(0.0, f64::max);
     let plot = Plot::new("interpret-scatter").width(width).height(height);
-    super::short_x_labels(plot, "-log p (shifted)", width)
+    super::short_x_labels(plot, "-log p (shifted)", width - super::Y_AXIS_WIDTH)
         .y_axis_label("V (shifted)")
         .allow_scroll(false)
         .show(ui, |plot| {

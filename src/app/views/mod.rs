@@ -56,13 +56,14 @@ pub fn make(name: &str) -> Option<Box<dyn View>> {
 /// −5 … 5 labelled only 0. Short labels may stand 24 points apart, and steps of powers of
 /// two put them at −4, −2, 0, 2, 4.
 ///
-/// `width` is the plot's width in points: a label whose tick sits closer to the plot's edge
-/// than half the label's width is left out, since egui_plot clips it there, and the half of
-/// "12" that stays ("1") reads as another number.
+/// `axis_width` is the x axis's width in points (the plot's, less its y axis's if it shows
+/// one: [`Y_AXIS_WIDTH`]). A label is drawn only where it fits inside the plot: egui_plot
+/// centres it on its tick, and at the panel's edge half of "12" is clipped off and the "1"
+/// that stays reads as another number.
 pub(crate) fn short_x_labels<'a>(
     plot: egui_plot::Plot<'a>,
     label: &str,
-    width: f32,
+    axis_width: f32,
 ) -> egui_plot::Plot<'a> {
     plot.custom_x_axes(vec![
         egui_plot::AxisHints::new_x()
@@ -70,7 +71,7 @@ pub(crate) fn short_x_labels<'a>(
             .label_spacing(30.0..=45.0)
             .formatter(move |mark, range| {
                 let text = tick_label(mark.value, mark.step_size);
-                if inside_the_axis(mark.value, range, &text, width) {
+                if inside_the_axis(mark.value, range, &text, axis_width) {
                     text
                 } else {
                     String::new()
@@ -80,26 +81,29 @@ pub(crate) fn short_x_labels<'a>(
     .x_grid_spacer(egui_plot::log_grid_spacer(2))
 }
 
-/// Points a tick label's character may take at most (digits, sign and point at the body size).
-const TICK_CHAR_WIDTH: f64 = 8.0;
-/// Points the y axis's labels take from the plot's width, to the left of the x axis.
-const Y_AXIS_WIDTH: f64 = 30.0;
+/// Points a y axis with short tick labels and a short name takes from a plot's width.
+pub(crate) const Y_AXIS_WIDTH: f32 = 30.0;
 
-/// Whether `text`, centred on the tick at `value`, lies whole inside an x axis that shows
-/// `range` in a plot `width` points wide.
+/// Points a tick label's text takes at the body size (a digit or a minus sign about 7, a
+/// decimal point half that).
+fn label_points(text: &str) -> f64 {
+    text.chars().map(|c| if c == '.' { 3.5 } else { 7.0 }).sum()
+}
+
+/// Whether `text`, centred on the tick at `value`, lies whole inside an x axis `axis_width`
+/// points wide that shows `range`.
 fn inside_the_axis(
     value: f64,
     range: &std::ops::RangeInclusive<f64>,
     text: &str,
-    width: f32,
+    axis_width: f32,
 ) -> bool {
     let span = range.end() - range.start();
     if span.is_nan() || span <= 0.0 {
         return true;
     }
-    let axis_points = (f64::from(width) - Y_AXIS_WIDTH).max(1.0);
-    let to_edge = (value - range.start()).min(range.end() - value) / span * axis_points;
-    to_edge >= 0.5 * TICK_CHAR_WIDTH * text.chars().count() as f64
+    let to_edge = (value - range.start()).min(range.end() - value) / span * f64::from(axis_width);
+    to_edge >= 0.5 * label_points(text)
 }
 
 /// A tick's value with as many decimals as its step needs (0.25 → two), no more.
@@ -125,15 +129,19 @@ mod tests {
 
     #[test]
     fn a_label_at_the_plot_edge_is_left_out() {
-        // −10 … 12.2 on 430 points: 400 points of axis, 18 points per unit.
+        // −10 … 12.2 on an axis of 400 points: 18 points per unit.
         let range = -10.0..=12.2;
-        assert!(super::inside_the_axis(8.0, &range, "8", 430.0));
+        assert!(super::inside_the_axis(8.0, &range, "8", 400.0));
         assert!(
-            !super::inside_the_axis(12.0, &range, "12", 430.0),
+            !super::inside_the_axis(12.0, &range, "12", 400.0),
             "4 points from the edge"
         );
-        assert!(super::inside_the_axis(-8.0, &range, "-8", 430.0));
-        assert!(!super::inside_the_axis(-10.0, &range, "-10", 430.0));
-        assert!(super::inside_the_axis(0.0, &(0.0..=0.0), "0", 430.0));
+        assert!(
+            super::inside_the_axis(12.0, &(-10.0..=12.5), "12", 400.0),
+            "9 points"
+        );
+        assert!(super::inside_the_axis(-8.0, &range, "-8", 400.0));
+        assert!(!super::inside_the_axis(-10.0, &range, "-10", 400.0));
+        assert!(super::inside_the_axis(0.0, &(0.0..=0.0), "0", 400.0));
     }
 }

@@ -38,53 +38,57 @@ fn plane(ui: &mut Ui, session: &Session, axis: usize, height: f32) {
              momentum): both are shears, so areas in phase space are preserved.",
         );
     let b = session.target.bounds().0[axis];
-    super::short_x_labels(Plot::new(("phase", axis)), name, ui.available_width())
-        .height(height.max(60.0))
-        .y_axis_label(pname)
-        .include_x(b[0])
-        .include_x(b[1])
-        .include_y(-3.5)
-        .include_y(3.5)
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            if traj.states == 0 {
-                return;
+    super::short_x_labels(
+        Plot::new(("phase", axis)),
+        name,
+        ui.available_width() - super::Y_AXIS_WIDTH,
+    )
+    .height(height.max(60.0))
+    .y_axis_label(pname)
+    .include_x(b[0])
+    .include_x(b[1])
+    .include_y(-3.5)
+    .include_y(3.5)
+    .allow_scroll(false)
+    .show(ui, |plot| {
+        if traj.states == 0 {
+            return;
+        }
+        let s = session.anim.position.clamp(0.0, (traj.states - 1) as f64);
+        let s0 = s.floor() as usize;
+        let s1 = (s0 + 1).min(traj.states - 1);
+        let frac = s - s0 as f64;
+        let n = traj.particles.min(SHOWN);
+        let point = |state: usize, i: usize| {
+            let (q, p) = (traj.q_at(state, i)[axis], traj.p_at(state, i)[axis]);
+            [q, p]
+        };
+        let finite = |v: &[f64; 2]| v[0].is_finite() && v[1].is_finite();
+        if session.settings.trails {
+            let first = s0.saturating_sub(TRAIL_STATES);
+            for i in 0..n.min(60) {
+                let pts: Vec<[f64; 2]> =
+                    (first..=s0).map(|st| point(st, i)).filter(finite).collect();
+                plot.line(
+                    Line::new("", PlotPoints::from(pts))
+                        .color(Color32::from_rgba_unmultiplied(120, 220, 255, 70))
+                        .width(1.0),
+                );
             }
-            let s = session.anim.position.clamp(0.0, (traj.states - 1) as f64);
-            let s0 = s.floor() as usize;
-            let s1 = (s0 + 1).min(traj.states - 1);
-            let frac = s - s0 as f64;
-            let n = traj.particles.min(SHOWN);
-            let point = |state: usize, i: usize| {
-                let (q, p) = (traj.q_at(state, i)[axis], traj.p_at(state, i)[axis]);
-                [q, p]
-            };
-            let finite = |v: &[f64; 2]| v[0].is_finite() && v[1].is_finite();
-            if session.settings.trails {
-                let first = s0.saturating_sub(TRAIL_STATES);
-                for i in 0..n.min(60) {
-                    let pts: Vec<[f64; 2]> =
-                        (first..=s0).map(|st| point(st, i)).filter(finite).collect();
-                    plot.line(
-                        Line::new("", PlotPoints::from(pts))
-                            .color(Color32::from_rgba_unmultiplied(120, 220, 255, 70))
-                            .width(1.0),
-                    );
-                }
-            }
-            let now: Vec<[f64; 2]> = (0..n)
-                .map(|i| {
-                    let (a, b) = (point(s0, i), point(s1, i));
-                    [a[0] + (b[0] - a[0]) * frac, a[1] + (b[1] - a[1]) * frac]
-                })
-                .filter(finite)
-                .collect();
-            plot.points(
-                Points::new("particles", PlotPoints::from(now))
-                    .radius(2.0)
-                    .color(Color32::from_rgb(40, 150, 220)),
-            );
-        });
+        }
+        let now: Vec<[f64; 2]> = (0..n)
+            .map(|i| {
+                let (a, b) = (point(s0, i), point(s1, i));
+                [a[0] + (b[0] - a[0]) * frac, a[1] + (b[1] - a[1]) * frac]
+            })
+            .filter(finite)
+            .collect();
+        plot.points(
+            Points::new("particles", PlotPoints::from(now))
+                .radius(2.0)
+                .color(Color32::from_rgb(40, 150, 220)),
+        );
+    });
 }
 
 /// The phase space view in the registry ([`super::VIEWS`]); it keeps no state between frames.
