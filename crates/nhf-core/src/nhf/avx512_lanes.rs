@@ -29,8 +29,8 @@ use std::arch::x86_64::{
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::lanes::{Lane, TILE};
-use super::real::{TANH_CLAMP, tanh_rational};
-use super::sine::{OddSign, sin_cos_poly};
+use super::real::{TANH_CLAMP, tanh_rational, tanh_rational_parts};
+use super::sine::{OddSign, sin_cos_poly, sin_cos_reduce, sin_cos_reduced};
 use super::unit_lanes::UnitLanes;
 
 /// Two hidden units' lanes of a tile in one AVX-512 register: unit j in the low eight lanes,
@@ -91,6 +91,20 @@ pub(super) fn both_halves(v: __m256) -> __m512 {
     }
 }
 
+impl<const FMA: bool> Avx512F32x16<FMA> {
+    /// The clamp of the eight-lane forms of tanh, in their order: max then min, a NaN put back.
+    #[inline(always)]
+    fn clamp_tanh(self) -> Self {
+        let c = <Self as UnitLanes<f32>>::splat;
+        // SAFETY: reached only inside the AVX-512 clones (module comment).
+        unsafe {
+            let clamped = _mm512_min_ps(_mm512_max_ps(self.0, c(-TANH_CLAMP).0), c(TANH_CLAMP).0);
+            let nan = _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(self.0, self.0);
+            Self(_mm512_mask_blend_ps(nan, clamped, self.0))
+        }
+    }
+}
+
 impl<const FMA: bool> OddSign for Avx512F32x16<FMA> {
     #[inline(always)]
     fn odd_sign(t: Self) -> Self {
@@ -116,23 +130,32 @@ impl<const FMA: bool> UnitLanes<f32> for Avx512F32x16<FMA> {
         // SAFETY: reached only inside the AVX-512 clones (module comment).
         Self(unsafe { _mm512_set1_ps(x) })
     }
-    /// Clamp as max then min, a NaN put back, then the shared rational function: the order of
-    /// the eight-lane forms.
+    /// The clamp, then the shared rational function: the order of the eight-lane forms.
     #[inline(always)]
     fn tanh(self) -> Self {
-        let c = Self::splat;
-        // SAFETY: reached only inside the AVX-512 clones (module comment).
-        let x = unsafe {
-            let clamped = _mm512_min_ps(_mm512_max_ps(self.0, c(-TANH_CLAMP).0), c(TANH_CLAMP).0);
-            let nan = _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(self.0, self.0);
-            Self(_mm512_mask_blend_ps(nan, clamped, self.0))
-        };
-        tanh_rational(x, c)
+        tanh_rational(self.clamp_tanh(), Self::splat)
     }
+    #[inline(always)]
+    fn tanh_start(self) -> (Self, Self) {
+        tanh_rational_parts(self.clamp_tanh(), Self::splat)
+    }
+    #[inline(always)]
+    fn tanh_finish(p: Self, q: Self) -> Self {
+        p / q
+    }
+
     /// The shared polynomial of [`super::sine`], in these lanes' + − ×.
     #[inline(always)]
     fn sin_cos(self) -> (Self, Self) {
         sin_cos_poly(self, Self::splat)
+    }
+    #[inline(always)]
+    fn sin_cos_start(self) -> (Self, Self) {
+        sin_cos_reduce(self, Self::splat)
+    }
+    #[inline(always)]
+    fn sin_cos_finish(r: Self, sign: Self) -> (Self, Self) {
+        sin_cos_reduced(r, sign, Self::splat)
     }
     #[inline(always)]
     fn map(self, f: impl Fn(f32) -> f32) -> Self {

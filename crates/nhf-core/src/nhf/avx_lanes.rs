@@ -42,8 +42,8 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::avx512_lanes::{Avx512F32x16, both_halves};
 use super::lanes::{Lane, LaneVec, TILE};
-use super::real::{TANH_CLAMP, tanh_rational};
-use super::sine::{OddSign, sin_cos_poly};
+use super::real::{TANH_CLAMP, tanh_rational, tanh_rational_parts};
+use super::sine::{OddSign, sin_cos_poly, sin_cos_reduce, sin_cos_reduced};
 use super::unit_lanes::{One, UnitLanes};
 
 /// Eight `f32` lanes in one AVX register; with `FMA`, multiply-adds are fused; with `WIDE`,
@@ -355,22 +355,47 @@ where
         i
     }
     /// [`fast_tanh_f32x8`](super::real::fast_tanh_f32x8) with the same operations in the same
-    /// order: the clamp as max then min, a NaN put back, then the shared rational function.
+    /// order: the clamp, then the shared rational function.
     #[inline(always)]
     fn tanh(self) -> Self {
-        let c = Self::splat;
-        // SAFETY: reached only inside the AVX clones (module comment).
-        let x = unsafe {
-            let clamped = _mm256_min_ps(_mm256_max_ps(self.0, c(-TANH_CLAMP).0), c(TANH_CLAMP).0);
-            let nan = _mm256_cmp_ps::<_CMP_UNORD_Q>(self.0, self.0);
-            Self(_mm256_blendv_ps(clamped, self.0, nan))
-        };
-        tanh_rational(x, c)
+        tanh_rational(self.clamp_tanh(), Self::splat)
     }
+    #[inline(always)]
+    fn tanh_start(self) -> (Self, Self) {
+        tanh_rational_parts(self.clamp_tanh(), Self::splat)
+    }
+    #[inline(always)]
+    fn tanh_finish(p: Self, q: Self) -> Self {
+        p / q
+    }
+
     /// The shared polynomial of [`super::sine`], in these lanes' + − ×.
     #[inline(always)]
     fn sin_cos(self) -> (Self, Self) {
         sin_cos_poly(self, Self::splat)
+    }
+    #[inline(always)]
+    fn sin_cos_start(self) -> (Self, Self) {
+        sin_cos_reduce(self, Self::splat)
+    }
+    #[inline(always)]
+    fn sin_cos_finish(r: Self, sign: Self) -> (Self, Self) {
+        sin_cos_reduced(r, sign, Self::splat)
+    }
+}
+
+impl<const FMA: bool, const WIDE: bool> AvxF32x8<FMA, WIDE> {
+    /// [`fast_tanh_f32x8`](super::real::fast_tanh_f32x8)'s clamp with the same operations in
+    /// the same order: max then min, a NaN put back.
+    #[inline(always)]
+    fn clamp_tanh(self) -> Self {
+        // SAFETY: reached only inside the AVX clones (module comment).
+        unsafe {
+            let c = _mm256_set1_ps;
+            let clamped = _mm256_min_ps(_mm256_max_ps(self.0, c(-TANH_CLAMP)), c(TANH_CLAMP));
+            let nan = _mm256_cmp_ps::<_CMP_UNORD_Q>(self.0, self.0);
+            Self(_mm256_blendv_ps(clamped, self.0, nan))
+        }
     }
 }
 

@@ -12,8 +12,8 @@
 
 use std::ops::{Add, Mul, Neg, Sub};
 
-use super::real::{Real, fast_tanh_f32x8};
-use super::sine::sin_cos_poly;
+use super::real::{Real, clamp_tanh_f32x8, fast_tanh_f32x8, tanh_rational_parts};
+use super::sine::{sin_cos_poly, sin_cos_reduce, sin_cos_reduced};
 use super::unit_lanes::{One, UnitLanes};
 
 /// Points processed together in the kernels.
@@ -59,6 +59,31 @@ pub(crate) trait LaneVec<T>:
     fn tanh(self) -> Self;
     /// [`Real::sin_cos`] on every lane.
     fn sin_cos(self) -> (Self, Self);
+    /// The first half of [`LaneVec::sin_cos`]: two values that [`LaneVec::sin_cos_finish`]
+    /// turns into (sin, cos), the same bits as `sin_cos` (for the polynomial, the reduced
+    /// argument and the sign of [`super::sine::sin_cos_reduce`]; by default the argument itself).
+    #[inline(always)]
+    fn sin_cos_start(self) -> (Self, Self) {
+        (self, self)
+    }
+    /// The second half of [`LaneVec::sin_cos`], from [`LaneVec::sin_cos_start`]'s two values.
+    #[inline(always)]
+    fn sin_cos_finish(a: Self, _b: Self) -> (Self, Self) {
+        a.sin_cos()
+    }
+    /// The first half of [`LaneVec::tanh`]: two values that [`LaneVec::tanh_finish`] turns
+    /// into tanh, the same bits as `tanh` (for the rational function, the clamped argument's
+    /// numerator and denominator of [`super::real::tanh_rational_parts`]; by default the
+    /// argument itself).
+    #[inline(always)]
+    fn tanh_start(self) -> (Self, Self) {
+        (self, self)
+    }
+    /// The second half of [`LaneVec::tanh`], from [`LaneVec::tanh_start`]'s two values.
+    #[inline(always)]
+    fn tanh_finish(a: Self, _b: Self) -> Self {
+        a.tanh()
+    }
     /// `g[j] += a · x[j] + b · y[j]` for every j (a row of W̄₂'s outer products, docs/MATH.md
     /// §3a), each term with [`LaneVec::mul_add`] and in this order.
     #[inline(always)]
@@ -395,8 +420,24 @@ impl LaneVec<f32> for wide::f32x8 {
         fast_tanh_f32x8(self)
     }
     #[inline(always)]
+    fn tanh_start(self) -> (Self, Self) {
+        tanh_rational_parts(clamp_tanh_f32x8(self), wide::f32x8::splat)
+    }
+    #[inline(always)]
+    fn tanh_finish(p: Self, q: Self) -> Self {
+        p / q
+    }
+    #[inline(always)]
     fn sin_cos(self) -> (Self, Self) {
         sin_cos_poly(self, wide::f32x8::splat)
+    }
+    #[inline(always)]
+    fn sin_cos_start(self) -> (Self, Self) {
+        sin_cos_reduce(self, wide::f32x8::splat)
+    }
+    #[inline(always)]
+    fn sin_cos_finish(r: Self, sign: Self) -> (Self, Self) {
+        sin_cos_reduced(r, sign, wide::f32x8::splat)
     }
 }
 
@@ -414,6 +455,7 @@ pub(crate) fn map<T: Real, V: LaneVec<T>>(v: V, f: impl Fn(T) -> T) -> V {
 mod tests {
     use super::*;
     use crate::nhf::real::fast_tanh_f32;
+    use crate::nhf::sine::fast_sin_cos_f32;
 
     /// Both vector forms of tanh (`LaneVec::tanh`, not `wide`'s own inherent `tanh`, which is
     /// a different approximation) against the scalar one.
@@ -436,6 +478,49 @@ mod tests {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx") {
             check::<AvxF32x8>("AVX");
+        }
+    }
+
+    /// tanh and sin_cos in two halves (`*_start` then `*_finish`, as the kernels' loops run
+    /// them) give the scalar functions' bits, in the baseline lanes, the AVX ones, and the
+    /// portable `f64` lanes (whose halves are the default: the argument, then the whole).
+    #[test]
+    fn the_halves_give_the_whole_functions_bits() {
+        fn check<V: LaneVec<f32>>(name: &str) {
+            let mut rng = crate::rng::Rng::seed_from_u64(5);
+            let specials = [-0.0, 0.0, 7.9, -7.91, 40.0, 1e7, f32::INFINITY, f32::NAN];
+            let random = (0..400).map(|_| (6.0 * rng.normal()) as f32);
+            let xs: Vec<f32> = specials.into_iter().chain(random).collect();
+            for lane in xs.chunks_exact(TILE) {
+                let x = V::load(lane.try_into().unwrap());
+                let (p, q) = x.tanh_start();
+                let (r, sign) = x.sin_cos_start();
+                let (s, c) = V::sin_cos_finish(r, sign);
+                let got = (V::tanh_finish(p, q).store(), s.store(), c.store());
+                for (i, &x) in lane.iter().enumerate() {
+                    let (ws, wc) = fast_sin_cos_f32(x);
+                    let same =
+                        |a: f32, b: f32| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
+                    assert!(same(got.0[i], fast_tanh_f32(x)), "{name}: tanh {x}");
+                    assert!(
+                        same(got.1[i], ws) && same(got.2[i], wc),
+                        "{name}: sin_cos {x}"
+                    );
+                }
+            }
+        }
+        check::<<f32 as Real>::V>("baseline");
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") {
+            check::<AvxF32x8>("AVX");
+        }
+        let x = ArrayLanes([0.3f64, -2.0, 5.0, 0.0, -0.0, 1e3, -7.5, 2.25]);
+        let (p, q) = x.tanh_start();
+        let (r, sign) = x.sin_cos_start();
+        let (s, c) = ArrayLanes::sin_cos_finish(r, sign);
+        for (i, v) in x.0.iter().enumerate() {
+            assert_eq!(ArrayLanes::tanh_finish(p, q).0[i], libm::tanh(*v));
+            assert_eq!((s.0[i], c.0[i]), (libm::sin(*v), libm::cos(*v)));
         }
     }
 }

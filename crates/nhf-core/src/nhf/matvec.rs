@@ -39,6 +39,41 @@ pub(crate) fn matvec<T: Real, V: LaneVec<T>>(
         V::ROWS == 4 || V::ROWS == 8,
         "matvec takes 4 or 8 rows at a time"
     );
+    // The rows' addresses in the loops below are the block's start plus a multiple of the
+    // width: with the width a constant, each is one register and a fixed offset, while with a
+    // width known only at run time LLVM computed them by a chain of additions, one per row and
+    // column (eight more operations per eight products, in loops bound by how many operations
+    // the core can issue). So the standard width gets a copy of its own.
+    r = if width == 32 {
+        row_blocks::<T, V>(mat, 32, x, bias, out, r)
+    } else {
+        row_blocks::<T, V>(mat, width, x, bias, out, r)
+    };
+    while r < rows {
+        let row = &mat[r * width..(r + 1) * width];
+        let mut acc = init(r);
+        for (w, xj) in row.iter().zip(x) {
+            acc = V::splat(*w).mul_add(V::load(xj), acc);
+        }
+        out[r] = acc.store();
+        r += 1;
+    }
+}
+
+/// Rows `r`, `r + 1`, … of [`matvec`] in blocks of [`LaneVec::ROWS`] and then four, as far as
+/// whole blocks go; returns the first row left.
+#[inline(always)]
+fn row_blocks<T: Real, V: LaneVec<T>>(
+    mat: &[T],
+    width: usize,
+    x: &[Lane<T>],
+    bias: Option<&[T]>,
+    out: &mut [Lane<T>],
+    mut r: usize,
+) -> usize {
+    let rows = out.len();
+    let x = &x[..width];
+    let init = |r: usize| V::splat(bias.map_or(T::zero(), |b| b[r]));
     while V::ROWS == 8 && r + 8 <= rows {
         let block = &mat[r * width..(r + 8) * width];
         let (m0, rest) = block.split_at(width);
@@ -88,13 +123,5 @@ pub(crate) fn matvec<T: Real, V: LaneVec<T>>(
         out[r + 3] = a3.store();
         r += 4;
     }
-    while r < rows {
-        let row = &mat[r * width..(r + 1) * width];
-        let mut acc = init(r);
-        for (w, xj) in row.iter().zip(x) {
-            acc = V::splat(*w).mul_add(V::load(xj), acc);
-        }
-        out[r] = acc.store();
-        r += 1;
-    }
+    r
 }

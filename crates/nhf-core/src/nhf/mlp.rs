@@ -144,14 +144,21 @@ fn activate<T: Real, U: UnitLanes<T>>(act: Activation, layer: Layer, a: U) -> (U
         }
         (Activation::Tanh, _) | (Activation::Sine, Layer::Second) => {
             let h = a.tanh();
-            let d = one - h * h;
-            (h, d, U::splat(T::from_f64(-2.0)) * h * d)
+            let (d, dd) = tanh_derivatives::<T, U>(h);
+            (h, d, dd)
         }
         (Activation::Softplus, _) => {
             let sig = a.map(T::sigmoid);
             (a.map(T::softplus), sig, sig * (one - sig))
         }
     }
+}
+
+/// tanh's s'(a) = 1 − h² and s''(a) = −2h·s'(a) from h = tanh a.
+#[inline(always)]
+fn tanh_derivatives<T: Real, U: UnitLanes<T>>(h: U) -> (U, U) {
+    let d = U::splat(T::one()) - h * h;
+    (d, U::splat(T::from_f64(-2.0)) * h * d)
 }
 
 with_avx_clone! {
@@ -196,19 +203,48 @@ fn first_layer<T: Real, U: UnitLanes<T>>(
     cache: &mut ForceCache<T>,
 ) {
     let (qx, qy) = (U::per_point(q[0]), U::per_point(q[1]));
+    if mlp.act == Activation::Sine {
+        // Two loops, each a shorter chain of dependent operations than sin_cos whole: the
+        // core then keeps more units in flight (the first layer's time, measured, is the
+        // chain's length, not its operations' count). The halves pass through h₁ and d₁.
+        let mut j = units.start;
+        while j < units.end {
+            let (r, sign) = first_pre_activation(mlp, qx, qy, j).sin_cos_start();
+            r.store_units(&mut cache.h1, 1, 0, j);
+            sign.store_units(&mut cache.d1, 1, 0, j);
+            j += U::UNITS;
+        }
+        let mut j = units.start;
+        while j < units.end {
+            let (r, sign) = (
+                U::load_units(&cache.h1, 1, 0, j),
+                U::load_units(&cache.d1, 1, 0, j),
+            );
+            let (h, d) = U::sin_cos_finish(r, sign);
+            h.store_units(&mut cache.h1, 1, 0, j);
+            d.store_units(&mut cache.d1, 1, 0, j);
+            j += U::UNITS;
+        }
+        return;
+    }
     let mut j = units.start;
     while j < units.end {
-        let a = U::per_unit(mlp.w1, 2, 0, j) * qx
-            + U::per_unit(mlp.w1, 2, 1, j) * qy
-            + U::per_unit(mlp.b1, 1, 0, j);
+        let a = first_pre_activation(mlp, qx, qy, j);
         let (h, d, dd) = activate::<T, U>(mlp.act, Layer::First, a);
         h.store_units(&mut cache.h1, 1, 0, j);
         d.store_units(&mut cache.d1, 1, 0, j);
-        if mlp.act != Activation::Sine {
-            dd.store_units(&mut cache.dd1, 1, 0, j);
-        }
+        dd.store_units(&mut cache.dd1, 1, 0, j);
         j += U::UNITS;
     }
+}
+
+/// a₁ = W₁q + b₁ at hidden units j, j + 1, … (a function, not a closure: a closure would be
+/// compiled outside the AVX clones' instruction set).
+#[inline(always)]
+fn first_pre_activation<T: Real, U: UnitLanes<T>>(mlp: &Mlp<T>, qx: U, qy: U, j: usize) -> U {
+    U::per_unit(mlp.w1, 2, 0, j) * qx
+        + U::per_unit(mlp.w1, 2, 1, j) * qy
+        + U::per_unit(mlp.b1, 1, 0, j)
 }
 
 /// Hidden units `units` of the force's way back to q, from c₁ = W₂ᵀδ₂: δ₁ = d₁ ⊙ c₁ and
@@ -239,6 +275,30 @@ fn second_layer<T: Real, U: UnitLanes<T>>(
     mlp: &Mlp<T>,
     cache: &mut ForceCache<T>,
 ) {
+    if mlp.act != Activation::Softplus {
+        // tanh in two loops, as the sine of the first layer: the numerator and denominator of
+        // its rational function (into d₂'s and d̃₂'s buffers), then their quotient.
+        let mut k = units.start;
+        while k < units.end {
+            let (p, q) = U::load_units(&cache.d2, 1, 0, k).tanh_start();
+            p.store_units(&mut cache.d2, 1, 0, k);
+            q.store_units(&mut cache.dd2, 1, 0, k);
+            k += U::UNITS;
+        }
+        let mut k = units.start;
+        while k < units.end {
+            let (p, q) = (
+                U::load_units(&cache.d2, 1, 0, k),
+                U::load_units(&cache.dd2, 1, 0, k),
+            );
+            let (d2, dd2) = tanh_derivatives::<T, U>(U::tanh_finish(p, q));
+            d2.store_units(&mut cache.d2, 1, 0, k);
+            dd2.store_units(&mut cache.dd2, 1, 0, k);
+            (U::per_unit(mlp.w3, 1, 0, k) * d2).store_units(&mut cache.delta2, 1, 0, k);
+            k += U::UNITS;
+        }
+        return;
+    }
     let mut k = units.start;
     while k < units.end {
         let (_, d2, dd2) =

@@ -158,12 +158,24 @@ pub const TANH_CLAMP: f32 = 7.905_311;
 /// The rational function of [`fast_tanh_f32`] at an already clamped `x`, for a scalar or a tile
 /// of lanes (`c` makes a constant of the type): every form of tanh calls this one, so all run
 /// the same operations in the same order and give the same bits.
-// The coefficients are kept digit for digit as published (Eigen), beyond f32's precision.
-#[allow(clippy::excessive_precision)]
 #[inline(always)]
 pub fn tanh_rational<V>(x: V, c: impl Fn(f32) -> V) -> V
 where
     V: Copy + Add<Output = V> + Mul<Output = V> + Div<Output = V>,
+{
+    let (p, q) = tanh_rational_parts(x, c);
+    p / q
+}
+
+/// The numerator and denominator of [`tanh_rational`], whose quotient it is. A loop over many
+/// values may divide in a second loop: each is a shorter chain of dependent operations, so
+/// more values are in flight at once.
+// The coefficients are kept digit for digit as published (Eigen), beyond f32's precision.
+#[allow(clippy::excessive_precision)]
+#[inline(always)]
+pub fn tanh_rational_parts<V>(x: V, c: impl Fn(f32) -> V) -> (V, V)
+where
+    V: Copy + Add<Output = V> + Mul<Output = V>,
 {
     let x2 = x * x;
     let mut p = x2 * c(-2.760_768_5e-16) + c(2.000_187_9e-13);
@@ -176,20 +188,23 @@ where
     let mut q = x2 * c(1.198_258_4e-6) + c(1.185_347e-4);
     q = x2 * q + c(2.268_434_6e-3);
     q = x2 * q + c(4.893_525e-3);
-    p / q
+    (p, q)
 }
 
 /// [`fast_tanh_f32`] on eight lanes: the same operations in the same order, so the same bits.
 #[inline(always)]
 pub fn fast_tanh_f32x8(x: wide::f32x8) -> wide::f32x8 {
-    use wide::f32x8;
-    let c = f32x8::splat;
+    tanh_rational(clamp_tanh_f32x8(x), wide::f32x8::splat)
+}
+
+/// [`fast_tanh_f32`]'s clamp on eight lanes.
+#[inline(always)]
+pub fn clamp_tanh_f32x8(x: wide::f32x8) -> wide::f32x8 {
+    let c = wide::f32x8::splat;
     // f32::clamp keeps a NaN, while the fast min/max pick an operand that differs between
     // platforms: put the NaN back, so a diverging run is still caught by the finiteness checks.
-    let x = x
-        .is_nan()
-        .select(x, x.fast_max(c(-TANH_CLAMP)).fast_min(c(TANH_CLAMP)));
-    tanh_rational(x, c)
+    x.is_nan()
+        .select(x, x.fast_max(c(-TANH_CLAMP)).fast_min(c(TANH_CLAMP)))
 }
 
 #[cfg(test)]

@@ -54,13 +54,26 @@ impl OddSign for wide::f32x8 {
     }
 }
 
-/// (sin x, cos x) for a scalar or a tile of lanes (`c` makes a constant of the type).
+/// (sin x, cos x) for a scalar or a tile of lanes (`c` makes a constant of the type): the
+/// reduction [`sin_cos_reduce`], then the polynomials [`sin_cos_reduced`].
 ///
 /// Beyond |x| ≈ 1.3·10⁷ the rounding of x/π is no longer exact and the result is not accurate
 /// (and may overflow); an infinite or NaN x gives NaN. Pre-activations that large come only
 /// from a diverging run, which the finiteness checks catch.
 #[inline(always)]
-pub fn sin_cos_poly<V>(x: V, c: impl Fn(f32) -> V) -> (V, V)
+pub fn sin_cos_poly<V>(x: V, c: impl Fn(f32) -> V + Copy) -> (V, V)
+where
+    V: OddSign + Add<Output = V> + Sub<Output = V> + Mul<Output = V>,
+{
+    let (r, sign) = sin_cos_reduce(x, c);
+    sin_cos_reduced(r, sign, c)
+}
+
+/// The first half of [`sin_cos_poly`]: r = x − kπ and the sign (−1)ᵏ (as −0.0 or +0.0, for
+/// [`OddSign::flip_sign`]). A loop over many values may run the two halves as two loops: each
+/// is a shorter chain of dependent operations, so more values are in flight at once.
+#[inline(always)]
+pub fn sin_cos_reduce<V>(x: V, c: impl Fn(f32) -> V) -> (V, V)
 where
     V: OddSign + Add<Output = V> + Sub<Output = V> + Mul<Output = V>,
 {
@@ -68,7 +81,15 @@ where
     let t = x * c(INV_PI) + c(ROUND);
     let k = t - c(ROUND);
     let r = (x - k * c(PI_HEAD)) - k * c(PI_TAIL);
-    let sign = V::odd_sign(t);
+    (r, V::odd_sign(t))
+}
+
+/// The second half of [`sin_cos_poly`]: (sin x, cos x) from [`sin_cos_reduce`]'s r and sign.
+#[inline(always)]
+pub fn sin_cos_reduced<V>(r: V, sign: V, c: impl Fn(f32) -> V) -> (V, V)
+where
+    V: OddSign + Add<Output = V> + Sub<Output = V> + Mul<Output = V>,
+{
     let r2 = r * r;
     // Horner on r² of the Taylor series: sin r = r(1 − r²/3! + r⁴/5! − …), cos r = 1 − r²/2! + ….
     let mut s = r2 * c(-1.0 / 39_916_800.0) + c(1.0 / 362_880.0);

@@ -29,6 +29,14 @@ pub(crate) trait UnitLanes<T>:
     fn tanh(self) -> Self;
     /// [`Real::sin_cos`] on every lane.
     fn sin_cos(self) -> (Self, Self);
+    /// [`LaneVec::tanh_start`] on every lane.
+    fn tanh_start(self) -> (Self, Self);
+    /// [`LaneVec::tanh_finish`] on every lane.
+    fn tanh_finish(a: Self, b: Self) -> Self;
+    /// [`LaneVec::sin_cos_start`] on every lane.
+    fn sin_cos_start(self) -> (Self, Self);
+    /// [`LaneVec::sin_cos_finish`] on every lane.
+    fn sin_cos_finish(a: Self, b: Self) -> (Self, Self);
     /// `f` on every lane (for the functions without a vector form).
     fn map(self, f: impl Fn(T) -> T) -> Self;
     /// The lanes of unit j + u hold the scalar `vals[stride·(j + u) + offset]` (a weight of the
@@ -99,6 +107,25 @@ impl<T: Real, V: LaneVec<T>> UnitLanes<T> for One<V> {
     #[inline(always)]
     fn sin_cos(self) -> (Self, Self) {
         let (s, c) = self.0.sin_cos();
+        (One(s), One(c))
+    }
+    #[inline(always)]
+    fn tanh_start(self) -> (Self, Self) {
+        let (a, b) = self.0.tanh_start();
+        (One(a), One(b))
+    }
+    #[inline(always)]
+    fn tanh_finish(a: Self, b: Self) -> Self {
+        One(V::tanh_finish(a.0, b.0))
+    }
+    #[inline(always)]
+    fn sin_cos_start(self) -> (Self, Self) {
+        let (a, b) = self.0.sin_cos_start();
+        (One(a), One(b))
+    }
+    #[inline(always)]
+    fn sin_cos_finish(a: Self, b: Self) -> (Self, Self) {
+        let (s, c) = V::sin_cos_finish(a.0, b.0);
         (One(s), One(c))
     }
     #[inline(always)]
