@@ -203,37 +203,41 @@ fn first_layer<T: Real, U: UnitLanes<T>>(
     cache: &mut ForceCache<T>,
 ) {
     let (qx, qy) = (U::per_point(q[0]), U::per_point(q[1]));
+    // Every slice cut to the units' end first, here and in the loops over units below: the
+    // indices are then in bounds by the loop's condition alone, and the compiler drops their
+    // checks from the loop (in the VJP's first layer, from 69 instructions per unit to 38).
+    let n = units.end;
+    let (w1, b1) = (&mlp.w1[..2 * n], &mlp.b1[..n]);
+    let (h1, d1) = (&mut cache.h1[..n], &mut cache.d1[..n]);
     if mlp.act == Activation::Sine {
         // Two loops, each a shorter chain of dependent operations than sin_cos whole: the
         // core then keeps more units in flight (the first layer's time, measured, is the
         // chain's length, not its operations' count). The halves pass through h₁ and d₁.
         let mut j = units.start;
-        while j < units.end {
-            let (r, sign) = first_pre_activation(mlp, qx, qy, j).sin_cos_start();
-            r.store_units(&mut cache.h1, 1, 0, j);
-            sign.store_units(&mut cache.d1, 1, 0, j);
+        while j < n {
+            let (r, sign) = first_pre_activation(w1, b1, qx, qy, j).sin_cos_start();
+            r.store_units(h1, 1, 0, j);
+            sign.store_units(d1, 1, 0, j);
             j += U::UNITS;
         }
         let mut j = units.start;
-        while j < units.end {
-            let (r, sign) = (
-                U::load_units(&cache.h1, 1, 0, j),
-                U::load_units(&cache.d1, 1, 0, j),
-            );
+        while j < n {
+            let (r, sign) = (U::load_units(h1, 1, 0, j), U::load_units(d1, 1, 0, j));
             let (h, d) = U::sin_cos_finish(r, sign);
-            h.store_units(&mut cache.h1, 1, 0, j);
-            d.store_units(&mut cache.d1, 1, 0, j);
+            h.store_units(h1, 1, 0, j);
+            d.store_units(d1, 1, 0, j);
             j += U::UNITS;
         }
         return;
     }
+    let dd1 = &mut cache.dd1[..n];
     let mut j = units.start;
-    while j < units.end {
-        let a = first_pre_activation(mlp, qx, qy, j);
+    while j < n {
+        let a = first_pre_activation(w1, b1, qx, qy, j);
         let (h, d, dd) = activate::<T, U>(mlp.act, Layer::First, a);
-        h.store_units(&mut cache.h1, 1, 0, j);
-        d.store_units(&mut cache.d1, 1, 0, j);
-        dd.store_units(&mut cache.dd1, 1, 0, j);
+        h.store_units(h1, 1, 0, j);
+        d.store_units(d1, 1, 0, j);
+        dd.store_units(dd1, 1, 0, j);
         j += U::UNITS;
     }
 }
@@ -241,10 +245,8 @@ fn first_layer<T: Real, U: UnitLanes<T>>(
 /// a₁ = W₁q + b₁ at hidden units j, j + 1, … (a function, not a closure: a closure would be
 /// compiled outside the AVX clones' instruction set).
 #[inline(always)]
-fn first_pre_activation<T: Real, U: UnitLanes<T>>(mlp: &Mlp<T>, qx: U, qy: U, j: usize) -> U {
-    U::per_unit(mlp.w1, 2, 0, j) * qx
-        + U::per_unit(mlp.w1, 2, 1, j) * qy
-        + U::per_unit(mlp.b1, 1, 0, j)
+fn first_pre_activation<T: Real, U: UnitLanes<T>>(w1: &[T], b1: &[T], qx: U, qy: U, j: usize) -> U {
+    U::per_unit(w1, 2, 0, j) * qx + U::per_unit(w1, 2, 1, j) * qy + U::per_unit(b1, 1, 0, j)
 }
 
 /// Hidden units `units` of the force's way back to q, from c₁ = W₂ᵀδ₂: δ₁ = d₁ ⊙ c₁ and
@@ -257,11 +259,13 @@ fn first_layer_back<T: Real, U: UnitLanes<T>>(
     g: &mut [Lane<T>; 2],
 ) {
     let (mut gx, mut gy) = (U::acc_load(&g[0]), U::acc_load(&g[1]));
+    let n = units.end;
+    let (w1, d1, c1) = (&mlp.w1[..2 * n], &cache.d1[..n], &cache.c1[..n]);
     let mut j = units.start;
-    while j < units.end {
-        let d = U::load_units(&cache.d1, 1, 0, j) * U::load_units(&cache.c1, 1, 0, j);
-        gx = d.chain(mlp.w1, 2, 0, j, gx);
-        gy = d.chain(mlp.w1, 2, 1, j, gy);
+    while j < n {
+        let d = U::load_units(d1, 1, 0, j) * U::load_units(c1, 1, 0, j);
+        gx = d.chain(w1, 2, 0, j, gx);
+        gy = d.chain(w1, 2, 1, j, gy);
         j += U::UNITS;
     }
     *g = [U::acc_store(gx), U::acc_store(gy)];
@@ -275,37 +279,36 @@ fn second_layer<T: Real, U: UnitLanes<T>>(
     mlp: &Mlp<T>,
     cache: &mut ForceCache<T>,
 ) {
+    let n = units.end;
+    let (d2s, dd2s) = (&mut cache.d2[..n], &mut cache.dd2[..n]);
+    let (delta2, w3) = (&mut cache.delta2[..n], &mlp.w3[..n]);
     if mlp.act != Activation::Softplus {
         // tanh in two loops, as the sine of the first layer: the numerator and denominator of
         // its rational function (into d₂'s and d̃₂'s buffers), then their quotient.
         let mut k = units.start;
-        while k < units.end {
-            let (p, q) = U::load_units(&cache.d2, 1, 0, k).tanh_start();
-            p.store_units(&mut cache.d2, 1, 0, k);
-            q.store_units(&mut cache.dd2, 1, 0, k);
+        while k < n {
+            let (p, q) = U::load_units(d2s, 1, 0, k).tanh_start();
+            p.store_units(d2s, 1, 0, k);
+            q.store_units(dd2s, 1, 0, k);
             k += U::UNITS;
         }
         let mut k = units.start;
-        while k < units.end {
-            let (p, q) = (
-                U::load_units(&cache.d2, 1, 0, k),
-                U::load_units(&cache.dd2, 1, 0, k),
-            );
+        while k < n {
+            let (p, q) = (U::load_units(d2s, 1, 0, k), U::load_units(dd2s, 1, 0, k));
             let (d2, dd2) = tanh_derivatives::<T, U>(U::tanh_finish(p, q));
-            d2.store_units(&mut cache.d2, 1, 0, k);
-            dd2.store_units(&mut cache.dd2, 1, 0, k);
-            (U::per_unit(mlp.w3, 1, 0, k) * d2).store_units(&mut cache.delta2, 1, 0, k);
+            d2.store_units(d2s, 1, 0, k);
+            dd2.store_units(dd2s, 1, 0, k);
+            (U::per_unit(w3, 1, 0, k) * d2).store_units(delta2, 1, 0, k);
             k += U::UNITS;
         }
         return;
     }
     let mut k = units.start;
-    while k < units.end {
-        let (_, d2, dd2) =
-            activate::<T, U>(mlp.act, Layer::Second, U::load_units(&cache.d2, 1, 0, k));
-        d2.store_units(&mut cache.d2, 1, 0, k);
-        dd2.store_units(&mut cache.dd2, 1, 0, k);
-        (U::per_unit(mlp.w3, 1, 0, k) * d2).store_units(&mut cache.delta2, 1, 0, k);
+    while k < n {
+        let (_, d2, dd2) = activate::<T, U>(mlp.act, Layer::Second, U::load_units(d2s, 1, 0, k));
+        d2.store_units(d2s, 1, 0, k);
+        dd2.store_units(dd2s, 1, 0, k);
+        (U::per_unit(w3, 1, 0, k) * d2).store_units(delta2, 1, 0, k);
         k += U::UNITS;
     }
 }
@@ -330,10 +333,12 @@ fn vjp_beta1<T: Real, U: UnitLanes<T>>(
     cache: &mut ForceCache<T>,
 ) {
     let (ux, uy) = (U::per_point(u[0]), U::per_point(u[1]));
+    let n = units.end;
+    let (w1, d1, beta1) = (&mlp.w1[..2 * n], &cache.d1[..n], &mut cache.beta1[..n]);
     let mut j = units.start;
-    while j < units.end {
-        let alpha1 = U::per_unit(mlp.w1, 2, 0, j) * ux + U::per_unit(mlp.w1, 2, 1, j) * uy;
-        (U::load_units(&cache.d1, 1, 0, j) * alpha1).store_units(&mut cache.beta1, 1, 0, j);
+    while j < n {
+        let alpha1 = U::per_unit(w1, 2, 0, j) * ux + U::per_unit(w1, 2, 1, j) * uy;
+        (U::load_units(d1, 1, 0, j) * alpha1).store_units(beta1, 1, 0, j);
         j += U::UNITS;
     }
 }
@@ -348,13 +353,16 @@ fn vjp_second_layer<T: Real, U: UnitLanes<T>>(
     g_w3: &mut [Lane<T>],
     g_b2: &mut [Lane<T>],
 ) {
+    let n = units.end;
+    let (e2s, d2, dd2) = (&mut cache.e2[..n], &cache.d2[..n], &cache.dd2[..n]);
+    let (w3, g_w3, g_b2) = (&mlp.w3[..n], &mut g_w3[..n], &mut g_b2[..n]);
     let mut k = units.start;
-    while k < units.end {
-        let alpha2 = U::load_units(&cache.e2, 1, 0, k);
-        let e2 = U::per_unit(mlp.w3, 1, 0, k) * U::load_units(&cache.dd2, 1, 0, k) * alpha2;
-        (U::load_units(&cache.d2, 1, 0, k) * alpha2).add_into_units(g_w3, 1, 0, k);
+    while k < n {
+        let alpha2 = U::load_units(e2s, 1, 0, k);
+        let e2 = U::per_unit(w3, 1, 0, k) * U::load_units(dd2, 1, 0, k) * alpha2;
+        (U::load_units(d2, 1, 0, k) * alpha2).add_into_units(g_w3, 1, 0, k);
         e2.add_into_units(g_b2, 1, 0, k);
-        e2.store_units(&mut cache.e2, 1, 0, k);
+        e2.store_units(e2s, 1, 0, k);
         k += U::UNITS;
     }
 }
@@ -372,22 +380,27 @@ fn vjp_first_layer<T: Real, U: UnitLanes<T>>(
     g_w1_b1: &mut [Lane<T>],
     q_bar: &mut [Lane<T>; 2],
 ) {
-    let w = mlp.width;
     let (qx, qy) = (U::per_point(q[0]), U::per_point(q[1]));
     let (ux, uy) = (U::per_point(u[0]), U::per_point(u[1]));
     let (mut qbx, mut qby) = (U::acc_load(&q_bar[0]), U::acc_load(&q_bar[1]));
+    // Every slice cut to the units' end first: the indices below are then in bounds by the
+    // loop's condition alone, and the compiler drops their checks from the loop.
+    let n = units.end;
+    let (g_w1, g_b1) = g_w1_b1.split_at_mut(2 * mlp.width);
+    let (g_w1, g_b1, w1) = (&mut g_w1[..2 * n], &mut g_b1[..n], &mlp.w1[..2 * n]);
+    let (d1s, c1s, dd2s) = (&cache.d1[..n], &cache.c1[..n], &cache.dd2[..n]);
     let mut j = units.start;
-    while j < units.end {
-        let alpha1 = U::per_unit(mlp.w1, 2, 0, j) * ux + U::per_unit(mlp.w1, 2, 1, j) * uy;
-        let ld = |buf: &[Lane<T>]| U::load_units(buf, 1, 0, j);
-        let (d1, c1) = (ld(&cache.d1), ld(&cache.c1));
-        let e1 = d1 * ld(&cache.dd2) + first_dd::<T, U>(mlp.act, cache, j) * c1 * alpha1;
+    while j < n {
+        let alpha1 = U::per_unit(w1, 2, 0, j) * ux + U::per_unit(w1, 2, 1, j) * uy;
+        let (d1, c1) = (U::load_units(d1s, 1, 0, j), U::load_units(c1s, 1, 0, j));
+        let dd1 = first_dd::<T, U>(mlp.act, cache, j);
+        let e1 = d1 * U::load_units(dd2s, 1, 0, j) + dd1 * c1 * alpha1;
         let delta1 = d1 * c1;
-        (e1 * qx + delta1 * ux).add_into_units(g_w1_b1, 2, 0, j);
-        (e1 * qy + delta1 * uy).add_into_units(g_w1_b1, 2, 1, j);
-        e1.add_into_units(g_w1_b1, 1, 2 * w, j);
-        qbx = e1.chain(mlp.w1, 2, 0, j, qbx);
-        qby = e1.chain(mlp.w1, 2, 1, j, qby);
+        (e1 * qx + delta1 * ux).add_into_units(g_w1, 2, 0, j);
+        (e1 * qy + delta1 * uy).add_into_units(g_w1, 2, 1, j);
+        e1.add_into_units(g_b1, 1, 0, j);
+        qbx = e1.chain(w1, 2, 0, j, qbx);
+        qby = e1.chain(w1, 2, 1, j, qby);
         j += U::UNITS;
     }
     *q_bar = [U::acc_store(qbx), U::acc_store(qby)];
