@@ -4,7 +4,7 @@
 use super::{Activation, ForceCache, Lane, Mlp, Range, Real, UnitLanes};
 
 /// d̃₁ = s''(a₁) at hidden units j, j + 1, …: stored, or for the sine −h₁ (−sin a₁, the same
-/// bits as the −s that [`activate`] gives).
+/// bits as the −s that [`super::activate`] gives).
 #[inline(always)]
 pub(super) fn first_dd<T: Real, U: UnitLanes<T>>(
     act: Activation,
