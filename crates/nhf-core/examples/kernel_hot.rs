@@ -1,7 +1,10 @@
 //! The three hot kernels of a training step (`force`, `force_vjp`, `add_w2_products`) timed
 //! alone on caches that stay in L1, at the samples default's width (32, the sine first layer)
 //! and block shape (three kicks per block): what they cost when no memory traffic stands in
-//! their way, to set against their share of the whole step (docs/FITS.md).
+//! their way, to set against their share of the whole step (docs/FITS.md). `force_vjp` is the
+//! time of a force and its VJP less the force's alone, so a round that the machine disturbed
+//! in one loop and not the other shows nonsense (even a negative time): read the fastest
+//! rounds.
 //! `taskset -c 0 cargo run --release -p nhf-core --example kernel_hot`
 
 use nhf_core::nhf::config::Activation;
