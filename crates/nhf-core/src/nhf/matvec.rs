@@ -32,14 +32,11 @@ pub(crate) fn matvec<T: Real, V: LaneVec<T>>(
         Some(mat_t) => V::matvec_wide(mat_t, width, x, bias, out),
         None => 0,
     };
-    // Eight rows written out like the four below. The two blocks could be one macro or one
-    // loop over an array of accumulators, but the macro measured no faster and the loop 2×
-    // slower (its accumulators were not kept in registers).
     debug_assert!(
         V::ROWS == 4 || V::ROWS == 8,
         "matvec takes 4 or 8 rows at a time"
     );
-    // The rows' addresses in the loops below are the block's start plus a multiple of the
+    // The rows' addresses in `row_blocks` are the block's start plus a multiple of the
     // width: with the width a constant, each is one register and a fixed offset, while with a
     // width known only at run time LLVM computed them by a chain of additions, one per row and
     // column (eight more operations per eight products, in loops bound by how many operations
@@ -74,6 +71,9 @@ fn row_blocks<T: Real, V: LaneVec<T>>(
     let rows = out.len();
     let x = &x[..width];
     let init = |r: usize| V::splat(bias.map_or(T::zero(), |b| b[r]));
+    // Eight rows written out like the four below. The two blocks could be one macro or one
+    // loop over an array of accumulators, but the macro measured no faster and the loop 2×
+    // slower (its accumulators were not kept in registers).
     while V::ROWS == 8 && r + 8 <= rows {
         let block = &mat[r * width..(r + 8) * width];
         let (m0, rest) = block.split_at(width);

@@ -87,15 +87,20 @@ pub fn transpose_w2<T: Real>(params: &[T], width: usize, out: &mut [T]) {
 /// values over ones already used up rather than into buffers of their own (a₂ into d₂'s,
 /// α₂ into e₂'s, W₂ᵀe₂ into d̃₂'s), and what one multiply recomputes is not stored (δ₁ = d₁ ⊙ c₁,
 /// and the sine's d̃₁ = −h₁). So the VJP uses up its cache: a cache takes one VJP per force.
+/// The activations computed in two loops pass their halves through the buffers of their
+/// results (the sine's r and sign through h₁'s and d₁'s, tanh's numerator and denominator
+/// through d₂'s and d̃₂'s).
 #[derive(Clone, Debug)]
 pub struct ForceCache<T> {
+    /// For the sine, its reduced argument r for a moment, then h₁.
     h1: Vec<Lane<T>>,
+    /// For the sine, the sign (−1)ᵏ for a moment, then d₁.
     d1: Vec<Lane<T>>,
     /// d̃₁, except for the sine (whose d̃₁ is −h₁).
     dd1: Vec<Lane<T>>,
-    /// a₂ = W₂h₁ + b₂ for a moment in the forward pass, then d₂.
+    /// a₂ = W₂h₁ + b₂ for a moment in the forward pass, then tanh's numerator, then d₂.
     d2: Vec<Lane<T>>,
-    /// d̃₂; W₂ᵀe₂ in the VJP, once d̃₂ is used.
+    /// tanh's denominator for a moment, then d̃₂; W₂ᵀe₂ in the VJP, once d̃₂ is used.
     dd2: Vec<Lane<T>>,
     delta2: Vec<Lane<T>>,
     c1: Vec<Lane<T>>,
