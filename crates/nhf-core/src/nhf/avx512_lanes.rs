@@ -29,8 +29,8 @@ use std::arch::x86_64::{
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::lanes::{Lane, TILE};
-use super::real::{TANH_CLAMP, tanh_rational, tanh_rational_parts};
-use super::sine::{OddSign, sin_cos_poly, sin_cos_reduce, sin_cos_reduced};
+use super::real::TANH_CLAMP;
+use super::sine::OddSign;
 use super::unit_lanes::UnitLanes;
 
 /// Two hidden units' lanes of a tile in one AVX-512 register: unit j in the low eight lanes,
@@ -79,6 +79,41 @@ fn halves(lo: *const f32, hi: *const f32) -> __m512 {
         ))
     }
 }
+
+/// The methods tanh, sin_cos and their halves (`*_start`, `*_finish`) of a lane type with
+/// `splat`, a `clamp_tanh` of its own and + − × ÷: tanh is the clamp then the shared rational
+/// function of [`super::real`] (the order of [`super::real::fast_tanh_f32x8`]), sin_cos the
+/// shared polynomial of [`super::sine`]. Written once for the AVX lanes' [`LaneVec`](super::lanes::LaneVec)
+/// impl and the AVX-512 ones' [`UnitLanes`] impl, whose methods have the same signatures.
+macro_rules! polynomial_activations {
+    () => {
+        #[inline(always)]
+        fn tanh(self) -> Self {
+            $crate::nhf::real::tanh_rational(self.clamp_tanh(), Self::splat)
+        }
+        #[inline(always)]
+        fn tanh_start(self) -> (Self, Self) {
+            $crate::nhf::real::tanh_rational_parts(self.clamp_tanh(), Self::splat)
+        }
+        #[inline(always)]
+        fn tanh_finish(p: Self, q: Self) -> Self {
+            p / q
+        }
+        #[inline(always)]
+        fn sin_cos(self) -> (Self, Self) {
+            $crate::nhf::sine::sin_cos_poly(self, Self::splat)
+        }
+        #[inline(always)]
+        fn sin_cos_start(self) -> (Self, Self) {
+            $crate::nhf::sine::sin_cos_reduce(self, Self::splat)
+        }
+        #[inline(always)]
+        fn sin_cos_finish(r: Self, sign: Self) -> (Self, Self) {
+            $crate::nhf::sine::sin_cos_reduced(r, sign, Self::splat)
+        }
+    };
+}
+pub(super) use polynomial_activations;
 
 /// The eight lanes `v` in both halves of a 512-bit register (a tile's points for two units,
 /// or two tiles' factor in `LaneVec::add_outer_row`).
@@ -130,33 +165,7 @@ impl<const FMA: bool> UnitLanes<f32> for Avx512F32x16<FMA> {
         // SAFETY: reached only inside the AVX-512 clones (module comment).
         Self(unsafe { _mm512_set1_ps(x) })
     }
-    /// The clamp, then the shared rational function: the order of the eight-lane forms.
-    #[inline(always)]
-    fn tanh(self) -> Self {
-        tanh_rational(self.clamp_tanh(), Self::splat)
-    }
-    #[inline(always)]
-    fn tanh_start(self) -> (Self, Self) {
-        tanh_rational_parts(self.clamp_tanh(), Self::splat)
-    }
-    #[inline(always)]
-    fn tanh_finish(p: Self, q: Self) -> Self {
-        p / q
-    }
-
-    /// The shared polynomial of [`super::sine`], in these lanes' + − ×.
-    #[inline(always)]
-    fn sin_cos(self) -> (Self, Self) {
-        sin_cos_poly(self, Self::splat)
-    }
-    #[inline(always)]
-    fn sin_cos_start(self) -> (Self, Self) {
-        sin_cos_reduce(self, Self::splat)
-    }
-    #[inline(always)]
-    fn sin_cos_finish(r: Self, sign: Self) -> (Self, Self) {
-        sin_cos_reduced(r, sign, Self::splat)
-    }
+    crate::nhf::avx512_lanes::polynomial_activations!();
     #[inline(always)]
     fn map(self, f: impl Fn(f32) -> f32) -> Self {
         let mut lanes = [0.0f32; 2 * TILE];

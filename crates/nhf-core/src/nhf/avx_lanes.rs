@@ -42,8 +42,8 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::avx512_lanes::{Avx512F32x16, both_halves};
 use super::lanes::{Lane, LaneVec, TILE};
-use super::real::{TANH_CLAMP, tanh_rational, tanh_rational_parts};
-use super::sine::{OddSign, sin_cos_poly, sin_cos_reduce, sin_cos_reduced};
+use super::real::TANH_CLAMP;
+use super::sine::OddSign;
 use super::unit_lanes::{One, UnitLanes};
 
 /// Eight `f32` lanes in one AVX register; with `FMA`, multiply-adds are fused; with `WIDE`,
@@ -354,34 +354,7 @@ where
         }
         i
     }
-    /// [`fast_tanh_f32x8`](super::real::fast_tanh_f32x8) with the same operations in the same
-    /// order: the clamp, then the shared rational function.
-    #[inline(always)]
-    fn tanh(self) -> Self {
-        tanh_rational(self.clamp_tanh(), Self::splat)
-    }
-    #[inline(always)]
-    fn tanh_start(self) -> (Self, Self) {
-        tanh_rational_parts(self.clamp_tanh(), Self::splat)
-    }
-    #[inline(always)]
-    fn tanh_finish(p: Self, q: Self) -> Self {
-        p / q
-    }
-
-    /// The shared polynomial of [`super::sine`], in these lanes' + − ×.
-    #[inline(always)]
-    fn sin_cos(self) -> (Self, Self) {
-        sin_cos_poly(self, Self::splat)
-    }
-    #[inline(always)]
-    fn sin_cos_start(self) -> (Self, Self) {
-        sin_cos_reduce(self, Self::splat)
-    }
-    #[inline(always)]
-    fn sin_cos_finish(r: Self, sign: Self) -> (Self, Self) {
-        sin_cos_reduced(r, sign, Self::splat)
-    }
+    crate::nhf::avx512_lanes::polynomial_activations!();
 }
 
 impl<const FMA: bool, const WIDE: bool> AvxF32x8<FMA, WIDE> {
